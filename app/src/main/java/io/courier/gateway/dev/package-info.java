@@ -1,0 +1,4 @@
+@NullMarked
+package io.courier.gateway.dev;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,39 @@
+package io.courier.gateway.orders;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Order tracking.
+ *
+ * @param prefetch order events a node holds unacknowledged at once
+ */
+@Validated
+@ConfigurationProperties("courier.orders")
+public record OrderProperties(@DefaultValue("50") @Min(1) @Max(10000) int prefetch) {
+
+	/** Durable topic exchange backend services publish to, routing key {@code order.{orderId}}. */
+	public static final String EXCHANGE = "courier.orders";
+
+	/** Durable queue the gateways consume from (single active consumer: one node at a time, in order). */
+	public static final String QUEUE = "courier.order-events";
+
+	/** Dead-letter exchange and queue for events that cannot be forwarded. */
+	public static final String DEAD_LETTER_EXCHANGE = "courier.orders.dlx";
+
+	public static final String DEAD_LETTER_QUEUE = "courier.order-events.dlq";
+
+	/** Header of a dead-lettered event that says why. */
+	public static final String REASON_HEADER = "x-courier-reason";
+
+	/** The user destination an owner's sessions subscribe to, as {@code /user/queue/order-updates}. */
+	public static final String USER_DESTINATION = "/queue/order-updates";
+
+	/** Topic of one order, as {@code /topic/orders.{orderId}}. */
+	public static final String TOPIC_PREFIX = "/topic/orders.";
+
+}

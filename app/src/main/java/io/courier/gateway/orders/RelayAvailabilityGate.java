@@ -1,0 +1,44 @@
+package io.courier.gateway.orders;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.amqp.core.MessageListenerContainer;
+import org.springframework.amqp.rabbit.listener.RabbitListenerEndpointRegistry;
+import org.springframework.context.event.EventListener;
+import org.springframework.messaging.simp.broker.BrokerAvailabilityEvent;
+import org.springframework.stereotype.Component;
+
+/**
+ * Runs the order event consumer only while the relay's system session to RabbitMQ's STOMP port is up. While it
+ * is down the relay would drop what it is given, so events stay in {@code courier.order-events} (and another
+ * node, if any, becomes the active consumer) instead of being acked into a void.
+ */
+@Component
+class RelayAvailabilityGate {
+
+	private static final Log logger = LogFactory.getLog(RelayAvailabilityGate.class);
+
+	private final RabbitListenerEndpointRegistry registry;
+
+	RelayAvailabilityGate(RabbitListenerEndpointRegistry registry) {
+		this.registry = registry;
+	}
+
+	@EventListener
+	void onBrokerAvailability(BrokerAvailabilityEvent event) {
+		MessageListenerContainer container = this.registry.getListenerContainer(OrderAmqpConfiguration.LISTENER_ID);
+		if (container == null) {
+			return;
+		}
+		if (event.isBrokerAvailable()) {
+			logger.info("Relay connected to the broker: consuming order events");
+			container.start();
+		}
+		else {
+			logger.warn("Relay lost the broker: pausing the order event consumer");
+			container.stop();
+		}
+	}
+
+}

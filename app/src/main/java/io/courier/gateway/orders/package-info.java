@@ -1,0 +1,4 @@
+@NullMarked
+package io.courier.gateway.orders;
+
+import org.jspecify.annotations.NullMarked;

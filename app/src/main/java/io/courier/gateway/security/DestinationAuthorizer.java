@@ -1,0 +1,123 @@
+package io.courier.gateway.security;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+import org.springframework.stereotype.Component;
+import org.springframework.util.AntPathMatcher;
+
+import io.courier.gateway.security.DestinationRule.Access;
+import io.courier.gateway.security.DestinationRule.Frame;
+import io.courier.gateway.stomp.ClientError;
+import io.courier.gateway.stomp.StompRejection;
+
+/**
+ * The one place that decides whether a session may SUBSCRIBE or SEND to a destination, from the rule table in
+ * {@link DestinationRulesProperties}. Deny by default: no matching rule, no access. Destinations with broker
+ * wildcards ({@code *}, {@code #}) or percent-escapes are refused before any rule is read, so that no pattern
+ * can be widened on its way to RabbitMQ.
+ *
+ * <p>Order ownership is proven statelessly: the connect token's {@code orders} claim lists the order, or the
+ * SUBSCRIBE carries a {@code subscription-token} header: a JWT from the same issuer whose {@code sub} is the
+ * connected user and whose {@code dest} claim is the destination.
+ */
+@Component
+class DestinationAuthorizer {
+
+	static final String SUBSCRIPTION_TOKEN = "subscription-token";
+
+	static final String ORDERS_CLAIM = "orders";
+
+	static final String DEST_CLAIM = "dest";
+
+	private final List<DestinationRule> rules;
+
+	private final TokenVerifier verifier;
+
+	private final AntPathMatcher matcher = new AntPathMatcher();
+
+	DestinationAuthorizer(DestinationRulesProperties properties, TokenVerifier verifier) {
+		this.rules = properties.effectiveRules();
+		this.verifier = verifier;
+	}
+
+	/**
+	 * Returns normally when access is granted, else throws a {@link StompRejection} whose message names the
+	 * destination and the reason.
+	 */
+	void authorize(Frame frame, @Nullable String destination, JwtAuthenticationToken user,
+			@Nullable String subscriptionToken) {
+		if (destination == null || destination.isBlank()) {
+			throw forbidden("(none)", "no destination header");
+		}
+		if (destination.indexOf('*') >= 0 || destination.indexOf('#') >= 0 || destination.indexOf('%') >= 0) {
+			throw forbidden(destination, "wildcards and escapes are not allowed");
+		}
+		for (DestinationRule rule : this.rules) {
+			if (rule.frame() == frame && this.matcher.match(rule.pattern(), destination)) {
+				decide(rule, destination, user, subscriptionToken);
+				return;
+			}
+		}
+		throw forbidden(destination, "no rule grants " + frame);
+	}
+
+	private void decide(DestinationRule rule, String destination, JwtAuthenticationToken user,
+			@Nullable String subscriptionToken) {
+		switch (rule.access()) {
+			case AUTHENTICATED -> {
+			}
+			case DENY -> throw forbidden(destination, "denied by rule " + rule.pattern());
+			case ORDER_OWNER -> {
+				Map<String, String> variables = this.matcher.extractUriTemplateVariables(rule.pattern(), destination);
+				String orderId = variables.get("orderId");
+				if (orderId == null) {
+					throw forbidden(destination, "rule " + rule.pattern() + " names no {orderId}");
+				}
+				if (!ownsOrder(user.getToken(), orderId)
+						&& !holdsSubscriptionToken(user, destination, subscriptionToken)) {
+					throw forbidden(destination, "not the order's owner");
+				}
+			}
+		}
+	}
+
+	private static boolean ownsOrder(Jwt token, String orderId) {
+		Object claim = token.getClaims().get(ORDERS_CLAIM);
+		if (claim instanceof Collection<?> orders) {
+			return orders.stream().anyMatch((order) -> orderId.equals(String.valueOf(order)));
+		}
+		return false;
+	}
+
+	private boolean holdsSubscriptionToken(JwtAuthenticationToken user, String destination,
+			@Nullable String subscriptionToken) {
+		if (subscriptionToken == null || subscriptionToken.isBlank()) {
+			return false;
+		}
+		Jwt token;
+		try {
+			token = this.verifier.verify(subscriptionToken.trim());
+		}
+		catch (StompRejection ex) {
+			throw forbidden(destination, "subscription-token: " + ex.getMessage());
+		}
+		if (!user.getName().equals(token.getSubject())) {
+			throw forbidden(destination, "subscription-token is for another user");
+		}
+		if (!destination.equals(token.getClaimAsString(DEST_CLAIM))) {
+			throw forbidden(destination, "subscription-token is for another destination");
+		}
+		return true;
+	}
+
+	private static StompRejection forbidden(String destination, String reason) {
+		return new StompRejection(ClientError.FORBIDDEN_DESTINATION, destination + " (" + reason + ")");
+	}
+
+}

@@ -1,0 +1,38 @@
+package io.courier.gateway.security;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.web.SecurityFilterChain;
+
+/**
+ * HTTP security of the gateway. The WebSocket and SockJS handshakes are open at the HTTP level: their Origin is
+ * checked by the endpoint and the JWT by the STOMP CONNECT. The HTTP API takes bearer tokens (resource server).
+ * No cookie authenticates anything, so there is no session and no CSRF token to check.
+ */
+@Configuration(proxyBeanMethods = false)
+class HttpSecurityConfiguration {
+
+	static final String PUBLISH_AUTHORITY = "SCOPE_orders:publish";
+
+	@Bean
+	SecurityFilterChain gatewaySecurity(HttpSecurity http) throws Exception {
+		http.authorizeHttpRequests((requests) -> requests.requestMatchers("/ws/**", "/sockjs/**")
+			.permitAll()
+			.requestMatchers(HttpMethod.POST, "/api/orders/*/events")
+			.hasAuthority(PUBLISH_AUTHORITY)
+			.requestMatchers("/dev/**", "/actuator/health/**", "/actuator/info", "/error")
+			.permitAll()
+			.anyRequest()
+			.authenticated())
+			.oauth2ResourceServer((resourceServer) -> resourceServer.jwt(Customizer.withDefaults()))
+			.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+			.csrf((csrf) -> csrf.disable())
+			.headers((headers) -> headers.frameOptions((frames) -> frames.sameOrigin()));
+		return http.build();
+	}
+
+}

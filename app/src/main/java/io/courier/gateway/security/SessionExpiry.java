@@ -1,0 +1,66 @@
+package io.courier.gateway.security;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+
+
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.context.annotation.Lazy;
+import org.springframework.context.event.EventListener;
+import org.springframework.scheduling.TaskScheduler;
+import org.springframework.stereotype.Component;
+import org.springframework.web.socket.messaging.SessionDisconnectEvent;
+
+import io.courier.gateway.stomp.ClientError;
+import io.courier.gateway.stomp.SessionTerminator;
+import io.courier.gateway.stomp.StompRejection;
+
+/**
+ * Closes a session when the token it connected with expires: the client gets an ERROR
+ * {@code token expired while connected} and the socket closes (no peer enforces this, stomp-js/stompjs #560).
+ * One scheduled task per session, cancelled when the session ends first.
+ */
+@Component
+class SessionExpiry {
+
+	private final TaskScheduler scheduler;
+
+	private final SessionTerminator terminator;
+
+	private final Map<String, ScheduledFuture<?>> tasks = new ConcurrentHashMap<>();
+
+	SessionExpiry(@Lazy @Qualifier("messageBrokerTaskScheduler") TaskScheduler scheduler, SessionTerminator terminator) {
+		this.scheduler = scheduler;
+		this.terminator = terminator;
+	}
+
+	void closeAt(String sessionId, Instant expiresAt) {
+		ScheduledFuture<?> previous = this.tasks.put(sessionId,
+				this.scheduler.schedule(() -> expire(sessionId), expiresAt));
+		if (previous != null) {
+			previous.cancel(false);
+		}
+	}
+
+	int scheduled() {
+		return this.tasks.size();
+	}
+
+	private void expire(String sessionId) {
+		if (this.tasks.remove(sessionId) == null) {
+			return;
+		}
+		this.terminator.terminate(sessionId, new StompRejection(ClientError.SESSION_EXPIRED), null);
+	}
+
+	@EventListener
+	void onDisconnect(SessionDisconnectEvent event) {
+		ScheduledFuture<?> task = this.tasks.remove(event.getSessionId());
+		if (task != null) {
+			task.cancel(false);
+		}
+	}
+
+}

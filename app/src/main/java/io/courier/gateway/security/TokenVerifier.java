@@ -1,0 +1,64 @@
+package io.courier.gateway.security;
+
+import java.text.ParseException;
+
+import com.nimbusds.jwt.JWTParser;
+
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtClaimNames;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtException;
+import org.springframework.security.oauth2.jwt.JwtValidationException;
+import org.springframework.stereotype.Component;
+
+import io.courier.gateway.stomp.ClientError;
+import io.courier.gateway.stomp.StompRejection;
+
+/**
+ * Validates a bearer token with the resource server's {@link JwtDecoder} (configured by the standard
+ * {@code spring.security.oauth2.resourceserver.jwt.*} properties) and names why a token is refused: the token is
+ * first parsed without verification so that "not a JWT" and "bad signature" can be told apart, then the
+ * decoder's validation errors are sorted into expired, wrong issuer and other claims.
+ */
+@Component
+class TokenVerifier {
+
+	private final JwtDecoder decoder;
+
+	TokenVerifier(JwtDecoder decoder) {
+		this.decoder = decoder;
+	}
+
+	Jwt verify(String token) {
+		try {
+			JWTParser.parse(token);
+		}
+		catch (ParseException ex) {
+			throw new StompRejection(ClientError.MALFORMED_TOKEN);
+		}
+		try {
+			return this.decoder.decode(token);
+		}
+		catch (JwtValidationException ex) {
+			throw new StompRejection(classify(ex), null, ex);
+		}
+		catch (JwtException ex) {
+			throw new StompRejection(ClientError.BAD_SIGNATURE, null, ex);
+		}
+	}
+
+	private static ClientError classify(JwtValidationException ex) {
+		for (OAuth2Error error : ex.getErrors()) {
+			String description = String.valueOf(error.getDescription());
+			if (description.contains(JwtClaimNames.EXP) || description.toLowerCase().contains("expired")) {
+				return ClientError.EXPIRED_TOKEN;
+			}
+			if (description.contains(JwtClaimNames.ISS)) {
+				return ClientError.WRONG_ISSUER;
+			}
+		}
+		return ClientError.INVALID_TOKEN;
+	}
+
+}

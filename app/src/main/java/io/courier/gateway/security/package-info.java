@@ -1,0 +1,4 @@
+@NullMarked
+package io.courier.gateway.security;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,47 @@
+package io.courier.gateway.stomp;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.messaging.Message;
+import org.springframework.messaging.MessageChannel;
+import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
+import org.springframework.messaging.support.ChannelInterceptor;
+import org.springframework.messaging.support.MessageHeaderAccessor;
+
+/**
+ * Base of the client inbound interceptors that may refuse a frame: {@link #inspect} throws a
+ * {@link StompRejection}, and this class drops the frame and ends the session with an ERROR naming the reason
+ * (see {@link SessionTerminator} for why the exception is not simply left to propagate).
+ */
+public abstract class RejectingChannelInterceptor implements ChannelInterceptor {
+
+	private final SessionTerminator terminator;
+
+	protected RejectingChannelInterceptor(SessionTerminator terminator) {
+		this.terminator = terminator;
+	}
+
+	@Override
+	public final @Nullable Message<?> preSend(Message<?> message, MessageChannel channel) {
+		StompHeaderAccessor accessor = MessageHeaderAccessor.getAccessor(message, StompHeaderAccessor.class);
+		if (accessor == null || accessor.getCommand() == null) {
+			return message;
+		}
+		try {
+			inspect(accessor);
+			return message;
+		}
+		catch (StompRejection rejection) {
+			String sessionId = accessor.getSessionId();
+			if (sessionId == null) {
+				throw rejection;
+			}
+			this.terminator.terminate(sessionId, rejection, accessor.getReceipt());
+			return null;
+		}
+	}
+
+	/** Checks a client frame; throws {@link StompRejection} to refuse it. May set the frame's user. */
+	protected abstract void inspect(StompHeaderAccessor accessor);
+
+}

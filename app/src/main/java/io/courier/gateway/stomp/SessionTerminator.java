@@ -1,0 +1,47 @@
+package io.courier.gateway.stomp;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.context.annotation.Lazy;
+import org.springframework.messaging.MessageChannel;
+import org.springframework.messaging.simp.stomp.StompCommand;
+import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
+import org.springframework.messaging.support.MessageBuilder;
+import org.springframework.stereotype.Component;
+
+/**
+ * Ends a client session from the server side: sends it an ERROR frame whose {@code message} header is a
+ * {@link ClientError} text, after which Spring's STOMP handler closes the socket.
+ *
+ * <p>Inbound interceptors refuse frames through this rather than by throwing: with receive order preserved,
+ * Spring's {@code OrderedMessageChannelDecorator} logs and swallows an exception thrown while sending an inbound
+ * frame, so the client would never learn why nothing happened.
+ */
+@Component
+public class SessionTerminator {
+
+	private static final Log logger = LogFactory.getLog(SessionTerminator.class);
+
+	private final MessageChannel clientOutboundChannel;
+
+	SessionTerminator(@Lazy @Qualifier("clientOutboundChannel") MessageChannel clientOutboundChannel) {
+		this.clientOutboundChannel = clientOutboundChannel;
+	}
+
+	/** Sends ERROR {@code rejection.getMessage()} to the session and closes it. */
+	public void terminate(String sessionId, StompRejection rejection, @Nullable String receiptId) {
+		logger.info("Closing session " + sessionId + ": " + rejection.getMessage());
+		StompHeaderAccessor accessor = StompHeaderAccessor.create(StompCommand.ERROR);
+		accessor.setSessionId(sessionId);
+		accessor.setMessage(rejection.getMessage());
+		if (receiptId != null) {
+			accessor.setReceiptId(receiptId);
+		}
+		accessor.setLeaveMutable(true);
+		this.clientOutboundChannel.send(MessageBuilder.createMessage(new byte[0], accessor.getMessageHeaders()));
+	}
+
+}

@@ -1,0 +1,70 @@
+package io.courier.gateway.stomp;
+
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Lazy;
+import org.springframework.messaging.simp.config.MessageBrokerRegistry;
+import org.springframework.scheduling.TaskScheduler;
+import org.springframework.web.socket.config.annotation.StompEndpointRegistry;
+import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerConfigurer;
+
+/**
+ * Endpoints ({@code /ws}, {@code /sockjs}), destination prefixes and the relay to RabbitMQ.
+ *
+ * <p>The relay's system session carries what the server publishes and the two cluster-wide user broadcasts,
+ * the user registry and unresolved user destinations, so {@code /user/**} reaches a user connected to any node
+ * (spring-framework #27806, #30347). It heart-beats with the broker through the broker task scheduler, which
+ * is what makes the relay send heart-beats at all (spring-framework #22822); the scheduler is injected lazily
+ * because the broker configuration that creates it also consumes this configurer.
+ */
+@Configuration(proxyBeanMethods = false)
+class StompEndpointConfiguration implements WebSocketMessageBrokerConfigurer {
+
+	static final String USER_REGISTRY_BROADCAST = "/topic/courier.user-registry";
+
+	static final String UNRESOLVED_USER_BROADCAST = "/topic/courier.unresolved-user";
+
+	private final GatewayProperties properties;
+
+	private final TaskScheduler brokerScheduler;
+
+	StompEndpointConfiguration(GatewayProperties properties,
+			@Lazy @Qualifier("messageBrokerTaskScheduler") TaskScheduler brokerScheduler) {
+		this.properties = properties;
+		this.brokerScheduler = brokerScheduler;
+	}
+
+	@Override
+	public void registerStompEndpoints(StompEndpointRegistry registry) {
+		String[] origins = this.properties.allowedOrigins().toArray(String[]::new);
+		OriginHeaderInterceptor originHeader = new OriginHeaderInterceptor();
+		registry.addEndpoint("/ws").setAllowedOriginPatterns(origins).addInterceptors(originHeader);
+		registry.addEndpoint("/sockjs").setAllowedOriginPatterns(origins).addInterceptors(originHeader).withSockJS();
+		registry.setErrorHandler(new StompErrorHandler());
+		registry.setPreserveReceiveOrder(true);
+	}
+
+	@Override
+	public void configureMessageBroker(MessageBrokerRegistry registry) {
+		GatewayProperties.Relay relay = this.properties.relay();
+		long heartbeat = relay.heartbeat().toMillis();
+		registry.setApplicationDestinationPrefixes("/app");
+		registry.setUserDestinationPrefix("/user");
+		// The outbound channel is a thread pool: without this, messages to one session can overtake each other.
+		registry.setPreservePublishOrder(true);
+		registry.enableStompBrokerRelay("/topic", "/queue", ExchangeUserDestinationResolver.PREFIX)
+			.setRelayHost(relay.host())
+			.setRelayPort(relay.port())
+			.setVirtualHost(relay.virtualHost())
+			.setClientLogin(relay.login())
+			.setClientPasscode(relay.passcode())
+			.setSystemLogin(relay.login())
+			.setSystemPasscode(relay.passcode())
+			.setSystemHeartbeatSendInterval(heartbeat)
+			.setSystemHeartbeatReceiveInterval(heartbeat)
+			.setTaskScheduler(this.brokerScheduler)
+			.setUserRegistryBroadcast(USER_REGISTRY_BROADCAST)
+			.setUserDestinationBroadcast(UNRESOLVED_USER_BROADCAST);
+	}
+
+}

@@ -1,0 +1,55 @@
+package io.courier.gateway.stomp;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.messaging.Message;
+import org.springframework.messaging.simp.stomp.StompCommand;
+import org.springframework.messaging.simp.stomp.StompConversionException;
+import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
+import org.springframework.messaging.support.MessageBuilder;
+import org.springframework.web.socket.messaging.StompSubProtocolErrorHandler;
+
+/**
+ * Turns any failure while handling a client frame into an ERROR frame whose {@code message} header is one of
+ * the {@link ClientError} texts; internal exception messages never reach the client. Spring closes the socket
+ * after sending it.
+ */
+class StompErrorHandler extends StompSubProtocolErrorHandler {
+
+	private static final Log logger = LogFactory.getLog(StompErrorHandler.class);
+
+	private static final byte[] EMPTY = new byte[0];
+
+	@Override
+	public @Nullable Message<byte[]> handleClientMessageProcessingError(@Nullable Message<byte[]> clientMessage,
+			Throwable ex) {
+		StompHeaderAccessor accessor = StompHeaderAccessor.create(StompCommand.ERROR);
+		accessor.setMessage(describe(clientMessage, ex));
+		if (clientMessage != null) {
+			StompHeaderAccessor client = StompHeaderAccessor.wrap(clientMessage);
+			String receipt = client.getReceipt();
+			if (receipt != null) {
+				accessor.setReceiptId(receipt);
+			}
+		}
+		accessor.setLeaveMutable(true);
+		return MessageBuilder.createMessage(EMPTY, accessor.getMessageHeaders());
+	}
+
+	private static String describe(@Nullable Message<byte[]> clientMessage, Throwable ex) {
+		for (Throwable t = ex; t != null; t = t.getCause()) {
+			if (t instanceof StompRejection rejection) {
+				return rejection.getMessage();
+			}
+			if (t instanceof StompConversionException) {
+				return ClientError.MALFORMED_FRAME.text(String.valueOf(t.getMessage()));
+			}
+		}
+		String session = (clientMessage != null) ? StompHeaderAccessor.wrap(clientMessage).getSessionId() : null;
+		logger.error("Failed to handle a frame of session " + session, ex);
+		return ClientError.INTERNAL.text();
+	}
+
+}

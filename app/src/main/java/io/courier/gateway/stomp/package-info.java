@@ -1,0 +1,4 @@
+@NullMarked
+package io.courier.gateway.stomp;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,57 @@
+package io.courier.gateway.support;
+
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.BeforeEach;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.messaging.simp.stomp.StompBrokerRelayMessageHandler;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A gateway on a random loopback port, connected to the real RabbitMQ that {@code rabbitmq/setup.sh} started,
+ * trusting {@link TestIdentityProvider}. Each test class gets its own node and closes it afterwards: a gateway
+ * left running by an earlier class would otherwise stay an order-event consumer and a subscriber in RabbitMQ.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "server.address=127.0.0.1", "courier.node-id=test-node" })
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+public abstract class GatewayIntegrationTest {
+
+	protected final TestIdentityProvider idp = TestIdentityProvider.get();
+
+	@LocalServerPort
+	protected int port;
+
+	@Autowired
+	private StompBrokerRelayMessageHandler relay;
+
+	@DynamicPropertySource
+	static void identityProvider(DynamicPropertyRegistry registry) {
+		TestIdentityProvider.register(registry);
+	}
+
+	@BeforeEach
+	void relayIsConnected() {
+		await().atMost(30, TimeUnit.SECONDS).until(this.relay::isBrokerAvailable);
+	}
+
+	protected String wsUrl() {
+		return "ws://127.0.0.1:" + this.port + "/ws";
+	}
+
+	protected String sockJsUrl() {
+		return "http://127.0.0.1:" + this.port + "/sockjs";
+	}
+
+	protected String httpUrl(String path) {
+		return "http://127.0.0.1:" + this.port + path;
+	}
+
+}

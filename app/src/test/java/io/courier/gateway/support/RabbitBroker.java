@@ -1,0 +1,99 @@
+package io.courier.gateway.support;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The real local RabbitMQ as tests see it from outside: its management API (read-only monitoring user from
+ * {@code rabbitmq/definitions.json}) and {@code rabbitmqctl} to stop and start the broker application.
+ */
+public final class RabbitBroker {
+
+	private static final String MANAGEMENT = "http://127.0.0.1:15672/api";
+
+	private static final String VHOST = "courier";
+
+	private static final HttpClient http = HttpClient.newHttpClient();
+
+	private RabbitBroker() {
+	}
+
+	/** Names of the queues in the courier vhost. */
+	public static List<String> queueNames() {
+		JsonNode queues = get("/queues/" + VHOST + "?columns=name");
+		List<String> names = new ArrayList<>();
+		queues.forEach((queue) -> names.add(queue.get("name").asString()));
+		return names;
+	}
+
+	/** Number of AMQP/STOMP connections to the courier vhost. */
+	public static long connectionCount() {
+		JsonNode connections = get("/connections?columns=name,vhost");
+		long count = 0;
+		for (JsonNode connection : connections) {
+			if (VHOST.equals(connection.path("vhost").asString())) {
+				count++;
+			}
+		}
+		return count;
+	}
+
+	public static void stopApp() {
+		rabbitmqctl("stop_app");
+	}
+
+	public static void startApp() {
+		rabbitmqctl("start_app");
+		rabbitmqctl("await_startup");
+	}
+
+	private static void rabbitmqctl(String command) {
+		try {
+			Process process = new ProcessBuilder("rabbitmqctl", command).redirectErrorStream(true).start();
+			String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+			if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
+				throw new IllegalStateException("rabbitmqctl " + command + " failed: " + output);
+			}
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("rabbitmqctl not runnable; run rabbitmq/setup.sh first", ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static JsonNode get(String path) {
+		String credentials = Base64.getEncoder().encodeToString("courier-admin:courier-admin".getBytes());
+		HttpRequest request = HttpRequest.newBuilder(URI.create(MANAGEMENT + path))
+			.header("Authorization", "Basic " + credentials)
+			.build();
+		try {
+			HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+			if (response.statusCode() != 200) {
+				throw new IllegalStateException("GET " + path + " answered " + response.statusCode());
+			}
+			return JsonMapper.builder().build().readTree(response.body());
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("RabbitMQ management API unreachable; run rabbitmq/setup.sh", ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}

@@ -1,0 +1,179 @@
+package io.courier.gateway.support;
+
+import java.lang.reflect.Type;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.messaging.MessageHeaders;
+import org.springframework.messaging.converter.ByteArrayMessageConverter;
+import org.springframework.messaging.simp.stomp.StompCommand;
+import org.springframework.messaging.simp.stomp.StompFrameHandler;
+import org.springframework.messaging.simp.stomp.StompHeaders;
+import org.springframework.messaging.simp.stomp.StompSession;
+import org.springframework.messaging.simp.stomp.StompSessionHandlerAdapter;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+import org.springframework.web.socket.WebSocketHttpHeaders;
+import org.springframework.web.socket.client.WebSocketClient;
+import org.springframework.web.socket.client.standard.StandardWebSocketClient;
+import org.springframework.web.socket.messaging.WebSocketStompClient;
+import org.springframework.web.socket.sockjs.client.SockJsClient;
+import org.springframework.web.socket.sockjs.client.WebSocketTransport;
+
+/**
+ * A real STOMP-over-WebSocket client (Spring's {@link WebSocketStompClient} on the JSR-356 client) that records
+ * what a user would observe: ERROR frames, MESSAGE bodies per subscription, and the socket closing.
+ */
+public final class StompTestClient {
+
+	public static final long TIMEOUT_SECONDS = 10;
+
+	private StompTestClient() {
+	}
+
+	public static WebSocketStompClient client(boolean sockJs) {
+		WebSocketClient transport = new StandardWebSocketClient();
+		if (sockJs) {
+			transport = new SockJsClient(List.of(new WebSocketTransport(new StandardWebSocketClient())));
+		}
+		WebSocketStompClient client = new WebSocketStompClient(transport);
+		client.setMessageConverter(new ByteArrayMessageConverter() {
+			@Override
+			protected boolean supportsMimeType(MessageHeaders headers) {
+				return true; // bodies are read as bytes whatever their content-type
+			}
+		});
+		ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
+		scheduler.setDaemon(true);
+		scheduler.initialize();
+		client.setTaskScheduler(scheduler);
+		return client;
+	}
+
+	/** Connects with {@code Authorization: Bearer token} (no header when token is null); does not wait. */
+	public static Connection open(String url, @Nullable String token) {
+		return open(client(url.contains("/sockjs")), url, token, new WebSocketHttpHeaders());
+	}
+
+	public static Connection open(WebSocketStompClient client, String url, @Nullable String token,
+			WebSocketHttpHeaders handshake) {
+		StompHeaders connect = new StompHeaders();
+		if (token != null) {
+			connect.add("Authorization", "Bearer " + token);
+		}
+		Connection connection = new Connection();
+		connection.future = client.connectAsync(url, handshake, connect, connection);
+		return connection;
+	}
+
+	/** Connects and waits for CONNECTED. */
+	public static Connection connect(String url, String token) {
+		Connection connection = open(url, token);
+		connection.awaitConnected();
+		return connection;
+	}
+
+	/** One client session and everything it observed. */
+	public static final class Connection extends StompSessionHandlerAdapter {
+
+		private CompletableFuture<StompSession> future = new CompletableFuture<>();
+
+		private final BlockingQueue<String> errors = new LinkedBlockingQueue<>();
+
+		private final CountDownLatch closed = new CountDownLatch(1);
+
+		public StompSession awaitConnected() {
+			try {
+				return this.future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException | ExecutionException | TimeoutException ex) {
+				throw new AssertionError("Not connected; ERROR frames: " + this.errors, ex);
+			}
+		}
+
+		public StompSession session() {
+			return awaitConnected();
+		}
+
+		/** The {@code message} header of the next ERROR frame, or null if none arrives in time. */
+		public @Nullable String awaitError() throws InterruptedException {
+			return this.errors.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+		}
+
+		public boolean awaitClosed() throws InterruptedException {
+			return this.closed.await(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+		}
+
+		public boolean isClosed() {
+			return this.closed.getCount() == 0;
+		}
+
+		/** Subscribes and returns the queue that collects message bodies (UTF-8). */
+		public BlockingQueue<String> subscribe(String destination) {
+			return subscribe(destination, new StompHeaders());
+		}
+
+		public BlockingQueue<String> subscribe(String destination, StompHeaders headers) {
+			BlockingQueue<String> bodies = new LinkedBlockingQueue<>();
+			headers.setDestination(destination);
+			session().subscribe(headers, new StompFrameHandler() {
+				@Override
+				public Type getPayloadType(StompHeaders frameHeaders) {
+					return byte[].class;
+				}
+
+				@Override
+				public void handleFrame(StompHeaders frameHeaders, @Nullable Object payload) {
+					bodies.add(new String((byte[]) payload, StandardCharsets.UTF_8));
+				}
+			});
+			return bodies;
+		}
+
+		/** Sends and waits for the broker's RECEIPT (or for nothing when the gateway refuses it). */
+		public void send(String destination, String body) {
+			session().send(destination, body.getBytes(StandardCharsets.UTF_8));
+		}
+
+		public void disconnect() {
+			if (this.future.isDone() && !this.future.isCompletedExceptionally()) {
+				StompSession session = this.future.join();
+				if (session.isConnected()) {
+					session.disconnect();
+				}
+			}
+		}
+
+		@Override
+		public Type getPayloadType(StompHeaders headers) {
+			return byte[].class;
+		}
+
+		@Override
+		public void handleFrame(StompHeaders headers, @Nullable Object payload) {
+			String message = headers.getFirst("message");
+			this.errors.add((message != null) ? message : "");
+		}
+
+		@Override
+		public void handleException(StompSession session, @Nullable StompCommand command, StompHeaders headers,
+				byte[] payload, Throwable exception) {
+			this.errors.add("client exception: " + exception);
+		}
+
+		@Override
+		public void handleTransportError(StompSession session, Throwable exception) {
+			this.closed.countDown();
+		}
+
+	}
+
+}
