@@ -11,10 +11,13 @@ import org.springframework.validation.annotation.Validated;
  * Order tracking.
  *
  * @param prefetch order events a node holds unacknowledged at once
+ * @param consumerEnabled whether this node consumes order events; a node that does not still delivers them to
+ * its sessions when another node forwards them
  */
 @Validated
 @ConfigurationProperties("courier.orders")
-public record OrderProperties(@DefaultValue("50") @Min(1) @Max(10000) int prefetch) {
+public record OrderProperties(@DefaultValue("50") @Min(1) @Max(10000) int prefetch,
+		@DefaultValue("true") boolean consumerEnabled) {
 
 	/** Durable topic exchange backend services publish to, routing key {@code order.{orderId}}. */
 	public static final String EXCHANGE = "courier.orders";

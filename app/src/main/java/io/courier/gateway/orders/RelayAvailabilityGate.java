@@ -21,14 +21,17 @@ class RelayAvailabilityGate {
 
 	private final RabbitListenerEndpointRegistry registry;
 
-	RelayAvailabilityGate(RabbitListenerEndpointRegistry registry) {
+	private final boolean consumerEnabled;
+
+	RelayAvailabilityGate(RabbitListenerEndpointRegistry registry, OrderProperties properties) {
 		this.registry = registry;
+		this.consumerEnabled = properties.consumerEnabled();
 	}
 
 	@EventListener
 	void onBrokerAvailability(BrokerAvailabilityEvent event) {
 		MessageListenerContainer container = this.registry.getListenerContainer(OrderAmqpConfiguration.LISTENER_ID);
-		if (container == null) {
+		if (container == null || !this.consumerEnabled) {
 			return;
 		}
 		if (event.isBrokerAvailable()) {
