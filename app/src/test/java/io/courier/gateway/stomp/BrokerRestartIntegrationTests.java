@@ -1,0 +1,80 @@
+package io.courier.gateway.stomp;
+
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.messaging.simp.stomp.StompBrokerRelayMessageHandler;
+
+import io.courier.gateway.support.GatewayIntegrationTest;
+import io.courier.gateway.support.OrderEvents;
+import io.courier.gateway.support.RabbitBroker;
+import io.courier.gateway.support.StompTestClient;
+import io.courier.gateway.support.StompTestClient.Connection;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * RabbitMQ stopped and started under a running gateway ({@code rabbitmqctl stop_app} / {@code start_app}):
+ * connected clients get an ERROR and are closed, the gateway's relay and order consumer recover by themselves,
+ * and a client that reconnects receives again. Events published while the gateway could not forward them wait
+ * in {@code courier.order-events} and are delivered after recovery.
+ */
+class BrokerRestartIntegrationTests extends GatewayIntegrationTest {
+
+	@Autowired
+	private StompBrokerRelayMessageHandler relay;
+
+	@Autowired
+	private RabbitTemplate rabbit;
+
+	@AfterEach
+	void brokerIsBackForTheNextTest() {
+		RabbitBroker.startApp();
+	}
+
+	@Test
+	void gatewayRecoversAfterBrokerRestartAndReconnectedClientReceivesAgain() throws Exception {
+		String orderId = "restart" + System.nanoTime();
+		Connection before = StompTestClient.connect(wsUrl(), this.idp.token("alice", orderId));
+		BlockingQueue<String> updates = before.subscribe("/user/queue/order-updates");
+		await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> {
+			OrderEvents.publish(this.rabbit, orderId, "alice", "BEFORE");
+			assertThat(updates.poll(300, TimeUnit.MILLISECONDS)).contains("BEFORE");
+		});
+
+		RabbitBroker.stopApp();
+
+		assertThat(before.awaitError()).isNotNull();
+		assertThat(before.awaitClosed()).isTrue();
+		await().atMost(15, TimeUnit.SECONDS).until(() -> !this.relay.isBrokerAvailable());
+
+		RabbitBroker.startApp();
+		await().atMost(60, TimeUnit.SECONDS).until(this.relay::isBrokerAvailable);
+
+		Connection after = StompTestClient.connect(wsUrl(), this.idp.token("alice", orderId));
+		BlockingQueue<String> topic = after.subscribe("/topic/orders." + orderId);
+		await().atMost(30, TimeUnit.SECONDS).pollInterval(500, TimeUnit.MILLISECONDS).untilAsserted(() -> {
+			OrderEvents.publish(this.rabbit, orderId, "alice", "AFTER");
+			assertThat(topic.poll(300, TimeUnit.MILLISECONDS)).contains("AFTER");
+		});
+		after.disconnect();
+	}
+
+	@Test
+	void clientConnectingWhileBrokerIsDownGetsAnErrorNotAHang() throws Exception {
+		RabbitBroker.stopApp();
+		await().atMost(15, TimeUnit.SECONDS).until(() -> !this.relay.isBrokerAvailable());
+
+		Connection connection = StompTestClient.open(wsUrl(), this.idp.token("alice"));
+
+		assertThat(connection.awaitError()).isNotNull();
+		assertThat(connection.awaitClosed()).isTrue();
+	}
+
+}

@@ -1,0 +1,100 @@
+package io.courier.gateway.stomp;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.messaging.simp.stomp.StompBrokerRelayMessageHandler;
+
+import io.courier.gateway.CourierApplication;
+import io.courier.gateway.support.OrderEvents;
+import io.courier.gateway.support.StompTestClient;
+import io.courier.gateway.support.StompTestClient.Connection;
+import io.courier.gateway.support.TestIdentityProvider;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Two gateway nodes in one test, sharing the real RabbitMQ: node A serves the user's session and does not
+ * consume order events; node B is the only consumer. An event published to RabbitMQ is consumed by B and
+ * reaches the user on A, on the order topic and on the user queue (through the unresolved-user broadcast,
+ * since B has no session of that user).
+ */
+class TwoNodeIntegrationTests {
+
+	private static final TestIdentityProvider idp = TestIdentityProvider.get();
+
+	private static ConfigurableApplicationContext nodeA;
+
+	private static ConfigurableApplicationContext nodeB;
+
+	@BeforeAll
+	static void startNodes() {
+		nodeB = start("node-b", true);
+		nodeA = start("node-a", false);
+	}
+
+	@AfterAll
+	static void stopNodes() {
+		if (nodeA != null) {
+			nodeA.close();
+		}
+		if (nodeB != null) {
+			nodeB.close();
+		}
+	}
+
+	@Test
+	void userOnNodeAReceivesEventConsumedByNodeB() throws Exception {
+		String orderId = "o" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+		Connection alice = StompTestClient.connect(wsUrl(nodeA), idp.token("alice", orderId));
+		BlockingQueue<String> topic = alice.subscribe("/topic/orders." + orderId);
+		BlockingQueue<String> updates = alice.subscribe("/user/queue/order-updates");
+		RabbitTemplate rabbit = nodeB.getBean(RabbitTemplate.class);
+
+		await().atMost(15, TimeUnit.SECONDS).pollInterval(300, TimeUnit.MILLISECONDS).untilAsserted(() -> {
+			OrderEvents.publish(rabbit, orderId, "alice", "PACKED");
+			assertThat(topic.poll(200, TimeUnit.MILLISECONDS)).contains("PACKED");
+			assertThat(updates.poll(2, TimeUnit.SECONDS)).contains("PACKED");
+		});
+		alice.disconnect();
+	}
+
+	@Test
+	void eachNodeHasItsOwnRelaySessionsAndOnlyNodeBConsumes() {
+		assertThat(nodeA.getBean(StompBrokerRelayMessageHandler.class).isBrokerAvailable()).isTrue();
+		assertThat(nodeB.getBean(StompBrokerRelayMessageHandler.class).isBrokerAvailable()).isTrue();
+		assertThat(nodeA.getEnvironment().getProperty("courier.orders.consumer-enabled")).isEqualTo("false");
+	}
+
+	private static ConfigurableApplicationContext start(String nodeId, boolean consumer) {
+		Map<String, Object> properties = new HashMap<>(idp.properties());
+		properties.put("server.port", "0");
+		properties.put("server.address", "127.0.0.1");
+		properties.put("courier.node-id", nodeId);
+		properties.put("courier.orders.consumer-enabled", String.valueOf(consumer));
+		// As arguments, not builder properties: those are defaults that application.yml would override.
+		String[] args = properties.entrySet().stream().map((e) -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(CourierApplication.class).run(args);
+		StompBrokerRelayMessageHandler relay = context.getBean(StompBrokerRelayMessageHandler.class);
+		await().atMost(30, TimeUnit.SECONDS).until(relay::isBrokerAvailable);
+		return context;
+	}
+
+	private static String wsUrl(ConfigurableApplicationContext node) {
+		int port = ((WebServerApplicationContext) node).getWebServer().getPort();
+		return "ws://127.0.0.1:" + port + "/ws";
+	}
+
+}
