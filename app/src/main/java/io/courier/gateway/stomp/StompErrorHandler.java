@@ -1,5 +1,7 @@
 package io.courier.gateway.stomp;
 
+import java.util.List;
+
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -9,6 +11,7 @@ import org.springframework.messaging.simp.stomp.StompCommand;
 import org.springframework.messaging.simp.stomp.StompConversionException;
 import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
 import org.springframework.messaging.support.MessageBuilder;
+import org.springframework.messaging.support.MessageHeaderAccessor;
 import org.springframework.web.socket.messaging.StompSubProtocolErrorHandler;
 
 /**
@@ -21,6 +24,29 @@ class StompErrorHandler extends StompSubProtocolErrorHandler {
 	private static final Log logger = LogFactory.getLog(StompErrorHandler.class);
 
 	private static final byte[] EMPTY = new byte[0];
+
+	/** How Spring's relay words the ERROR it sends when a session's broker connection fails or is missing. */
+	private static final List<String> RELAY_CONNECTION_ERRORS = List.of("Broker not available",
+			"Connection to broker closed", "Failed to connect", "Transport failure", "No CONNECTED frame",
+			"No messages received", "failed to forward", "Failed to forward heartbeat");
+
+	/**
+	 * ERRORs on their way to a client: the relay's connection failures become
+	 * {@code broker unavailable: <relay's text>}; Courier's own and RabbitMQ's own ERRORs pass unchanged.
+	 */
+	@Override
+	public @Nullable Message<byte[]> handleErrorMessageToClient(Message<byte[]> errorMessage) {
+		StompHeaderAccessor accessor = MessageHeaderAccessor.getAccessor(errorMessage, StompHeaderAccessor.class);
+		String text = (accessor != null) ? accessor.getMessage() : null;
+		if (accessor == null || text == null || RELAY_CONNECTION_ERRORS.stream().noneMatch(text::startsWith)) {
+			return errorMessage;
+		}
+		if (!accessor.isMutable()) {
+			accessor = StompHeaderAccessor.wrap(errorMessage);
+		}
+		accessor.setMessage(ClientError.BROKER_UNAVAILABLE.text(text));
+		return MessageBuilder.createMessage(errorMessage.getPayload(), accessor.getMessageHeaders());
+	}
 
 	@Override
 	public @Nullable Message<byte[]> handleClientMessageProcessingError(@Nullable Message<byte[]> clientMessage,
