@@ -1,21 +1,24 @@
 package io.courier.gateway.orders;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 
-import org.springframework.messaging.MessageHeaders;
+import org.springframework.messaging.Message;
+import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
 import org.springframework.messaging.simp.SimpMessagingTemplate;
+import org.springframework.messaging.support.MessageBuilder;
 import org.springframework.stereotype.Component;
 import org.springframework.util.MimeTypeUtils;
 
 /**
  * Sends one order event to the order's topic ({@code /topic/orders.{orderId}}) and to its owner's
  * {@code /user/queue/order-updates}, through the broker relay, so subscribers on every node receive it.
+ *
+ * <p>The message is built here with {@code content-type: application/json} rather than converted: a byte
+ * payload converted by the template is labelled {@code application/octet-stream}, which Spring then writes as
+ * a binary WebSocket frame, and SockJS sessions refuse binary frames.
  */
 @Component
 class OrderEventForwarder {
-
-	private static final Map<String, Object> JSON = Map.of(MessageHeaders.CONTENT_TYPE, MimeTypeUtils.APPLICATION_JSON);
 
 	private final SimpMessagingTemplate messaging;
 
@@ -25,8 +28,17 @@ class OrderEventForwarder {
 
 	void forward(OrderEvent event) {
 		byte[] body = event.json().getBytes(StandardCharsets.UTF_8);
-		this.messaging.convertAndSend(OrderProperties.TOPIC_PREFIX + event.orderId(), body, JSON);
-		this.messaging.convertAndSendToUser(event.userId(), OrderProperties.USER_DESTINATION, body, JSON);
+		this.messaging.send(OrderProperties.TOPIC_PREFIX + event.orderId(), json(body));
+		// What convertAndSendToUser does, minus the conversion: "/user/{name}/..." with '/' escaped in the name.
+		String user = event.userId().replace("/", "%2F");
+		this.messaging.send("/user/" + user + OrderProperties.USER_DESTINATION, json(body));
+	}
+
+	private static Message<byte[]> json(byte[] body) {
+		SimpMessageHeaderAccessor accessor = SimpMessageHeaderAccessor.create();
+		accessor.setContentType(MimeTypeUtils.APPLICATION_JSON);
+		accessor.setLeaveMutable(true);
+		return MessageBuilder.createMessage(body, accessor.getMessageHeaders());
 	}
 
 }
