@@ -1,5 +1,9 @@
 package io.courier.gateway.security;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -72,6 +76,15 @@ class StompAuthenticationIntegrationTests extends GatewayIntegrationTest {
 		String error = alice.awaitError();
 		assertThat(error).isEqualTo("token expired while connected");
 		assertThat(alice.awaitClosed()).isTrue();
+	}
+
+	@Test
+	void devTokenEndpointIsAbsentOutsideDevMode() throws Exception {
+		HttpResponse<String> response = HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create(httpUrl("/dev/tokens?user=eve")))
+				.POST(HttpRequest.BodyPublishers.noBody())
+				.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).isEqualTo(404);
 	}
 
 	private void assertRejected(String token, String expectedMessage) throws Exception {
