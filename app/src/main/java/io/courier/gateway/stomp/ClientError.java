@@ -23,7 +23,9 @@ public enum ClientError {
 	SESSION_EXPIRED("token expired while connected"),
 	/** SUBSCRIBE or SEND to a destination the rules do not grant. */
 	FORBIDDEN_DESTINATION("forbidden destination"),
-	/** The frame could not be parsed or exceeds a size limit. */
+	/** The frame exceeds the frame size limit; the detail names the limit. */
+	FRAME_TOO_LARGE("frame too large"),
+	/** The frame could not be parsed. */
 	MALFORMED_FRAME("malformed frame"),
 	/** The broker connection of this session failed or closed; reconnect. */
 	BROKER_UNAVAILABLE("broker unavailable"),

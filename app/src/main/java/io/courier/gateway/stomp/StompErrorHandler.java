@@ -70,7 +70,10 @@ class StompErrorHandler extends StompSubProtocolErrorHandler {
 				return rejection.getMessage();
 			}
 			if (t instanceof StompConversionException) {
-				return ClientError.MALFORMED_FRAME.text(String.valueOf(t.getMessage()));
+				String detail = String.valueOf(t.getMessage());
+				return detail.contains("buffer size limit")
+						? ClientError.FRAME_TOO_LARGE.text("limit is " + StompEndpointConfiguration.MESSAGE_SIZE_LIMIT + " bytes")
+						: ClientError.MALFORMED_FRAME.text(detail);
 			}
 		}
 		String session = (clientMessage != null) ? StompHeaderAccessor.wrap(clientMessage).getSessionId() : null;
