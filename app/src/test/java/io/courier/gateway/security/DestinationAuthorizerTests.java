@@ -9,13 +9,9 @@ import java.util.UUID;
 import java.util.stream.Stream;
 
 import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,6 +27,7 @@ import io.courier.gateway.security.DestinationRule.Access;
 import io.courier.gateway.security.DestinationRule.Frame;
 import io.courier.gateway.stomp.ClientError;
 import io.courier.gateway.stomp.StompRejection;
+import io.courier.gateway.support.TestIdentityProvider;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
@@ -108,13 +105,13 @@ class DestinationAuthorizerTests {
 				arguments(Frame.SUBSCRIBE, "/topic/orders.42", ALICE, subscriptionToken("alice", null),
 						"forbidden destination: /topic/orders.42 (subscription-token is for another destination)"),
 				arguments(Frame.SUBSCRIBE, "/topic/orders.42", ALICE,
-						sign(claims("alice", "/topic/orders.42", Duration.ofMinutes(5)), FOREIGN),
+						TestIdentityProvider.sign(claims("alice", "/topic/orders.42", Duration.ofMinutes(5)), FOREIGN),
 						"forbidden destination: /topic/orders.42 (subscription-token: invalid token signature)"),
 				arguments(Frame.SUBSCRIBE, "/topic/orders.42", ALICE,
-						sign(claims("alice", "/topic/orders.42", Duration.ofMinutes(-5)), TRUSTED),
+						TestIdentityProvider.sign(claims("alice", "/topic/orders.42", Duration.ofMinutes(-5)), TRUSTED),
 						"forbidden destination: /topic/orders.42 (subscription-token: token expired)"),
 				arguments(Frame.SUBSCRIBE, "/topic/orders.42", ALICE,
-						sign(new JWTClaimsSet.Builder(claims("alice", "/topic/orders.42", Duration.ofMinutes(5)))
+						TestIdentityProvider.sign(new JWTClaimsSet.Builder(claims("alice", "/topic/orders.42", Duration.ofMinutes(5)))
 							.issuer("https://evil.example")
 							.build(), TRUSTED),
 						"forbidden destination: /topic/orders.42 (subscription-token: wrong token issuer)"),
@@ -190,7 +187,7 @@ class DestinationAuthorizerTests {
 	}
 
 	private static String subscriptionToken(String user, @Nullable String destination) {
-		return sign(claims(user, destination, Duration.ofMinutes(5)), TRUSTED);
+		return TestIdentityProvider.sign(claims(user, destination, Duration.ofMinutes(5)), TRUSTED);
 	}
 
 	private static JWTClaimsSet claims(String user, @Nullable String destination, Duration ttl) {
@@ -204,18 +201,6 @@ class DestinationAuthorizerTests {
 			claims.claim("dest", destination);
 		}
 		return claims.build();
-	}
-
-	private static String sign(JWTClaimsSet claims, RSAKey key) {
-		try {
-			SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(),
-					claims);
-			jwt.sign(new RSASSASigner(key));
-			return jwt.serialize();
-		}
-		catch (JOSEException ex) {
-			throw new IllegalStateException(ex);
-		}
 	}
 
 	private static RSAKey generateKey() {
