@@ -167,18 +167,21 @@ done
 log "listening on 127.0.0.1: AMQP 5672, STOMP 61613, Web STOMP 15674, management 15672"
 
 # One CLI call checks both: fails if the vhost is missing, lists the users
-# that have permissions on it.
+# that have permissions on it. "courier-test" is the test suite's own vhost, so
+# tests never share queues (e.g. courier.order-events) with a running gateway.
 has_vhost_and_user() {
   local perms
-  perms="$(rabbitmqctl -q list_permissions -p "$VHOST" 2>/dev/null)" || return 1
+  perms="$(rabbitmqctl -q list_permissions -p "$1" 2>/dev/null)" || return 1
   printf '%s\n' "$perms" | awk -v u="$GATEWAY_USER" '$1 == u { found = 1 } END { exit !found }'
 }
-if ! has_vhost_and_user; then
-  log "vhost '$VHOST' or user '$GATEWAY_USER' missing"
-  import_definitions
-  has_vhost_and_user || die "vhost '$VHOST' / user '$GATEWAY_USER' still missing after import"
-fi
-log "vhost '$VHOST' and user '$GATEWAY_USER' present"
+for vhost in "$VHOST" courier-test; do
+  if ! has_vhost_and_user "$vhost"; then
+    log "vhost '$vhost' or user '$GATEWAY_USER' missing"
+    import_definitions
+    has_vhost_and_user "$vhost" || die "vhost '$vhost' / user '$GATEWAY_USER' still missing after import"
+  fi
+done
+log "vhosts '$VHOST', 'courier-test' and user '$GATEWAY_USER' present"
 
 # Effective open-file limit of the running broker (beam.smp).
 beam_pid=""

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -38,6 +39,7 @@ final class DevKeys {
 				generator.initialize(2048);
 				KeyPair pair = generator.generateKeyPair();
 				write(privatePem, "PRIVATE KEY", pair.getPrivate().getEncoded());
+				ownerOnly(privatePem);
 				write(publicPem, "PUBLIC KEY", pair.getPublic().getEncoded());
 			}
 			KeyFactory rsa = KeyFactory.getInstance("RSA");
@@ -58,6 +60,15 @@ final class DevKeys {
 	private static void write(Path file, String type, byte[] der) throws IOException {
 		String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
 		Files.writeString(file, "-----BEGIN " + type + "-----\n" + body + "\n-----END " + type + "-----\n");
+	}
+
+	private static void ownerOnly(Path file) throws IOException {
+		try {
+			Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+		}
+		catch (UnsupportedOperationException ex) {
+			// not a POSIX file system: leave the platform's default
+		}
 	}
 
 	private static byte[] read(Path file) throws IOException {

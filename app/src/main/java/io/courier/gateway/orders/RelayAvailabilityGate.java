@@ -5,6 +5,7 @@ import org.apache.commons.logging.LogFactory;
 
 import org.springframework.amqp.core.MessageListenerContainer;
 import org.springframework.amqp.rabbit.listener.RabbitListenerEndpointRegistry;
+import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.messaging.simp.broker.BrokerAvailabilityEvent;
 import org.springframework.stereotype.Component;
@@ -23,6 +24,8 @@ class RelayAvailabilityGate {
 
 	private final boolean consumerEnabled;
 
+	private volatile boolean closing;
+
 	RelayAvailabilityGate(RabbitListenerEndpointRegistry registry, OrderProperties properties) {
 		this.registry = registry;
 		this.consumerEnabled = properties.consumerEnabled();
@@ -39,9 +42,19 @@ class RelayAvailabilityGate {
 			container.start();
 		}
 		else {
-			logger.warn("Relay lost the broker: pausing the order event consumer");
+			if (this.closing) {
+				logger.info("Gateway stopping: order event consumer stopped");
+			}
+			else {
+				logger.warn("Relay lost the broker: pausing the order event consumer");
+			}
 			container.stop();
 		}
+	}
+
+	@EventListener
+	void onClose(ContextClosedEvent event) {
+		this.closing = true;
 	}
 
 }

@@ -1,5 +1,9 @@
 package io.courier.gateway.stomp;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -69,6 +73,18 @@ class TwoNodeIntegrationTests {
 			assertThat(updates.poll(2, TimeUnit.SECONDS)).contains("PACKED");
 		});
 		alice.disconnect();
+	}
+
+	@Test
+	void eachNodeNamesItselfInActuatorInfo() throws Exception {
+		for (String node : new String[] { "node-a", "node-b" }) {
+			ConfigurableApplicationContext context = node.equals("node-a") ? nodeA : nodeB;
+			int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+			HttpResponse<String> info = HttpClient.newHttpClient()
+				.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/info")).build(),
+						HttpResponse.BodyHandlers.ofString());
+			assertThat(info.body()).contains("\"node-id\":\"" + node + "\"");
+		}
 	}
 
 	@Test

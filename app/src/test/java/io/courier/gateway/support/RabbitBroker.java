@@ -22,7 +22,7 @@ public final class RabbitBroker {
 
 	private static final String MANAGEMENT = "http://127.0.0.1:15672/api";
 
-	private static final String VHOST = "courier";
+	private static final String VHOST = "courier-test";
 
 	private static final HttpClient http = HttpClient.newHttpClient();
 
