@@ -36,14 +36,20 @@ class SessionExpiry {
 		this.terminator = terminator;
 	}
 
+	/**
+	 * Schedules the close. Inside {@code compute}, so that a task due at once (a token already past {@code exp}
+	 * but within the validator's clock skew) cannot run before it is registered and then find nothing to do.
+	 */
 	void closeAt(String sessionId, Instant expiresAt) {
-		ScheduledFuture<?> previous = this.tasks.put(sessionId,
-				this.scheduler.schedule(() -> expire(sessionId), expiresAt));
-		if (previous != null) {
-			previous.cancel(false);
-		}
+		this.tasks.compute(sessionId, (id, previous) -> {
+			if (previous != null) {
+				previous.cancel(false);
+			}
+			return this.scheduler.schedule(() -> expire(id), expiresAt);
+		});
 	}
 
+	/** Sessions with a pending close, for tests and metrics. */
 	int scheduled() {
 		return this.tasks.size();
 	}

@@ -26,6 +26,9 @@ class StompAuthenticationIntegrationTests extends GatewayIntegrationTest {
 	@Autowired
 	private RabbitTemplate rabbit;
 
+	@Autowired
+	private SessionExpiry expiry;
+
 	@Test
 	void validTokenConnectsAndReceivesOnPublicTopic() throws Exception {
 		Connection alice = StompTestClient.connect(wsUrl(), this.idp.token("alice"));
@@ -76,6 +79,19 @@ class StompAuthenticationIntegrationTests extends GatewayIntegrationTest {
 		String error = alice.awaitError();
 		assertThat(error).isEqualTo("token expired while connected");
 		assertThat(alice.awaitClosed()).isTrue();
+	}
+
+	@Test
+	void expiryTimersEndWithTheirSessions() throws Exception {
+		int before = this.expiry.scheduled();
+		Connection alice = StompTestClient.connect(wsUrl(), this.idp.token("alice"));
+		Connection bob = StompTestClient.connect(wsUrl(), this.idp.token("bob"));
+		assertThat(this.expiry.scheduled()).isEqualTo(before + 2);
+
+		alice.disconnect();
+		bob.disconnect();
+
+		await().atMost(10, TimeUnit.SECONDS).until(() -> this.expiry.scheduled() == before);
 	}
 
 	@Test
