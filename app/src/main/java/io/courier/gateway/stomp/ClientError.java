@@ -23,7 +23,9 @@ public enum ClientError {
 	SESSION_EXPIRED("token expired while connected"),
 	/** SUBSCRIBE or SEND to a destination the rules do not grant. */
 	FORBIDDEN_DESTINATION("forbidden destination"),
-	/** The frame exceeds the frame size limit; the detail names the limit. */
+	/** More SEND/SUBSCRIBE frames than {@code courier.limits.frame-rate} and {@code frame-burst} allow. */
+	RATE_LIMITED("rate limit exceeded"),
+	/** The frame exceeds the frame size limit ({@code courier.limits.frame-size}). */
 	FRAME_TOO_LARGE("frame too large"),
 	/** The frame could not be parsed. */
 	MALFORMED_FRAME("malformed frame"),

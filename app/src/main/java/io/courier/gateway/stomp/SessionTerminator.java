@@ -1,16 +1,21 @@
 package io.courier.gateway.stomp;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Lazy;
+import org.springframework.context.event.EventListener;
 import org.springframework.messaging.MessageChannel;
 import org.springframework.messaging.simp.stomp.StompCommand;
 import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
 import org.springframework.messaging.support.MessageBuilder;
 import org.springframework.stereotype.Component;
+import org.springframework.web.socket.messaging.SessionDisconnectEvent;
 
 /**
  * Ends a client session from the server side: sends it an ERROR frame whose {@code message} header is a
@@ -31,8 +36,14 @@ public class SessionTerminator {
 		this.clientOutboundChannel = clientOutboundChannel;
 	}
 
-	/** Sends ERROR {@code rejection.getMessage()} to the session and closes it. */
+	/** Sessions sent an ERROR and not yet gone: frames already in flight after the first refusal add nothing. */
+	private final Set<String> terminating = ConcurrentHashMap.newKeySet();
+
+	/** Sends ERROR {@code rejection.getMessage()} to the session and closes it; once per session. */
 	public void terminate(String sessionId, StompRejection rejection, @Nullable String receiptId) {
+		if (!this.terminating.add(sessionId)) {
+			return;
+		}
 		logger.info("Closing session " + sessionId + ": " + rejection.getMessage());
 		StompHeaderAccessor accessor = StompHeaderAccessor.create(StompCommand.ERROR);
 		accessor.setSessionId(sessionId);
@@ -42,6 +53,11 @@ public class SessionTerminator {
 		}
 		accessor.setLeaveMutable(true);
 		this.clientOutboundChannel.send(MessageBuilder.createMessage(new byte[0], accessor.getMessageHeaders()));
+	}
+
+	@EventListener
+	void onDisconnect(SessionDisconnectEvent event) {
+		this.terminating.remove(event.getSessionId());
 	}
 
 }

@@ -5,11 +5,8 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
 import org.springframework.messaging.simp.config.MessageBrokerRegistry;
 import org.springframework.scheduling.TaskScheduler;
-import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.config.annotation.StompEndpointRegistry;
 import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerConfigurer;
-import org.springframework.web.socket.config.annotation.WebSocketTransportRegistration;
-import org.springframework.web.socket.handler.WebSocketHandlerDecorator;
 
 /**
  * Endpoints ({@code /ws}, {@code /sockjs}), destination prefixes and the relay to RabbitMQ.
@@ -26,8 +23,6 @@ class StompEndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 	static final String USER_REGISTRY_BROADCAST = "/topic/courier.user-registry";
 
 	static final String UNRESOLVED_USER_BROADCAST = "/topic/courier.unresolved-user";
-
-	static final int MESSAGE_SIZE_LIMIT = 64 * 1024;
 
 	private final GatewayProperties properties;
 
@@ -47,18 +42,6 @@ class StompEndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 		registry.addEndpoint("/sockjs").setAllowedOriginPatterns(origins).addInterceptors(originHeader).withSockJS();
 		registry.setErrorHandler(new StompErrorHandler());
 		registry.setPreserveReceiveOrder(true);
-	}
-
-	/**
-	 * Frames up to 64 KiB. The handler is declared to take partial WebSocket messages, so Tomcat hands over each
-	 * chunk of its (small, per-session) read buffer and Spring's {@code BufferingStompDecoder} assembles frames
-	 * up to the limit; past it the client gets ERROR {@code malformed frame: ...}. Without this Tomcat buffers
-	 * whole messages only up to 8 KiB and closes bigger ones with 1009 and no STOMP ERROR.
-	 */
-	@Override
-	public void configureWebSocketTransport(WebSocketTransportRegistration registration) {
-		registration.setMessageSizeLimit(MESSAGE_SIZE_LIMIT);
-		registration.addDecoratorFactory(PartialMessagesHandler::new);
 	}
 
 	@Override
@@ -82,19 +65,6 @@ class StompEndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 			.setTaskScheduler(this.brokerScheduler)
 			.setUserRegistryBroadcast(USER_REGISTRY_BROADCAST)
 			.setUserDestinationBroadcast(UNRESOLVED_USER_BROADCAST);
-	}
-
-	private static final class PartialMessagesHandler extends WebSocketHandlerDecorator {
-
-		PartialMessagesHandler(WebSocketHandler delegate) {
-			super(delegate);
-		}
-
-		@Override
-		public boolean supportsPartialMessages() {
-			return true;
-		}
-
 	}
 
 }

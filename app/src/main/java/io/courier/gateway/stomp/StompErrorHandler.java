@@ -1,6 +1,8 @@
 package io.courier.gateway.stomp;
 
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -24,6 +26,9 @@ class StompErrorHandler extends StompSubProtocolErrorHandler {
 	private static final Log logger = LogFactory.getLog(StompErrorHandler.class);
 
 	private static final byte[] EMPTY = new byte[0];
+
+	/** How Spring's STOMP decoder reports a frame over the size limit, in its two wordings. */
+	private static final Pattern BUFFER_LIMIT = Pattern.compile("buffer size limit (?:of )?(\\d+)");
 
 	/** How Spring's relay words the ERROR it sends when a session's broker connection fails or is missing. */
 	private static final List<String> RELAY_CONNECTION_ERRORS = List.of("Broker not available",
@@ -71,8 +76,8 @@ class StompErrorHandler extends StompSubProtocolErrorHandler {
 			}
 			if (t instanceof StompConversionException) {
 				String detail = String.valueOf(t.getMessage());
-				return detail.contains("buffer size limit")
-						? ClientError.FRAME_TOO_LARGE.text("limit is " + StompEndpointConfiguration.MESSAGE_SIZE_LIMIT + " bytes")
+				Matcher limit = BUFFER_LIMIT.matcher(detail);
+				return limit.find() ? ClientError.FRAME_TOO_LARGE.text("limit is " + limit.group(1) + " bytes")
 						: ClientError.MALFORMED_FRAME.text(detail);
 			}
 		}

@@ -1,0 +1,59 @@
+package io.courier.gateway.limits;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.springframework.context.event.EventListener;
+import org.springframework.messaging.simp.stomp.StompCommand;
+import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
+import org.springframework.stereotype.Component;
+import org.springframework.web.socket.messaging.SessionDisconnectEvent;
+
+import io.courier.gateway.stomp.ClientError;
+import io.courier.gateway.stomp.RejectingChannelInterceptor;
+import io.courier.gateway.stomp.SessionTerminator;
+import io.courier.gateway.stomp.StompRejection;
+
+/**
+ * Limits SEND and SUBSCRIBE frames per session with a {@link TokenBucket} ({@code courier.limits.frame-rate},
+ * {@code frame-burst}). The frame over the limit is dropped and the session ends with ERROR
+ * {@code rate limit exceeded}; every frame accepted before it was forwarded as usual.
+ */
+@Component
+class InboundRateLimiter extends RejectingChannelInterceptor {
+
+	private final LimitsProperties limits;
+
+	private final Map<String, TokenBucket> buckets = new ConcurrentHashMap<>();
+
+	InboundRateLimiter(SessionTerminator terminator, LimitsProperties limits) {
+		super(terminator);
+		this.limits = limits;
+	}
+
+	@Override
+	protected void inspect(StompHeaderAccessor accessor) {
+		StompCommand command = accessor.getCommand();
+		String sessionId = accessor.getSessionId();
+		if (sessionId == null || !(StompCommand.SEND.equals(command) || StompCommand.SUBSCRIBE.equals(command))) {
+			return;
+		}
+		long now = System.nanoTime();
+		TokenBucket bucket = this.buckets.computeIfAbsent(sessionId,
+				(id) -> new TokenBucket(this.limits.frameRate(), this.limits.frameBurst(), now));
+		if (!bucket.tryTake(now)) {
+			throw new StompRejection(ClientError.RATE_LIMITED, this.limits.frameRate() + " frames/s, burst "
+					+ this.limits.frameBurst());
+		}
+	}
+
+	int trackedSessions() {
+		return this.buckets.size();
+	}
+
+	@EventListener
+	void onDisconnect(SessionDisconnectEvent event) {
+		this.buckets.remove(event.getSessionId());
+	}
+
+}

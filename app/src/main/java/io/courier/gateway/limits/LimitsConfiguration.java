@@ -1,0 +1,59 @@
+package io.courier.gateway.limits;
+
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.messaging.simp.config.ChannelRegistration;
+import org.springframework.web.socket.WebSocketHandler;
+import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerConfigurer;
+import org.springframework.web.socket.config.annotation.WebSocketTransportRegistration;
+import org.springframework.web.socket.handler.WebSocketHandlerDecorator;
+
+/**
+ * Applies {@code courier.limits.*}: the inbound frame rate (after authentication and authorization, whose
+ * configurer runs first) and the frame size.
+ *
+ * <p>Frame size: the STOMP handler is declared to take partial WebSocket messages, so Tomcat hands over each
+ * chunk of its small per-session read buffer and Spring's {@code BufferingStompDecoder} assembles frames up to
+ * the limit; past it the client gets ERROR {@code frame too large}. Without this Tomcat buffers whole messages
+ * only up to 8 KiB and closes bigger ones with 1009 and no STOMP ERROR.
+ *
+ */
+@Configuration(proxyBeanMethods = false)
+@Order(Ordered.HIGHEST_PRECEDENCE + 100)
+class LimitsConfiguration implements WebSocketMessageBrokerConfigurer {
+
+	private final LimitsProperties limits;
+
+	private final InboundRateLimiter rateLimiter;
+
+	LimitsConfiguration(LimitsProperties limits, InboundRateLimiter rateLimiter) {
+		this.limits = limits;
+		this.rateLimiter = rateLimiter;
+	}
+
+	@Override
+	public void configureClientInboundChannel(ChannelRegistration registration) {
+		registration.interceptors(this.rateLimiter);
+	}
+
+	@Override
+	public void configureWebSocketTransport(WebSocketTransportRegistration registration) {
+		registration.setMessageSizeLimit(this.limits.frameSizeBytes());
+		registration.addDecoratorFactory(PartialMessagesHandler::new);
+	}
+
+	private static final class PartialMessagesHandler extends WebSocketHandlerDecorator {
+
+		PartialMessagesHandler(WebSocketHandler delegate) {
+			super(delegate);
+		}
+
+		@Override
+		public boolean supportsPartialMessages() {
+			return true;
+		}
+
+	}
+
+}

@@ -1,0 +1,29 @@
+package io.courier.gateway.limits;
+
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Per-session limits, enforced by each node.
+ *
+ * @param frameRate SEND and SUBSCRIBE frames per second a session may sustain (token bucket refill rate)
+ * @param frameBurst frames a session may send at once above the rate (token bucket size)
+ * @param frameSize largest STOMP frame a client may send; bigger ones get ERROR {@code frame too large}
+ */
+@Validated
+@ConfigurationProperties("courier.limits")
+public record LimitsProperties(@DefaultValue("50") @DecimalMin("0.1") double frameRate,
+		@DefaultValue("100") @Min(1) int frameBurst, @DefaultValue("64KB") @NotNull DataSize frameSize) {
+
+	/** {@link #frameSize()} in bytes, as Spring's transport settings take it. */
+	public int frameSizeBytes() {
+		return Math.toIntExact(this.frameSize.toBytes());
+	}
+
+}

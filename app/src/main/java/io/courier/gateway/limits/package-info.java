@@ -1,0 +1,4 @@
+@NullMarked
+package io.courier.gateway.limits;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,51 @@
+package io.courier.gateway.limits;
+
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.TestPropertySource;
+
+import io.courier.gateway.support.GatewayIntegrationTest;
+import io.courier.gateway.support.StompTestClient;
+import io.courier.gateway.support.StompTestClient.Connection;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Per-session limits on a real gateway: a session that floods. */
+@TestPropertySource(properties = { "courier.limits.frame-rate=1", "courier.limits.frame-burst=3" })
+class LimitsIntegrationTests extends GatewayIntegrationTest {
+
+	@Autowired
+	private RabbitTemplate rabbit;
+
+	@Autowired
+	private InboundRateLimiter rateLimiter;
+
+
+	@Test
+	void floodGetsRateLimitErrorAfterEveryAcceptedFrameWasForwarded() throws Exception {
+		Connection alice = StompTestClient.connect(wsUrl(), this.idp.token("alice"));
+		BlockingQueue<String> first = alice.subscribe("/topic/public.rate-a");
+		BlockingQueue<String> second = alice.subscribe("/topic/public.rate-b");
+		await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> {
+			this.rabbit.convertAndSend("amq.topic", "public.rate-a", "a");
+			this.rabbit.convertAndSend("amq.topic", "public.rate-b", "b");
+			assertThat(first.poll(300, TimeUnit.MILLISECONDS)).isEqualTo("a");
+			assertThat(second.poll(300, TimeUnit.MILLISECONDS)).isEqualTo("b");
+		});
+
+		for (int i = 0; i < 5; i++) {
+			alice.send("/app/noop", "flood " + i);
+		}
+
+		assertThat(alice.awaitError()).isEqualTo("rate limit exceeded: 1.0 frames/s, burst 3");
+		assertThat(alice.awaitClosed()).isTrue();
+		await().atMost(10, TimeUnit.SECONDS).until(() -> this.rateLimiter.trackedSessions() == 0);
+	}
+
+}
