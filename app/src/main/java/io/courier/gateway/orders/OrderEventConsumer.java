@@ -6,6 +6,7 @@ import java.util.Map;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import tools.jackson.databind.ObjectMapper;
@@ -33,9 +34,17 @@ class OrderEventConsumer {
 
 	private final OrderEventForwarder forwarder;
 
-	OrderEventConsumer(ObjectMapper mapper, OrderEventForwarder forwarder) {
+	private final MeterRegistry meters;
+
+	OrderEventConsumer(ObjectMapper mapper, OrderEventForwarder forwarder, MeterRegistry meters) {
 		this.mapper = mapper;
 		this.forwarder = forwarder;
+		this.meters = meters;
+	}
+
+	/** {@code courier.order.events{outcome=forwarded|dead-lettered|requeued}}. */
+	private void count(String outcome) {
+		this.meters.counter("courier.order.events", "outcome", outcome).increment();
 	}
 
 	@RabbitListener(id = OrderAmqpConfiguration.LISTENER_ID, queues = OrderProperties.QUEUE,
@@ -55,6 +64,7 @@ class OrderEventConsumer {
 		catch (InvalidOrderEventException ex) {
 			deadLetter(channel, message, ex.getMessage());
 			channel.basicAck(tag, false);
+			count("dead-lettered");
 			return;
 		}
 		try {
@@ -63,9 +73,11 @@ class OrderEventConsumer {
 		catch (RuntimeException ex) {
 			logger.warn("Could not forward order event " + event.orderId() + "; returning it to the queue", ex);
 			channel.basicNack(tag, false, true);
+			count("requeued");
 			return;
 		}
 		channel.basicAck(tag, false);
+		count("forwarded");
 	}
 
 	private void deadLetter(Channel channel, Message message, String reason) throws IOException {

@@ -2,6 +2,8 @@ package io.courier.gateway.security;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
@@ -18,13 +20,28 @@ class HttpSecurityConfiguration {
 
 	static final String PUBLISH_AUTHORITY = "SCOPE_orders:publish";
 
+	/**
+	 * Actuator endpoints listen on the management port ({@code management.server.port}, loopback by default), which
+	 * is for operators and scrapers, not the public: no token there.
+	 */
 	@Bean
+	@Order(1)
+	SecurityFilterChain managementSecurity(HttpSecurity http) throws Exception {
+		http.securityMatcher(EndpointRequest.toAnyEndpoint())
+			.authorizeHttpRequests((requests) -> requests.anyRequest().permitAll())
+			.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+			.csrf((csrf) -> csrf.disable());
+		return http.build();
+	}
+
+	@Bean
+	@Order(2)
 	SecurityFilterChain gatewaySecurity(HttpSecurity http) throws Exception {
 		http.authorizeHttpRequests((requests) -> requests.requestMatchers("/ws/**", "/sockjs/**")
 			.permitAll()
 			.requestMatchers(HttpMethod.POST, "/api/orders/*/events")
 			.hasAuthority(PUBLISH_AUTHORITY)
-			.requestMatchers("/dev/**", "/actuator/health/**", "/actuator/info", "/error")
+			.requestMatchers("/dev/**", "/error")
 			.permitAll()
 			.anyRequest()
 			.authenticated())

@@ -5,6 +5,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -32,8 +33,12 @@ public class SessionTerminator {
 
 	private final MessageChannel clientOutboundChannel;
 
-	SessionTerminator(@Lazy @Qualifier("clientOutboundChannel") MessageChannel clientOutboundChannel) {
+	private final MeterRegistry meters;
+
+	SessionTerminator(@Lazy @Qualifier("clientOutboundChannel") MessageChannel clientOutboundChannel,
+			MeterRegistry meters) {
 		this.clientOutboundChannel = clientOutboundChannel;
+		this.meters = meters;
 	}
 
 	/** Sessions sent an ERROR and not yet gone: frames already in flight after the first refusal add nothing. */
@@ -45,6 +50,7 @@ public class SessionTerminator {
 			return;
 		}
 		logger.info("Closing session " + sessionId + ": " + rejection.getMessage());
+		this.meters.counter("courier.frames.rejected", "reason", rejection.error().name().toLowerCase()).increment();
 		StompHeaderAccessor accessor = StompHeaderAccessor.create(StompCommand.ERROR);
 		accessor.setSessionId(sessionId);
 		accessor.setMessage(rejection.getMessage());

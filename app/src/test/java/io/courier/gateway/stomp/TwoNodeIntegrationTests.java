@@ -79,7 +79,7 @@ class TwoNodeIntegrationTests {
 	void eachNodeNamesItselfInActuatorInfo() throws Exception {
 		for (String node : new String[] { "node-a", "node-b" }) {
 			ConfigurableApplicationContext context = node.equals("node-a") ? nodeA : nodeB;
-			int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+			String port = context.getEnvironment().getProperty("local.management.port");
 			HttpResponse<String> info = HttpClient.newHttpClient()
 				.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/info")).build(),
 						HttpResponse.BodyHandlers.ofString());
