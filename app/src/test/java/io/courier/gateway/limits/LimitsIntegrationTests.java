@@ -5,7 +5,6 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
-import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.TestPropertySource;
 
@@ -21,9 +20,6 @@ import static org.awaitility.Awaitility.await;
 class LimitsIntegrationTests extends GatewayIntegrationTest {
 
 	@Autowired
-	private RabbitTemplate rabbit;
-
-	@Autowired
 	private InboundRateLimiter rateLimiter;
 
 
@@ -32,12 +28,8 @@ class LimitsIntegrationTests extends GatewayIntegrationTest {
 		Connection alice = StompTestClient.connect(wsUrl(), this.idp.token("alice"));
 		BlockingQueue<String> first = alice.subscribe("/topic/public.rate-a");
 		BlockingQueue<String> second = alice.subscribe("/topic/public.rate-b");
-		await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> {
-			this.rabbit.convertAndSend("amq.topic", "public.rate-a", "a");
-			this.rabbit.convertAndSend("amq.topic", "public.rate-b", "b");
-			assertThat(first.poll(300, TimeUnit.MILLISECONDS)).isEqualTo("a");
-			assertThat(second.poll(300, TimeUnit.MILLISECONDS)).isEqualTo("b");
-		});
+		awaitTopicDelivery("public.rate-a", "a", first);
+		awaitTopicDelivery("public.rate-b", "b", second);
 
 		for (int i = 0; i < 5; i++) {
 			alice.send("/app/noop", "flood " + i);

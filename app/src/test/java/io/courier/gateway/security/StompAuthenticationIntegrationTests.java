@@ -10,7 +10,6 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
-import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
 
 import io.courier.gateway.support.GatewayIntegrationTest;
@@ -24,19 +23,13 @@ import static org.awaitility.Awaitility.await;
 class StompAuthenticationIntegrationTests extends GatewayIntegrationTest {
 
 	@Autowired
-	private RabbitTemplate rabbit;
-
-	@Autowired
 	private SessionExpiry expiry;
 
 	@Test
 	void validTokenConnectsAndReceivesOnPublicTopic() throws Exception {
 		Connection alice = StompTestClient.connect(wsUrl(), this.idp.token("alice"));
 		BlockingQueue<String> news = alice.subscribe("/topic/public.news");
-		await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> {
-			this.rabbit.convertAndSend("amq.topic", "public.news", "hello");
-			assertThat(news.poll(200, TimeUnit.MILLISECONDS)).isEqualTo("hello");
-		});
+		awaitTopicDelivery("public.news", "hello", news);
 		alice.disconnect();
 	}
 

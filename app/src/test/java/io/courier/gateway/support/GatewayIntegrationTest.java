@@ -1,9 +1,11 @@
 package io.courier.gateway.support;
 
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.BeforeEach;
 
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -12,6 +14,7 @@ import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -32,6 +35,9 @@ public abstract class GatewayIntegrationTest {
 	@Autowired
 	private StompBrokerRelayMessageHandler relay;
 
+	@Autowired
+	private RabbitTemplate amqp;
+
 	@DynamicPropertySource
 	static void identityProvider(DynamicPropertyRegistry registry) {
 		TestIdentityProvider.register(registry);
@@ -40,6 +46,17 @@ public abstract class GatewayIntegrationTest {
 	@BeforeEach
 	void relayIsConnected() {
 		await().atMost(30, TimeUnit.SECONDS).until(this.relay::isBrokerAvailable);
+	}
+
+	/**
+	 * Publishes {@code body} to {@code /topic/<routingKey>} over AMQP until {@code subscription} receives it: a
+	 * SUBSCRIBE has no acknowledgement without a receipt, so this is how a test knows it is live.
+	 */
+	protected void awaitTopicDelivery(String routingKey, String body, BlockingQueue<String> subscription) {
+		await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> {
+			this.amqp.convertAndSend("amq.topic", routingKey, body);
+			assertThat(subscription.poll(300, TimeUnit.MILLISECONDS)).isEqualTo(body);
+		});
 	}
 
 	protected String wsUrl() {
