@@ -1,5 +1,9 @@
 package io.courier.gateway.stomp;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -8,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.messaging.simp.stomp.StompBrokerRelayMessageHandler;
 
 import io.courier.gateway.support.GatewayIntegrationTest;
@@ -32,6 +37,9 @@ class BrokerRestartIntegrationTests extends GatewayIntegrationTest {
 
 	@Autowired
 	private RabbitTemplate rabbit;
+
+	@LocalManagementPort
+	private int managementPort;
 
 	@AfterEach
 	void brokerIsBackForTheNextTest() {
@@ -68,13 +76,25 @@ class BrokerRestartIntegrationTests extends GatewayIntegrationTest {
 
 	@Test
 	void clientConnectingWhileBrokerIsDownGetsAnErrorNotAHang() throws Exception {
+		assertThat(readiness()).isEqualTo(200);
 		RabbitBroker.stopApp();
 		await().atMost(15, TimeUnit.SECONDS).until(() -> !this.relay.isBrokerAvailable());
+		assertThat(readiness()).as("not ready while the relay cannot reach RabbitMQ").isEqualTo(503);
 
 		Connection connection = StompTestClient.open(wsUrl(), this.idp.token("alice"));
 
 		assertThat(connection.awaitError()).isEqualTo("broker unavailable: Broker not available.");
 		assertThat(connection.awaitClosed()).isTrue();
+
+		RabbitBroker.startApp();
+		await().atMost(60, TimeUnit.SECONDS).until(() -> readiness() == 200);
+	}
+
+	private int readiness() throws Exception {
+		return HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.managementPort + "/actuator/health/readiness"))
+				.build(), HttpResponse.BodyHandlers.discarding())
+			.statusCode();
 	}
 
 }

@@ -1,0 +1,39 @@
+package io.courier.gateway.stomp;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.event.EventListener;
+import org.springframework.messaging.simp.broker.BrokerAvailabilityEvent;
+import org.springframework.stereotype.Component;
+
+/**
+ * Health {@code relay}: UP only while the relay's system session to RabbitMQ's STOMP port is connected. Until
+ * then (at start, or while the broker is away) every CONNECT gets {@code broker unavailable}, so the node is
+ * not ready; it is part of the readiness group and of the overall status.
+ */
+@Component("relay")
+class RelayHealthIndicator implements HealthIndicator {
+
+	private final AtomicBoolean available = new AtomicBoolean();
+
+	private final GatewayProperties properties;
+
+	RelayHealthIndicator(GatewayProperties properties) {
+		this.properties = properties;
+	}
+
+	@EventListener
+	void onBrokerAvailability(BrokerAvailabilityEvent event) {
+		this.available.set(event.isBrokerAvailable());
+	}
+
+	@Override
+	public Health health() {
+		GatewayProperties.Relay relay = this.properties.relay();
+		Health.Builder health = this.available.get() ? Health.up() : Health.down();
+		return health.withDetail("broker", relay.host() + ":" + relay.port() + "/" + relay.virtualHost()).build();
+	}
+
+}

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Runs Courier's benchmark (issue #6) end to end on this machine:
+#   1. rabbitmq/setup.sh (installs/starts RabbitMQ 3.10 with STOMP + Web-STOMP, open-file limit raised)
+#   2. mvn -B -q -DskipTests package (gateway + bench)
+#   3. a dev gateway on port 18080 (override: BENCH_PORT) with its own key dir data/bench/keys
+#   4. the scenario(s), every target (--target all unless you give --target), results in data/bench/
+#   5. stops the gateway
+#
+#   bench/run.sh                                  # the full suite (about 12 minutes)
+#   bench/run.sh fanout --subscribers 100 --rate 50 --duration 30
+#   bench/run.sh connections --sessions 2000 --hold 30
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+PORT="${BENCH_PORT:-18080}"
+MANAGEMENT_PORT="${BENCH_MANAGEMENT_PORT:-18081}"
+OUT="$ROOT/data/bench"
+KEYS="$OUT/keys"
+GATEWAY_JAR="$ROOT/app/target/courier-gateway-0.1.0-SNAPSHOT.jar"
+BENCH_JAR="$ROOT/bench/target/courier-bench-0.1.0-SNAPSHOT.jar"
+log() { echo "[bench] $*"; }
+
+bash "$ROOT/rabbitmq/setup.sh"
+
+log "building (mvn -B -q -DskipTests package)"
+mvn -B -q -DskipTests package
+if [ ! -f "$BENCH_JAR" ]; then
+  # the root pom does not list the bench module yet
+  mvn -B -q -DskipTests -f "$ROOT/bench/pom.xml" package
+fi
+
+if ss -ltnH "sport = :$PORT" | grep -q .; then
+  echo "[bench] port $PORT is taken; set BENCH_PORT" >&2; exit 1
+fi
+
+# thousands of sessions: 1 socket each in the bench, 2 in the gateway (client + relay connection)
+ulimit -n "$(ulimit -Hn)"
+mkdir -p "$OUT"
+log "starting a dev gateway on 127.0.0.1:$PORT (log: $OUT/gateway.log)"
+java -jar "$GATEWAY_JAR" --spring.profiles.active=dev --server.port="$PORT" --management.server.port="$MANAGEMENT_PORT" \
+  --courier.dev.key-dir="$KEYS" >"$OUT/gateway.log" 2>&1 &
+GATEWAY_PID=$!
+stop_gateway() {
+  if kill -0 "$GATEWAY_PID" 2>/dev/null; then
+    log "stopping the gateway (pid $GATEWAY_PID)"
+    kill "$GATEWAY_PID"; wait "$GATEWAY_PID" 2>/dev/null || true
+  fi
+}
+trap stop_gateway EXIT
+
+deadline=$((SECONDS + 90))
+# /actuator/health is UP only once the relay reached RabbitMQ (health indicator "relay").
+until curl -sf "http://127.0.0.1:$MANAGEMENT_PORT/actuator/health" >/dev/null; do
+  kill -0 "$GATEWAY_PID" 2>/dev/null || { tail -n 40 "$OUT/gateway.log" >&2; echo "[bench] gateway exited" >&2; exit 1; }
+  [ "$SECONDS" -lt "$deadline" ] || { echo "[bench] gateway not healthy within 90 s" >&2; exit 1; }
+  sleep 1
+done
+log "gateway up (pid $GATEWAY_PID), relay connected to RabbitMQ"
+
+bench() {
+  local target=(--target all)
+  for a in "$@"; do [ "$a" = "--target" ] && target=(); done
+  log "bench $*"
+  java -Xms512m -Xmx2g -jar "$BENCH_JAR" "$@" "${target[@]}" \
+    --courier-url "ws://127.0.0.1:$PORT/ws" --key-dir "$KEYS" --gateway-pid "$GATEWAY_PID" \
+    | tee -a "$OUT/results.txt"
+}
+
+if [ "$#" -gt 0 ]; then
+  bench "$@"
+else
+  bench fanout --subscribers 100 --rate 50 --duration 30
+  bench fanout --subscribers 100 --rate 50,100,150,200 --duration 20
+  bench order-e2e --users 100 --events 3000 --rate 100
+  bench connect-storm --sessions 2000 --concurrency 50
+  bench connections --sessions 2000 --hold 30
+fi
+grep -h '^RESULT ' "$OUT/results.txt" > "$OUT/results.jsonl" || true
+log "RESULT lines collected in $OUT/results.jsonl"

@@ -1,0 +1,55 @@
+package io.courier.bench;
+
+import java.io.PrintStream;
+import java.util.List;
+
+import io.courier.bench.metrics.ProcessProbe;
+
+/**
+ * Runs one scenario against the chosen targets and prints its report. Usable from tests: no {@code System.exit}.
+ */
+final class Bench {
+
+	static final String USAGE = """
+			usage: bench <scenario> [options]
+			  fanout         --subscribers N --rate R[,R2,...] --duration T [--payload BYTES]
+			  connections    --sessions N --hold T
+			  connect-storm  --sessions N --concurrency C
+			  order-e2e      --users N --events E --rate R
+			common: --target courier|direct|floor|all (default all; floor is fanout only)
+			        --courier-url ws://127.0.0.1:18080/ws  --direct-url ws://127.0.0.1:15674/ws
+			        --amqp-uri amqp://courier-gateway:courier-gateway@127.0.0.1:5672/courier
+			        --key-dir DIR (the gateway's courier.dev.key-dir, to mint tokens)  [--issuer URL]
+			        --gateway-pid PID (default: the listener of the courier port, from ss -ltnp)
+			        --allow-remote (otherwise only loopback hosts are accepted)
+			caps: T <= 300 s, N <= 25000 sessions
+			""";
+
+	private final PrintStream out;
+
+	Bench(PrintStream out) {
+		this.out = out;
+	}
+
+	void run(String... args) throws Exception {
+		BenchOptions options = BenchOptions.parse(args);
+		List<Target> targets = options.targets();
+		if (targets.contains(Target.COURIER)) {
+			List<String> others = ProcessProbe.otherJavaListeners(options.courierUrl().getPort());
+			if (!others.isEmpty()) {
+				this.out.println("note: other Java listeners on this machine (another gateway may be the active consumer "
+						+ "of courier.order-events, and shares the broker): " + others);
+			}
+		}
+		try (BenchContext context = new BenchContext(options, this.out)) {
+			switch (options.scenario) {
+				case "fanout" -> new FanoutScenario(context).run();
+				case "connections" -> new ConnectionsScenario(context).run();
+				case "connect-storm" -> new ConnectStormScenario(context).run();
+				case "order-e2e" -> new OrderEndToEndScenario(context).run();
+				default -> throw new IllegalArgumentException("unknown scenario '" + options.scenario + "'\n" + USAGE);
+			}
+		}
+	}
+
+}

@@ -1,0 +1,59 @@
+package io.courier.bench;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import io.courier.bench.metrics.ProcessProbe;
+import io.courier.bench.stomp.StompSession;
+
+/**
+ * {@code connect-storm}: N sessions CONNECT (Courier: each with its own freshly minted JWT, minted before the
+ * clock starts) with at most C CONNECTs in flight, as fast as they are answered; sessions stay open until all are
+ * done. Reports CONNECTs/s (CONNECTED frames per second of the storm), errors and CPU per CONNECT.
+ */
+final class ConnectStormScenario {
+
+	private final BenchContext context;
+
+	ConnectStormScenario(BenchContext context) {
+		this.context = context;
+	}
+
+	void run() throws Exception {
+		BenchOptions options = this.context.options;
+		int sessions = options.integer("sessions", 1000, 1, BenchOptions.MAX_SESSIONS);
+		int concurrency = options.integer("concurrency", 50, 1, 5000);
+		List<Result> results = new java.util.ArrayList<>();
+		for (Target target : options.targets()) {
+			results.add(run(target, sessions, concurrency));
+		}
+		Report.print(this.context.out, "connect-storm " + sessions + " sessions, " + concurrency + " in flight", results);
+	}
+
+	Result run(Target target, int count, int concurrency) throws Exception {
+		Result result = new Result("connect-storm", target);
+		result.put("sessions", count).put("concurrency", concurrency);
+		long gatewayPid = (target == Target.COURIER) ? this.context.gatewayPid() : -1;
+		Receivers receivers = new Receivers(1_000_000_000L);
+		List<Map<String, String>> headers = this.context.connectHeaders(target, count, (i) -> "bench-storm-" + i,
+				(i) -> List.of());
+		CpuWindow cpu = new CpuWindow(gatewayPid, ProcessProbe.beamPid()).start();
+		BenchContext.Opened opened = this.context.open(this.context.url(target, 0), headers, concurrency, receivers,
+				Duration.ofSeconds(240));
+		cpu.stop();
+		List<StompSession> connected = opened.connected();
+		double seconds = opened.elapsedNanos() / 1e9;
+		result.put("delivered", connected.size())
+			.put("connects_per_s", connected.size() / seconds)
+			.put("storm_s", seconds);
+		cpu.report(result, "connect", connected.size());
+		result.put("errors", opened.failed());
+		if (!opened.errors().isEmpty()) {
+			result.put("error_samples", opened.errors());
+		}
+		this.context.closeAll(opened.sessions());
+		return result;
+	}
+
+}

@@ -1,0 +1,108 @@
+package io.courier.bench;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import io.courier.bench.floor.FloorServer;
+import io.courier.bench.metrics.ProcessProbe;
+
+/**
+ * {@code fanout}: N sessions subscribe {@code /topic/public.bench}; an open-loop publisher sends R msg/s for T
+ * seconds over AMQP to {@code amq.topic} key {@code public.bench} (Courier and direct: the same broker, the same
+ * message), or through the floor server's broadcast. Reports delivered msg/s, lost, duplicated, out-of-order,
+ * latency percentiles and CPU per delivery per process.
+ */
+final class FanoutScenario {
+
+	static final String DESTINATION = "/topic/public.bench";
+
+	static final String ROUTING_KEY = "public.bench";
+
+	private final BenchContext context;
+
+	FanoutScenario(BenchContext context) {
+		this.context = context;
+	}
+
+	void run() throws Exception {
+		BenchOptions options = this.context.options;
+		int subscribers = options.integer("subscribers", 100, 1, BenchOptions.MAX_SESSIONS);
+		Duration duration = options.seconds("duration", 30);
+		int payload = options.integer("payload", 128, 48, 60_000);
+		for (int rate : options.integers("rate", 50, 1, 100_000)) {
+			List<Result> results = new java.util.ArrayList<>();
+			for (Target target : options.targets()) {
+				results.add(run(target, subscribers, rate, duration, payload));
+			}
+			Report.print(this.context.out, "fanout " + subscribers + " subscribers x " + rate + " msg/s x "
+					+ duration.toSeconds() + " s, " + payload + " B bodies", results);
+		}
+	}
+
+	Result run(Target target, int subscribers, int rate, Duration duration, int payload) throws Exception {
+		Result result = new Result("fanout", target);
+		result.put("subscribers", subscribers).put("rate", rate).put("duration_s", duration.toSeconds());
+		long total = (long) rate * duration.toSeconds();
+		Receivers receivers = new Receivers(1_000_000_000L / rate);
+		FloorServer floor = (target == Target.FLOOR) ? new FloorServer(0) : null;
+		Connection amqp = (target != Target.FLOOR) ? this.context.amqp() : null;
+		try {
+			List<Map<String, String>> headers = this.context.connectHeaders(target, subscribers,
+					(i) -> "bench-fanout-" + i, (i) -> List.of());
+			BenchContext.Opened opened = this.context.open(this.context.url(target, (floor != null) ? floor.port() : 0),
+					headers, 200, receivers, Duration.ofSeconds(120));
+			List<io.courier.bench.stomp.StompSession> sessions = opened.connected();
+			int subscribeFailures = this.context.subscribeAll(sessions, (i) -> DESTINATION, Duration.ofSeconds(60));
+			Thread.sleep(500);
+			long gatewayPid = (target == Target.COURIER) ? this.context.gatewayPid() : -1;
+			long beamPid = (target == Target.FLOOR) ? -1 : ProcessProbe.beamPid();
+			CpuWindow cpu = new CpuWindow(gatewayPid, beamPid).start();
+			OpenLoopPublisher publisher = new OpenLoopPublisher();
+			long published;
+			if (floor != null) {
+				published = publisher.run(total, rate, (seq, t) -> floor.broadcast(BenchPayload.fanout(seq, t, payload)));
+			}
+			else {
+				Channel channel = amqp.createChannel();
+				AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().contentType("text/plain").build();
+				published = publisher.run(total, rate, (seq, t) -> channel.basicPublish("amq.topic", ROUTING_KEY, props,
+						BenchPayload.fanout(seq, t, payload).getBytes(StandardCharsets.UTF_8)));
+			}
+			receivers.drain(published * sessions.size());
+			cpu.stop();
+			receivers.stopRecording();
+			receivers.report(result, sessions, (s) -> (int) published);
+			long delivered = ((Number) result.get("delivered")).longValue();
+			result.put("published", published)
+				.put("delivered_per_s", publisher.deliveryRate(delivered, receivers.lastDeliveryNanos))
+				.put("publisher_max_lag_ms", publisher.maxLagMillis());
+			cpu.report(result, "delivery", delivered);
+			long errors = opened.failed() + subscribeFailures + receivers.sessionErrors.get();
+			result.put("connect_failures", opened.failed())
+				.put("subscribe_failures", subscribeFailures)
+				.put("errors", errors);
+			List<String> samples = new java.util.ArrayList<>(opened.errors());
+			samples.addAll(receivers.errorSamples);
+			if (!samples.isEmpty()) {
+				result.put("error_samples", samples);
+			}
+			this.context.closeAll(opened.sessions());
+		}
+		finally {
+			if (amqp != null) {
+				amqp.close();
+			}
+			if (floor != null) {
+				floor.close();
+			}
+		}
+		return result;
+	}
+
+
+}

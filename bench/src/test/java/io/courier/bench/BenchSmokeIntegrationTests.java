@@ -1,0 +1,188 @@
+package io.courier.bench;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+/**
+ * Every scenario end to end with tiny numbers, against a dev Courier gateway this test starts from
+ * {@code ../app/target/courier-gateway-*.jar} on a free port (its own key folder), RabbitMQ Web-STOMP (the broker
+ * that {@code rabbitmq/setup.sh} runs) and the floor server. Asserts only that each target produced a RESULT with
+ * something delivered and no errors: timings on a shared 2-core box are not a test.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BenchSmokeIntegrationTests {
+
+	private static final Pattern RESULT = Pattern.compile("(?m)^RESULT (\\{.*\\})$");
+
+	private Path keyDir;
+
+	private Process gateway;
+
+	private int port;
+
+	@BeforeAll
+	void startGateway() throws Exception {
+		this.keyDir = Files.createTempDirectory("courier-bench-keys");
+		Path jar = Path.of(System.getProperty("courier.gateway.jar", "../app/target/courier-gateway-0.1.0-SNAPSHOT.jar"));
+		assertThat(jar).as("the gateway jar (the reactor builds app before bench)").exists();
+		this.port = freePort();
+		int managementPort = freePort();
+		Path log = Files.createTempFile("courier-bench-gateway", ".log");
+		this.gateway = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+				jar.toString(), "--spring.profiles.active=dev", "--server.port=" + this.port,
+				"--management.server.port=" + managementPort, "--courier.dev.key-dir=" + this.keyDir)
+			.redirectErrorStream(true)
+			.redirectOutput(log.toFile())
+			.start();
+		HttpClient http = HttpClient.newHttpClient();
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+		while (System.nanoTime() < deadline) {
+			if (!this.gateway.isAlive()) {
+				fail("gateway exited: " + Files.readString(log));
+			}
+			try {
+				HttpResponse<String> health = http.send(
+						HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/actuator/health"))
+							.timeout(Duration.ofSeconds(2))
+							.build(),
+						HttpResponse.BodyHandlers.ofString());
+				// UP only once the relay reached RabbitMQ (health indicator "relay")
+				if (health.statusCode() == 200 && Files.exists(this.keyDir.resolve("private.pem"))) {
+					return;
+				}
+			}
+			catch (IOException ex) {
+				// not listening yet
+			}
+			Thread.sleep(250);
+		}
+		fail("gateway not healthy within 60 s: " + Files.readString(log));
+	}
+
+	private static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+	}
+
+	@AfterAll
+	void stopGateway() throws Exception {
+		if (this.gateway != null) {
+			this.gateway.destroy();
+			if (!this.gateway.waitFor(20, TimeUnit.SECONDS)) {
+				this.gateway.destroyForcibly();
+			}
+		}
+		if (this.keyDir != null) {
+			try (var files = Files.list(this.keyDir)) {
+				files.forEach((f) -> f.toFile().delete());
+			}
+			Files.deleteIfExists(this.keyDir);
+		}
+	}
+
+	@Test
+	void fanoutDeliversOnCourierDirectAndFloor() throws Exception {
+		assertEveryTargetDelivered(run("fanout", "--subscribers", "5", "--rate", "20", "--duration", "2"), "fanout",
+				"courier", "direct", "floor");
+	}
+
+	@Test
+	void idleConnectionsStayUpOnCourierAndDirect() throws Exception {
+		assertEveryTargetDelivered(run("connections", "--sessions", "5", "--hold", "2"), "connections", "courier",
+				"direct");
+	}
+
+	@Test
+	void connectStormConnectsEverySessionOnCourierAndDirect() throws Exception {
+		assertEveryTargetDelivered(run("connect-storm", "--sessions", "5", "--concurrency", "2"), "connect-storm",
+				"courier", "direct");
+	}
+
+	@Test
+	void orderEventsReachTheirOwnersOnCourierAndDirect() throws Exception {
+		assertEveryTargetDelivered(run("order-e2e", "--users", "5", "--events", "20", "--rate", "20"), "order-e2e",
+				"courier", "direct");
+	}
+
+	private String run(String scenario, String... args) throws Exception {
+		ByteArrayOutputStream captured = new ByteArrayOutputStream();
+		PrintStream out = new PrintStream(new Tee(captured, System.out), true, StandardCharsets.UTF_8);
+		List<String> all = new java.util.ArrayList<>(List.of(scenario));
+		all.addAll(List.of(args));
+		all.addAll(List.of("--target", "all", "--courier-url", "ws://127.0.0.1:" + this.port + "/ws", "--key-dir",
+				this.keyDir.toString(), "--gateway-pid", Long.toString(this.gateway.pid())));
+		new Bench(out).run(all.toArray(String[]::new));
+		return captured.toString(StandardCharsets.UTF_8);
+	}
+
+	private static void assertEveryTargetDelivered(String output, String scenario, String... targets) {
+		Matcher m = RESULT.matcher(output);
+		List<String> results = new java.util.ArrayList<>();
+		while (m.find()) {
+			results.add(m.group(1));
+		}
+		assertThat(results).as(output).hasSize(targets.length);
+		for (int i = 0; i < targets.length; i++) {
+			String json = results.get(i);
+			assertThat(json).contains("\"scenario\":\"" + scenario + "\"", "\"target\":\"" + targets[i] + "\"");
+			assertThat(number(json, "delivered")).as(json).isPositive();
+			assertThat(number(json, "errors")).as(json).isZero();
+		}
+	}
+
+	private static long number(String json, String field) {
+		Matcher m = Pattern.compile("\"" + field + "\":(-?\\d+)").matcher(json);
+		assertThat(m.find()).as(field + " in " + json).isTrue();
+		return Long.parseLong(m.group(1));
+	}
+
+	private static final class Tee extends OutputStream {
+
+		private final OutputStream a;
+
+		private final OutputStream b;
+
+		Tee(OutputStream a, OutputStream b) {
+			this.a = a;
+			this.b = b;
+		}
+
+		@Override
+		public void write(int c) throws IOException {
+			this.a.write(c);
+			this.b.write(c);
+		}
+
+		@Override
+		public void write(byte[] bytes, int off, int len) throws IOException {
+			this.a.write(bytes, off, len);
+			this.b.write(bytes, off, len);
+		}
+
+	}
+
+}

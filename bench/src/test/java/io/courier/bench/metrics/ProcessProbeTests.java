@@ -1,0 +1,43 @@
+package io.courier.bench.metrics;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ProcessProbeTests {
+
+	@Test
+	void cpuTimeIsUtimePlusStimeInMicrosecondsEvenWhenTheCommandNameHasSpacesAndParentheses() {
+		String stat = "1234 (java (my app)) S 1 1234 1234 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 30 0 100 0 0";
+		assertThat(ProcessProbe.cpuMicrosFromStat(stat, 100)).isEqualTo(3_000_000L);
+	}
+
+	@Test
+	void readsOwnCpuTimeAndRss() {
+		long pid = ProcessHandle.current().pid();
+		assertThat(ProcessProbe.cpuMicros(pid)).isPositive();
+		assertThat(ProcessProbe.rssKib(pid)).isPositive();
+		assertThat(ProcessProbe.cpuMicros(-1)).isEqualTo(-1);
+	}
+
+	@Test
+	void parsesHeapUsedFromG1HeapInfo() {
+		String g1 = """
+				12345:
+				 garbage-first heap   total 262144K, used 45678K [0x00000000f0000000, 0x0000000100000000)
+				  region size 1024K, 3 young (3072K), 0 survivors (0K)
+				 Metaspace       used 60000K, committed 61000K, reserved 1114112K
+				""";
+		assertThat(ProcessProbe.parseHeapUsedKib(g1)).isEqualTo(45678);
+	}
+
+	@Test
+	void sumsYoungAndOldGenerationsOfParallelHeapInfo() {
+		String parallel = """
+				 PSYoungGen      total 76288K, used 1310K [0x0, 0x0, 0x0)
+				 ParOldGen       total 175104K, used 20000K [0x0, 0x0, 0x0)
+				""";
+		assertThat(ProcessProbe.parseHeapUsedKib(parallel)).isEqualTo(21310);
+	}
+
+}
