@@ -18,7 +18,7 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("courier.security")
 public record DestinationRulesProperties(@DefaultValue List<@Valid DestinationRule> rules) {
 
-	/** SEND only to the application; SUBSCRIBE to one's own user queues, owned orders and public topics. */
+	/** SEND only to the application; SUBSCRIBE to one's own user queues, owned orders, public topics, presence. */
 	public static final List<DestinationRule> DEFAULT_RULES = List.of(
 			new DestinationRule(DestinationRule.Frame.SEND, "/app/**", DestinationRule.Access.AUTHENTICATED),
 			new DestinationRule(DestinationRule.Frame.SUBSCRIBE, "/user/queue/**",
@@ -26,6 +26,8 @@ public record DestinationRulesProperties(@DefaultValue List<@Valid DestinationRu
 			new DestinationRule(DestinationRule.Frame.SUBSCRIBE, "/topic/orders.{orderId}",
 					DestinationRule.Access.ORDER_OWNER),
 			new DestinationRule(DestinationRule.Frame.SUBSCRIBE, "/topic/public.**",
+					DestinationRule.Access.AUTHENTICATED),
+			new DestinationRule(DestinationRule.Frame.SUBSCRIBE, "/topic/presence.{userId}",
 					DestinationRule.Access.AUTHENTICATED));
 
 	public List<DestinationRule> effectiveRules() {

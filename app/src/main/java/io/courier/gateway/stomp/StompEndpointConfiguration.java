@@ -38,8 +38,12 @@ class StompEndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 	public void registerStompEndpoints(StompEndpointRegistry registry) {
 		String[] origins = this.properties.allowedOrigins().toArray(String[]::new);
 		OriginHeaderInterceptor originHeader = new OriginHeaderInterceptor();
-		registry.addEndpoint("/ws").setAllowedOriginPatterns(origins).addInterceptors(originHeader);
-		registry.addEndpoint("/sockjs").setAllowedOriginPatterns(origins).addInterceptors(originHeader).withSockJS();
+		HandshakeInfoInterceptor handshakeInfo = new HandshakeInfoInterceptor();
+		registry.addEndpoint("/ws").setAllowedOriginPatterns(origins).addInterceptors(originHeader, handshakeInfo);
+		registry.addEndpoint("/sockjs")
+			.setAllowedOriginPatterns(origins)
+			.addInterceptors(originHeader, handshakeInfo)
+			.withSockJS();
 		registry.setErrorHandler(new StompErrorHandler());
 		registry.setPreserveReceiveOrder(true);
 	}

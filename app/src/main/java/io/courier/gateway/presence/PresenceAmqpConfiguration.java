@@ -1,0 +1,34 @@
+package io.courier.gateway.presence;
+
+import java.util.UUID;
+
+import org.springframework.amqp.core.BindingBuilder;
+import org.springframework.amqp.core.Declarables;
+import org.springframework.amqp.core.Queue;
+import org.springframework.amqp.core.TopicExchange;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import io.courier.gateway.stomp.GatewayProperties;
+
+/**
+ * {@code courier.cluster} (durable topic exchange) and this node's own queue on it: exclusive and auto-deleted,
+ * so RabbitMQ removes it when the node goes, however it goes.
+ */
+@Configuration(proxyBeanMethods = false)
+class PresenceAmqpConfiguration {
+
+	@Bean
+	Queue presenceQueue(GatewayProperties gateway) {
+		String name = "courier.cluster." + gateway.nodeId() + "." + UUID.randomUUID().toString().substring(0, 8);
+		return new Queue(name, false, true, true);
+	}
+
+	@Bean
+	Declarables clusterTopology(Queue presenceQueue) {
+		TopicExchange cluster = new TopicExchange(ClusterMessage.EXCHANGE, true, false);
+		return new Declarables(cluster, BindingBuilder.bind(presenceQueue).to(cluster).with("presence.*"),
+				BindingBuilder.bind(presenceQueue).to(cluster).with("node.*"));
+	}
+
+}

@@ -1,0 +1,191 @@
+package io.courier.gateway.presence;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.ObjectMapper;
+
+import org.springframework.amqp.AmqpException;
+import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.rabbit.annotation.RabbitListener;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.annotation.Lazy;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.messaging.Message;
+import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
+import org.springframework.messaging.simp.SimpMessagingTemplate;
+import org.springframework.messaging.support.MessageBuilder;
+import org.springframework.scheduling.TaskScheduler;
+import org.springframework.stereotype.Component;
+import org.springframework.util.MimeTypeUtils;
+import org.springframework.web.socket.messaging.SessionConnectedEvent;
+import org.springframework.web.socket.messaging.SessionDisconnectEvent;
+
+import io.courier.gateway.presence.PresenceRegistry.Transition;
+import io.courier.gateway.stomp.GatewayProperties;
+import io.courier.gateway.stomp.SessionAttributes;
+
+/**
+ * Cluster-wide presence without a store of its own: each node announces its sessions joining and leaving, and a
+ * heart-beat, on {@code courier.cluster}; every node builds the same {@link PresenceRegistry} from what it hears.
+ * A starting node asks the others for a snapshot; a node that stops announces it; a node that is killed falls
+ * silent and is dropped after {@code courier.presence.expiry-heartbeats} heart-beats.
+ *
+ * <p>Online/offline changes go to {@code /topic/presence.{userId}} once: the node holding the session announces
+ * joins and leaves; when a node expires, the live node with the smallest id announces its users going offline.
+ */
+@Component
+class PresenceService {
+
+	private static final Log logger = LogFactory.getLog(PresenceService.class);
+
+	private final String nodeId;
+
+	private final PresenceProperties properties;
+
+	private final PresenceRegistry registry;
+
+	private final RabbitTemplate rabbit;
+
+	private final ObjectMapper mapper;
+
+	private final SimpMessagingTemplate messaging;
+
+	private final TaskScheduler scheduler;
+
+	private volatile @Nullable ScheduledFuture<?> heartbeats;
+
+	PresenceService(GatewayProperties gateway, PresenceProperties properties, RabbitTemplate rabbit,
+			ObjectMapper mapper, SimpMessagingTemplate messaging,
+			@Lazy @Qualifier("messageBrokerTaskScheduler") TaskScheduler scheduler) {
+		this.nodeId = gateway.nodeId();
+		this.properties = properties;
+		this.registry = new PresenceRegistry(properties.expiry());
+		this.rabbit = rabbit;
+		this.mapper = mapper;
+		this.messaging = messaging;
+		this.scheduler = scheduler;
+	}
+
+	PresenceRegistry registry() {
+		return this.registry;
+	}
+
+	String nodeId() {
+		return this.nodeId;
+	}
+
+	@EventListener
+	void onReady(ApplicationReadyEvent event) {
+		this.registry.heartbeat(this.nodeId, Instant.now());
+		announce(ClusterMessage.SNAPSHOT_REQUEST, null, null);
+		this.heartbeats = this.scheduler.scheduleAtFixedRate(this::heartbeat, this.properties.heartbeat());
+	}
+
+	@EventListener
+	void onClose(ContextClosedEvent event) {
+		ScheduledFuture<?> heartbeats = this.heartbeats;
+		if (heartbeats != null) {
+			heartbeats.cancel(false);
+			announce(ClusterMessage.NODE_LEAVE, null, null);
+		}
+	}
+
+	@EventListener
+	void onConnected(SessionConnectedEvent event) {
+		Message<byte[]> message = event.getMessage();
+		String sessionId = SimpMessageHeaderAccessor.getSessionId(message.getHeaders());
+		if (sessionId == null || event.getUser() == null) {
+			return;
+		}
+		SessionInfo session = new SessionInfo(sessionId, this.nodeId, event.getUser().getName(), Instant.now(),
+				SessionAttributes.get(message, SessionAttributes.REMOTE_ADDRESS),
+				SessionAttributes.get(message, SessionAttributes.USER_AGENT),
+				SessionAttributes.get(message, SessionAttributes.TRANSPORT));
+		publishTransitions(this.registry.join(session, Instant.now()));
+		announce(ClusterMessage.JOIN, session, null);
+	}
+
+	@EventListener
+	void onDisconnect(SessionDisconnectEvent event) {
+		List<SessionInfo> mine = this.registry.sessionsOn(this.nodeId);
+		mine.stream().filter((s) -> s.sessionId().equals(event.getSessionId())).findFirst().ifPresent((session) -> {
+			publishTransitions(this.registry.leave(this.nodeId, session.sessionId()));
+			announce(ClusterMessage.LEAVE, session, null);
+		});
+	}
+
+	@RabbitListener(queues = "#{@presenceQueue.name}")
+	void onClusterMessage(byte[] body) {
+		ClusterMessage message = this.mapper.readValue(body, ClusterMessage.class);
+		if (this.nodeId.equals(message.nodeId())) {
+			return;
+		}
+		Instant now = Instant.now();
+		switch (message.type()) {
+			case ClusterMessage.JOIN -> {
+				if (message.session() != null) {
+					this.registry.join(message.session(), now);
+				}
+			}
+			case ClusterMessage.LEAVE -> {
+				if (message.session() != null) {
+					this.registry.leave(message.nodeId(), message.session().sessionId());
+				}
+			}
+			case ClusterMessage.HEARTBEAT -> this.registry.heartbeat(message.nodeId(), now);
+			case ClusterMessage.SNAPSHOT -> this.registry.snapshot(message.nodeId(),
+					(message.sessions() != null) ? message.sessions() : List.of(), now);
+			case ClusterMessage.SNAPSHOT_REQUEST -> announce(ClusterMessage.SNAPSHOT, null,
+					this.registry.sessionsOn(this.nodeId));
+			case ClusterMessage.NODE_LEAVE -> this.registry.removeNode(message.nodeId());
+			default -> logger.debug("Ignoring cluster message " + message.type());
+		}
+	}
+
+	private void heartbeat() {
+		Instant now = Instant.now();
+		this.registry.heartbeat(this.nodeId, now);
+		announce(ClusterMessage.HEARTBEAT, null, null);
+		List<Transition> expired = this.registry.expire(now, this.nodeId);
+		if (!expired.isEmpty() && this.nodeId.equals(this.registry.nodes().iterator().next())) {
+			publishTransitions(expired);
+		}
+	}
+
+	private void announce(String type, @Nullable SessionInfo session, @Nullable List<SessionInfo> sessions) {
+		try {
+			byte[] body = this.mapper.writeValueAsBytes(new ClusterMessage(type, this.nodeId, Instant.now(), session,
+					sessions));
+			this.rabbit.send(ClusterMessage.EXCHANGE, type, org.springframework.amqp.core.MessageBuilder.withBody(body)
+				.setContentType(MessageProperties.CONTENT_TYPE_JSON)
+				.build());
+		}
+		catch (AmqpException ex) {
+			logger.warn("Could not announce " + type + " on " + ClusterMessage.EXCHANGE + ": " + ex.getMessage());
+		}
+	}
+
+	private void publishTransitions(List<Transition> transitions) {
+		for (Transition transition : transitions) {
+			Map<String, Object> event = Map.of("userId", transition.user(), "online", transition.online(), "sessions",
+					transition.sessions(), "at", Instant.now().toString());
+			SimpMessageHeaderAccessor accessor = SimpMessageHeaderAccessor.create();
+			accessor.setContentType(MimeTypeUtils.APPLICATION_JSON);
+			accessor.setLeaveMutable(true);
+			byte[] body = this.mapper.writeValueAsString(event).getBytes(StandardCharsets.UTF_8);
+			this.messaging.send("/topic/presence." + transition.user(),
+					MessageBuilder.createMessage(body, accessor.getMessageHeaders()));
+		}
+	}
+
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package io.courier.gateway.presence;
+
+import org.jspecify.annotations.NullMarked;

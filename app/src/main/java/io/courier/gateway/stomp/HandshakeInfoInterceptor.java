@@ -1,0 +1,34 @@
+package io.courier.gateway.stomp;
+
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.server.ServerHttpRequest;
+import org.springframework.http.server.ServerHttpResponse;
+import org.springframework.web.socket.WebSocketHandler;
+import org.springframework.web.socket.server.HandshakeInterceptor;
+
+/**
+ * Keeps what the handshake knows about a client in the session's attributes (remote address, User-Agent,
+ * transport), where presence and the console read it.
+ */
+class HandshakeInfoInterceptor implements HandshakeInterceptor {
+
+	@Override
+	public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler wsHandler,
+			Map<String, Object> attributes) {
+		attributes.put(SessionAttributes.REMOTE_ADDRESS, String.valueOf(request.getRemoteAddress()));
+		String userAgent = request.getHeaders().getFirst(HttpHeaders.USER_AGENT);
+		attributes.put(SessionAttributes.USER_AGENT, (userAgent != null) ? userAgent : "");
+		attributes.put(SessionAttributes.TRANSPORT, request.getURI().getPath().contains("/sockjs") ? "sockjs" : "websocket");
+		return true;
+	}
+
+	@Override
+	public void afterHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler wsHandler,
+			@Nullable Exception exception) {
+	}
+
+}
