@@ -108,10 +108,15 @@ class OrderTrackingIntegrationTests extends GatewayIntegrationTest {
 		BlockingQueue<String> updates = alice.subscribe("/user/queue/order-updates");
 		awaitSubscribed(orderId, "alice", topic, updates);
 
+		// One channel for the whole sequence: RabbitMQ keeps publish order per channel only, and RabbitTemplate
+		// would otherwise take a cached channel per send (the test once saw two interleaved streams from that).
 		int count = 1000;
-		for (int i = 0; i < count; i++) {
-			OrderEvents.publish(this.rabbit, orderId, "alice", "STEP-" + i);
-		}
+		this.rabbit.invoke((operations) -> {
+			for (int i = 0; i < count; i++) {
+				OrderEvents.publish(operations, orderId, "alice", "STEP-" + i);
+			}
+			return null;
+		});
 
 		assertThat(drain(topic, count)).containsExactly(expectedSteps(count));
 		assertThat(drain(updates, count)).containsExactly(expectedSteps(count));
@@ -128,9 +133,12 @@ class OrderTrackingIntegrationTests extends GatewayIntegrationTest {
 			// start from an empty dead-letter queue
 		}
 
-		OrderEvents.publishRaw(this.rabbit, "order." + orderId, "{not json");
-		OrderEvents.publishRaw(this.rabbit, "order." + orderId, "{\"orderId\":\"" + orderId + "\",\"status\":\"X\"}");
-		OrderEvents.publish(this.rabbit, orderId, "alice", "AFTER-POISON");
+		this.rabbit.invoke((operations) -> {
+			OrderEvents.publishRaw(operations, "order." + orderId, "{not json");
+			OrderEvents.publishRaw(operations, "order." + orderId, "{\"orderId\":\"" + orderId + "\",\"status\":\"X\"}");
+			OrderEvents.publish(operations, orderId, "alice", "AFTER-POISON");
+			return null;
+		});
 
 		assertThat(topic.poll(10, TimeUnit.SECONDS)).contains("AFTER-POISON");
 		Message first = this.rabbit.receive(OrderProperties.DEAD_LETTER_QUEUE, 10_000);
