@@ -38,6 +38,8 @@ ulimit -n "$(ulimit -Hn)"
 mkdir -p "$OUT"
 log "starting a dev gateway on 127.0.0.1:$PORT (log: $OUT/gateway.log)"
 java -jar "$GATEWAY_JAR" --spring.profiles.active=dev --server.port="$PORT" --management.server.port="$MANAGEMENT_PORT" \
+  --courier.limits.handshake-rate=100000 --courier.limits.handshake-burst=100000 \
+  --courier.limits.sessions-per-user=100000 \
   --courier.dev.key-dir="$KEYS" >"$OUT/gateway.log" 2>&1 &
 GATEWAY_PID=$!
 stop_gateway() {

@@ -53,7 +53,10 @@ class BenchSmokeIntegrationTests {
 		Path log = Files.createTempFile("courier-bench-gateway", ".log");
 		this.gateway = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
 				jar.toString(), "--spring.profiles.active=dev", "--server.port=" + this.port,
-				"--management.server.port=" + managementPort, "--courier.dev.key-dir=" + this.keyDir)
+				"--management.server.port=" + managementPort, "--courier.dev.key-dir=" + this.keyDir,
+				// a load generator on loopback is one address with many sessions: lift the per-address limits
+				"--courier.limits.handshake-rate=100000", "--courier.limits.handshake-burst=100000",
+				"--courier.limits.sessions-per-user=100000")
 			.redirectErrorStream(true)
 			.redirectOutput(log.toFile())
 			.start();

@@ -31,16 +31,26 @@ class InboundRateLimiter extends RejectingChannelInterceptor {
 		this.limits = limits;
 	}
 
+	/**
+	 * The bucket is made at CONNECT and dropped at disconnect; a frame still queued when its session is gone
+	 * finds no bucket and is let through to nowhere, instead of re-creating a bucket nobody would remove.
+	 */
 	@Override
 	protected void inspect(StompHeaderAccessor accessor) {
 		StompCommand command = accessor.getCommand();
 		String sessionId = accessor.getSessionId();
-		if (sessionId == null || !(StompCommand.SEND.equals(command) || StompCommand.SUBSCRIBE.equals(command))) {
+		if (sessionId == null) {
 			return;
 		}
 		long now = System.nanoTime();
-		TokenBucket bucket = this.buckets.computeIfAbsent(sessionId,
-				(id) -> new TokenBucket(this.limits.frameRate(), this.limits.frameBurst(), now));
+		if (StompCommand.CONNECT.equals(command) || StompCommand.STOMP.equals(command)) {
+			this.buckets.put(sessionId, new TokenBucket(this.limits.frameRate(), this.limits.frameBurst(), now));
+			return;
+		}
+		TokenBucket bucket = this.buckets.get(sessionId);
+		if (bucket == null || !(StompCommand.SEND.equals(command) || StompCommand.SUBSCRIBE.equals(command))) {
+			return;
+		}
 		if (!bucket.tryTake(now)) {
 			throw new StompRejection(ClientError.RATE_LIMITED, this.limits.frameRate() + " frames/s, burst "
 					+ this.limits.frameBurst());

@@ -1,5 +1,7 @@
 package io.courier.gateway.limits;
 
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -10,8 +12,9 @@ import org.springframework.web.socket.config.annotation.WebSocketTransportRegist
 import org.springframework.web.socket.handler.WebSocketHandlerDecorator;
 
 /**
- * Applies {@code courier.limits.*}: the inbound frame rate (after authentication and authorization, whose
- * configurer runs first) and the frame size.
+ * Applies {@code courier.limits.*}: handshakes per remote address (a servlet filter, before anything else),
+ * sessions per user and the inbound frame rate (interceptors after authentication and authorization, whose
+ * configurer runs first), and the frame size.
  *
  * <p>Frame size: the STOMP handler is declared to take partial WebSocket messages, so Tomcat hands over each
  * chunk of its small per-session read buffer and Spring's {@code BufferingStompDecoder} assembles frames up to
@@ -27,14 +30,27 @@ class LimitsConfiguration implements WebSocketMessageBrokerConfigurer {
 
 	private final InboundRateLimiter rateLimiter;
 
-	LimitsConfiguration(LimitsProperties limits, InboundRateLimiter rateLimiter) {
+	private final SessionsPerUserLimiter sessionsPerUser;
+
+	LimitsConfiguration(LimitsProperties limits, InboundRateLimiter rateLimiter,
+			SessionsPerUserLimiter sessionsPerUser) {
 		this.limits = limits;
 		this.rateLimiter = rateLimiter;
+		this.sessionsPerUser = sessionsPerUser;
 	}
 
 	@Override
 	public void configureClientInboundChannel(ChannelRegistration registration) {
-		registration.interceptors(this.rateLimiter);
+		registration.interceptors(this.sessionsPerUser, this.rateLimiter);
+	}
+
+	@Bean
+	FilterRegistrationBean<HandshakeRateFilter> handshakeRateFilter() {
+		FilterRegistrationBean<HandshakeRateFilter> registration = new FilterRegistrationBean<>(
+				new HandshakeRateFilter(this.limits));
+		registration.addUrlPatterns("/ws", "/ws/*", "/sockjs", "/sockjs/*");
+		registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+		return registration;
 	}
 
 	@Override

@@ -15,11 +15,17 @@ import org.springframework.validation.annotation.Validated;
  * @param frameRate SEND and SUBSCRIBE frames per second a session may sustain (token bucket refill rate)
  * @param frameBurst frames a session may send at once above the rate (token bucket size)
  * @param frameSize largest STOMP frame a client may send; bigger ones get ERROR {@code frame too large}
+ * @param sessionsPerUser concurrent sessions one user may hold across the cluster; CONNECT beyond gets ERROR
+ * {@code too many sessions}
+ * @param handshakeRate WebSocket (and SockJS) handshakes per second one remote address may sustain; beyond, 429
+ * @param handshakeBurst handshakes one remote address may make at once above that rate
  */
 @Validated
 @ConfigurationProperties("courier.limits")
 public record LimitsProperties(@DefaultValue("50") @DecimalMin("0.1") double frameRate,
-		@DefaultValue("100") @Min(1) int frameBurst, @DefaultValue("64KB") @NotNull DataSize frameSize) {
+		@DefaultValue("100") @Min(1) int frameBurst, @DefaultValue("64KB") @NotNull DataSize frameSize,
+		@DefaultValue("20") @Min(1) int sessionsPerUser, @DefaultValue("20") @DecimalMin("0.1") double handshakeRate,
+		@DefaultValue("40") @Min(1) int handshakeBurst) {
 
 	/** {@link #frameSize()} in bytes, as Spring's transport settings take it. */
 	public int frameSizeBytes() {

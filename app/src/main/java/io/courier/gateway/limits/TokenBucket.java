@@ -22,6 +22,11 @@ final class TokenBucket {
 		this.last = nowNanos;
 	}
 
+	/** When the bucket was last used, for evicting idle ones. */
+	synchronized long lastUsed() {
+		return this.last;
+	}
+
 	synchronized boolean tryTake(long nowNanos) {
 		long elapsed = Math.max(0, nowNanos - this.last);
 		this.last = nowNanos;

@@ -44,7 +44,7 @@ import io.courier.gateway.stomp.SessionAttributes;
  * joins and leaves; when a node expires, the live node with the smallest id announces its users going offline.
  */
 @Component
-class PresenceService {
+class PresenceService implements Presence {
 
 	private static final Log logger = LogFactory.getLog(PresenceService.class);
 
@@ -74,6 +74,11 @@ class PresenceService {
 		this.mapper = mapper;
 		this.messaging = messaging;
 		this.scheduler = scheduler;
+	}
+
+	@Override
+	public int sessionCount(String user) {
+		return this.registry.sessionsOf(user).size();
 	}
 
 	PresenceRegistry registry() {

@@ -23,6 +23,8 @@ public enum ClientError {
 	SESSION_EXPIRED("token expired while connected"),
 	/** SUBSCRIBE or SEND to a destination the rules do not grant. */
 	FORBIDDEN_DESTINATION("forbidden destination"),
+	/** CONNECT of a user who already holds {@code courier.limits.sessions-per-user} sessions in the cluster. */
+	TOO_MANY_SESSIONS("too many sessions"),
 	/** More SEND/SUBSCRIBE frames than {@code courier.limits.frame-rate} and {@code frame-burst} allow. */
 	RATE_LIMITED("rate limit exceeded"),
 	/** The frame exceeds the frame size limit ({@code courier.limits.frame-size}). */

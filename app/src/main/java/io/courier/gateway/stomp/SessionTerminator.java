@@ -1,6 +1,6 @@
 package io.courier.gateway.stomp;
 
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.commons.logging.Log;
@@ -31,6 +31,8 @@ public class SessionTerminator {
 
 	private static final Log logger = LogFactory.getLog(SessionTerminator.class);
 
+	private static final long PRUNE_AFTER_NANOS = 60_000_000_000L;
+
 	private final MessageChannel clientOutboundChannel;
 
 	private final MeterRegistry meters;
@@ -41,12 +43,19 @@ public class SessionTerminator {
 		this.meters = meters;
 	}
 
-	/** Sessions sent an ERROR and not yet gone: frames already in flight after the first refusal add nothing. */
-	private final Set<String> terminating = ConcurrentHashMap.newKeySet();
+	/**
+	 * Sessions sent an ERROR, with when: frames already in flight after the first refusal add nothing. Entries go
+	 * at disconnect; one added by a frame handled after its session's disconnect is pruned after a minute.
+	 */
+	private final Map<String, Long> terminating = new ConcurrentHashMap<>();
 
 	/** Sends ERROR {@code rejection.getMessage()} to the session and closes it; once per session. */
 	public void terminate(String sessionId, StompRejection rejection, @Nullable String receiptId) {
-		if (!this.terminating.add(sessionId)) {
+		long now = System.nanoTime();
+		if (this.terminating.size() > 1_000) {
+			this.terminating.values().removeIf((since) -> now - since > PRUNE_AFTER_NANOS);
+		}
+		if (this.terminating.putIfAbsent(sessionId, now) != null) {
 			return;
 		}
 		logger.info("Closing session " + sessionId + ": " + rejection.getMessage());

@@ -15,8 +15,9 @@ import io.courier.gateway.support.StompTestClient.Connection;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** Per-session limits on a real gateway: a session that floods. */
-@TestPropertySource(properties = { "courier.limits.frame-rate=1", "courier.limits.frame-burst=3" })
+/** Per-session and per-user limits on a real gateway: a session that floods, a user with too many tabs. */
+@TestPropertySource(properties = { "courier.limits.frame-rate=1", "courier.limits.frame-burst=3",
+		"courier.limits.sessions-per-user=2" })
 class LimitsIntegrationTests extends GatewayIntegrationTest {
 
 	@Autowired
@@ -38,6 +39,21 @@ class LimitsIntegrationTests extends GatewayIntegrationTest {
 		assertThat(alice.awaitError()).isEqualTo("rate limit exceeded: 1.0 frames/s, burst 3");
 		assertThat(alice.awaitClosed()).isTrue();
 		await().atMost(10, TimeUnit.SECONDS).until(() -> this.rateLimiter.trackedSessions() == 0);
+	}
+
+	@Test
+	void connectBeyondSessionsPerUserGetsErrorWhileTheFirstOnesStay() throws Exception {
+		Connection tab1 = StompTestClient.connect(wsUrl(), this.idp.token("dave"));
+		Connection tab2 = StompTestClient.connect(wsUrl(), this.idp.token("dave"));
+
+		Connection tab3 = StompTestClient.open(wsUrl(), this.idp.token("dave"));
+
+		assertThat(tab3.awaitError()).isEqualTo("too many sessions: limit 2 per user");
+		assertThat(tab3.awaitClosed()).isTrue();
+		assertThat(tab1.session().isConnected()).isTrue();
+		assertThat(tab2.session().isConnected()).isTrue();
+		tab1.disconnect();
+		tab2.disconnect();
 	}
 
 }

@@ -1,0 +1,60 @@
+package io.courier.gateway.limits;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Limits WebSocket handshakes (and SockJS session starts, {@code /sockjs/info}) per remote address with a
+ * {@link TokenBucket}; beyond it the handshake gets HTTP 429 with {@code Retry-After: 1}. Other SockJS requests
+ * (polling of an established session) are not counted. Behind a proxy the remote address is the proxy's unless
+ * {@code server.forward-headers-strategy} is set. Idle buckets are evicted as new addresses come.
+ */
+class HandshakeRateFilter extends OncePerRequestFilter {
+
+	private static final long IDLE_NANOS = Duration.ofMinutes(1).toNanos();
+
+	private final LimitsProperties limits;
+
+	private final Map<String, TokenBucket> buckets = new ConcurrentHashMap<>();
+
+	HandshakeRateFilter(LimitsProperties limits) {
+		this.limits = limits;
+	}
+
+	@Override
+	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+			throws ServletException, IOException {
+		if (isHandshake(request) && !allow(request.getRemoteAddr(), System.nanoTime())) {
+			response.setStatus(HttpStatus.TOO_MANY_REQUESTS.value());
+			response.setHeader("Retry-After", "1");
+			response.setContentType("text/plain");
+			response.getWriter().write("too many handshakes from " + request.getRemoteAddr());
+			return;
+		}
+		chain.doFilter(request, response);
+	}
+
+	private static boolean isHandshake(HttpServletRequest request) {
+		return "websocket".equalsIgnoreCase(request.getHeader("Upgrade")) || request.getRequestURI().endsWith("/info");
+	}
+
+	private boolean allow(String address, long now) {
+		if (this.buckets.size() > 10_000) {
+			this.buckets.values().removeIf((bucket) -> now - bucket.lastUsed() > IDLE_NANOS);
+		}
+		TokenBucket bucket = this.buckets.computeIfAbsent(address,
+				(a) -> new TokenBucket(this.limits.handshakeRate(), this.limits.handshakeBurst(), now));
+		return bucket.tryTake(now);
+	}
+
+}
