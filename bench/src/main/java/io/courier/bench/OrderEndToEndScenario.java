@@ -93,20 +93,7 @@ final class OrderEndToEndScenario {
 				int user = userOfSession.get(s.id());
 				return (int) (published / users + ((user < published % users) ? 1 : 0));
 			});
-			long delivered = ((Number) result.get("delivered")).longValue();
-			result.put("published", published)
-				.put("delivered_per_s", publisher.deliveryRate(delivered, receivers.lastDeliveryNanos))
-				.put("publisher_max_lag_ms", publisher.maxLagMillis());
-			cpu.report(result, "delivery", delivered);
-			long errors = opened.failed() + subscribeFailures + receivers.sessionErrors.get();
-			result.put("connect_failures", opened.failed())
-				.put("subscribe_failures", subscribeFailures)
-				.put("errors", errors);
-			List<String> samples = new java.util.ArrayList<>(opened.errors());
-			samples.addAll(receivers.errorSamples);
-			if (!samples.isEmpty()) {
-				result.put("error_samples", samples);
-			}
+			receivers.reportRun(result, publisher, cpu, published, opened, subscribeFailures);
 			this.context.closeAll(all);
 		}
 		return result;

@@ -136,4 +136,26 @@ final class Receivers implements StompSession.Listener {
 			.put("foreign_messages", this.foreign.get());
 	}
 
+	/**
+	 * What every publish-and-deliver scenario adds after {@link #report}: published count, delivery rate,
+	 * publisher lag, CPU per delivery, and connect/subscribe/session errors with samples.
+	 */
+	void reportRun(Result result, OpenLoopPublisher publisher, CpuWindow cpu, long published,
+			BenchContext.Opened opened, int subscribeFailures) {
+		long delivered = ((Number) result.get("delivered")).longValue();
+		result.put("published", published)
+			.put("delivered_per_s", publisher.deliveryRate(delivered, this.lastDeliveryNanos))
+			.put("publisher_max_lag_ms", publisher.maxLagMillis());
+		cpu.report(result, "delivery", delivered);
+		long errors = opened.failed() + subscribeFailures + this.sessionErrors.get();
+		result.put("connect_failures", opened.failed())
+			.put("subscribe_failures", subscribeFailures)
+			.put("errors", errors);
+		List<String> samples = new java.util.ArrayList<>(opened.errors());
+		samples.addAll(this.errorSamples);
+		if (!samples.isEmpty()) {
+			result.put("error_samples", samples);
+		}
+	}
+
 }

@@ -8,7 +8,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -18,11 +17,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import io.courier.gateway.CourierApplication;
+import io.courier.gateway.support.GatewayNodes;
 import io.courier.gateway.support.StompTestClient;
 import io.courier.gateway.support.StompTestClient.Connection;
 import io.courier.gateway.support.TestIdentityProvider;
@@ -38,6 +36,9 @@ class PresenceIntegrationTests {
 
 	private static final TestIdentityProvider idp = TestIdentityProvider.get();
 
+	private static final Map<String, Object> NODE_PROPERTIES = Map.of("courier.presence.heartbeat", "1s",
+			"courier.orders.consumer-enabled", false);
+
 	private static final HttpClient http = HttpClient.newHttpClient();
 
 	private static ConfigurableApplicationContext nodeA;
@@ -46,8 +47,8 @@ class PresenceIntegrationTests {
 
 	@BeforeAll
 	static void startNodes() {
-		nodeA = new SpringApplicationBuilder(CourierApplication.class).run(args("presence-a", 0));
-		nodeB = new SpringApplicationBuilder(CourierApplication.class).run(args("presence-b", 0));
+		nodeA = GatewayNodes.start("presence-a", NODE_PROPERTIES);
+		nodeB = GatewayNodes.start("presence-b", NODE_PROPERTIES);
 	}
 
 	@AfterAll
@@ -92,7 +93,7 @@ class PresenceIntegrationTests {
 		}
 		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
 				"-cp", System.getProperty("java.class.path"), CourierApplication.class.getName()));
-		command.addAll(List.of(args("presence-c", portC)));
+		command.addAll(List.of(GatewayNodes.args("presence-c", portC, NODE_PROPERTIES)));
 		Process nodeC = new ProcessBuilder(command).redirectErrorStream(true)
 			.redirectOutput(File.createTempFile("presence-c", ".log"))
 			.start();
@@ -133,23 +134,12 @@ class PresenceIntegrationTests {
 		return response.body();
 	}
 
-	private static String[] args(String nodeId, int port) {
-		Map<String, Object> properties = new HashMap<>(idp.properties());
-		properties.put("server.port", port);
-		properties.put("server.address", "127.0.0.1");
-		properties.put("management.server.port", 0);
-		properties.put("courier.node-id", nodeId);
-		properties.put("courier.presence.heartbeat", "1s");
-		properties.put("courier.orders.consumer-enabled", "false");
-		return properties.entrySet().stream().map((e) -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
-	}
-
 	private static int port(ConfigurableApplicationContext node) {
-		return ((WebServerApplicationContext) node).getWebServer().getPort();
+		return GatewayNodes.port(node);
 	}
 
 	private static String wsUrl(int port) {
-		return "ws://127.0.0.1:" + port + "/ws";
+		return GatewayNodes.wsUrl(port);
 	}
 
 }

@@ -4,7 +4,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
@@ -15,12 +14,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.messaging.simp.stomp.StompBrokerRelayMessageHandler;
 
-import io.courier.gateway.CourierApplication;
+import io.courier.gateway.support.GatewayNodes;
 import io.courier.gateway.support.OrderEvents;
 import io.courier.gateway.support.StompTestClient;
 import io.courier.gateway.support.StompTestClient.Connection;
@@ -95,22 +92,11 @@ class TwoNodeIntegrationTests {
 	}
 
 	private static ConfigurableApplicationContext start(String nodeId, boolean consumer) {
-		Map<String, Object> properties = new HashMap<>(idp.properties());
-		properties.put("server.port", "0");
-		properties.put("server.address", "127.0.0.1");
-		properties.put("courier.node-id", nodeId);
-		properties.put("courier.orders.consumer-enabled", String.valueOf(consumer));
-		// As arguments, not builder properties: those are defaults that application.yml would override.
-		String[] args = properties.entrySet().stream().map((e) -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(CourierApplication.class).run(args);
-		StompBrokerRelayMessageHandler relay = context.getBean(StompBrokerRelayMessageHandler.class);
-		await().atMost(30, TimeUnit.SECONDS).until(relay::isBrokerAvailable);
-		return context;
+		return GatewayNodes.start(nodeId, Map.of("courier.orders.consumer-enabled", consumer));
 	}
 
 	private static String wsUrl(ConfigurableApplicationContext node) {
-		int port = ((WebServerApplicationContext) node).getWebServer().getPort();
-		return "ws://127.0.0.1:" + port + "/ws";
+		return GatewayNodes.wsUrl(GatewayNodes.port(node));
 	}
 
 }
