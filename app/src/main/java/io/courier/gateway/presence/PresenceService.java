@@ -85,10 +85,6 @@ class PresenceService implements Presence {
 		return this.registry;
 	}
 
-	String nodeId() {
-		return this.nodeId;
-	}
-
 	@EventListener
 	void onReady(ApplicationReadyEvent event) {
 		this.registry.heartbeat(this.nodeId, Instant.now());

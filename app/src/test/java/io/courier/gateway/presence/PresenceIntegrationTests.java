@@ -53,12 +53,7 @@ class PresenceIntegrationTests {
 
 	@AfterAll
 	static void stopNodes() {
-		if (nodeA != null) {
-			nodeA.close();
-		}
-		if (nodeB != null) {
-			nodeB.close();
-		}
+		GatewayNodes.close(nodeA, nodeB);
 	}
 
 	@Test

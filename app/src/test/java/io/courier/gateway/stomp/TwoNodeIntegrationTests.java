@@ -48,12 +48,7 @@ class TwoNodeIntegrationTests {
 
 	@AfterAll
 	static void stopNodes() {
-		if (nodeA != null) {
-			nodeA.close();
-		}
-		if (nodeB != null) {
-			nodeB.close();
-		}
+		GatewayNodes.close(nodeA, nodeB);
 	}
 
 	@Test

@@ -45,6 +45,15 @@ public final class GatewayNodes {
 		return context;
 	}
 
+	/** Closes the nodes that were started; null for one that failed to start. */
+	public static void close(ConfigurableApplicationContext... nodes) {
+		for (ConfigurableApplicationContext node : nodes) {
+			if (node != null) {
+				node.close();
+			}
+		}
+	}
+
 	public static int port(ConfigurableApplicationContext node) {
 		return ((WebServerApplicationContext) node).getWebServer().getPort();
 	}

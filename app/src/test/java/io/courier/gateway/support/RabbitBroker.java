@@ -37,18 +37,6 @@ public final class RabbitBroker {
 		return names;
 	}
 
-	/** Number of AMQP/STOMP connections to the courier vhost. */
-	public static long connectionCount() {
-		JsonNode connections = get("/connections?columns=name,vhost");
-		long count = 0;
-		for (JsonNode connection : connections) {
-			if (VHOST.equals(connection.path("vhost").asString())) {
-				count++;
-			}
-		}
-		return count;
-	}
-
 	public static void stopApp() {
 		rabbitmqctl("stop_app");
 	}
