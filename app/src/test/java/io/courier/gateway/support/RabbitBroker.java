@@ -22,7 +22,8 @@ public final class RabbitBroker {
 
 	private static final String MANAGEMENT = "http://127.0.0.1:15672/api";
 
-	private static final String VHOST = "courier-test";
+	/** The test vhost; {@code COURIER_TEST_VHOST} overrides it as in {@code config/application.yml}. */
+	private static final String VHOST = System.getenv().getOrDefault("COURIER_TEST_VHOST", "courier-test");
 
 	private static final HttpClient http = HttpClient.newHttpClient();
 
