@@ -32,9 +32,12 @@ class LimitsConfiguration implements WebSocketMessageBrokerConfigurer {
 
 	private final SessionsPerUserLimiter sessionsPerUser;
 
+	private final OutboundBuffers outboundBuffers;
+
 	LimitsConfiguration(LimitsProperties limits, InboundRateLimiter rateLimiter,
-			SessionsPerUserLimiter sessionsPerUser) {
+			SessionsPerUserLimiter sessionsPerUser, OutboundBuffers outboundBuffers) {
 		this.limits = limits;
+		this.outboundBuffers = outboundBuffers;
 		this.rateLimiter = rateLimiter;
 		this.sessionsPerUser = sessionsPerUser;
 	}
@@ -57,6 +60,7 @@ class LimitsConfiguration implements WebSocketMessageBrokerConfigurer {
 	public void configureWebSocketTransport(WebSocketTransportRegistration registration) {
 		registration.setMessageSizeLimit(this.limits.frameSizeBytes());
 		registration.addDecoratorFactory(PartialMessagesHandler::new);
+		registration.addDecoratorFactory(this.outboundBuffers::decorate);
 	}
 
 	private static final class PartialMessagesHandler extends WebSocketHandlerDecorator {

@@ -1,5 +1,7 @@
 package io.courier.gateway.limits;
 
+import java.time.Duration;
+
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -19,13 +21,18 @@ import org.springframework.validation.annotation.Validated;
  * {@code too many sessions}
  * @param handshakeRate WebSocket (and SockJS) handshakes per second one remote address may sustain; beyond, 429
  * @param handshakeBurst handshakes one remote address may make at once above that rate
+ * @param sendBufferSize bytes the node queues for one session that does not read fast enough; beyond, the
+ * session is closed as a slow consumer (close status 1008, reason {@code slow consumer: …})
+ * @param sendTimeLimit longest a session's socket may take to accept one message; beyond, the session is closed
+ * as a slow consumer
  */
 @Validated
 @ConfigurationProperties("courier.limits")
 public record LimitsProperties(@DefaultValue("50") @DecimalMin("0.1") double frameRate,
 		@DefaultValue("100") @Min(1) int frameBurst, @DefaultValue("64KB") @NotNull DataSize frameSize,
 		@DefaultValue("20") @Min(1) int sessionsPerUser, @DefaultValue("20") @DecimalMin("0.1") double handshakeRate,
-		@DefaultValue("40") @Min(1) int handshakeBurst) {
+		@DefaultValue("40") @Min(1) int handshakeBurst, @DefaultValue("512KB") @NotNull DataSize sendBufferSize,
+		@DefaultValue("10s") @NotNull Duration sendTimeLimit) {
 
 	/** {@link #frameSize()} in bytes, as Spring's transport settings take it. */
 	public int frameSizeBytes() {

@@ -12,8 +12,9 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.web.server.LocalManagementPort;
-import org.springframework.messaging.simp.stomp.StompBrokerRelayMessageHandler;
+import org.springframework.messaging.simp.broker.AbstractBrokerMessageHandler;
 
 import io.courier.gateway.support.GatewayIntegrationTest;
 import io.courier.gateway.support.OrderEvents;
@@ -33,7 +34,8 @@ import static org.awaitility.Awaitility.await;
 class BrokerRestartIntegrationTests extends GatewayIntegrationTest {
 
 	@Autowired
-	private StompBrokerRelayMessageHandler relay;
+	@Qualifier("stompBrokerRelayMessageHandler")
+	private AbstractBrokerMessageHandler relay;
 
 	@Autowired
 	private RabbitTemplate rabbit;

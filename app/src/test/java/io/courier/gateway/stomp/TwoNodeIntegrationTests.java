@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.messaging.simp.stomp.StompBrokerRelayMessageHandler;
+import org.springframework.messaging.simp.broker.AbstractBrokerMessageHandler;
 
 import io.courier.gateway.support.GatewayNodes;
 import io.courier.gateway.support.OrderEvents;
@@ -81,8 +81,8 @@ class TwoNodeIntegrationTests {
 
 	@Test
 	void eachNodeHasItsOwnRelaySessionsAndOnlyNodeBConsumes() {
-		assertThat(nodeA.getBean(StompBrokerRelayMessageHandler.class).isBrokerAvailable()).isTrue();
-		assertThat(nodeB.getBean(StompBrokerRelayMessageHandler.class).isBrokerAvailable()).isTrue();
+		assertThat(nodeA.getBean("stompBrokerRelayMessageHandler", AbstractBrokerMessageHandler.class).isBrokerAvailable()).isTrue();
+		assertThat(nodeB.getBean("stompBrokerRelayMessageHandler", AbstractBrokerMessageHandler.class).isBrokerAvailable()).isTrue();
 		assertThat(nodeA.getEnvironment().getProperty("courier.orders.consumer-enabled")).isEqualTo("false");
 	}
 

@@ -7,9 +7,10 @@ import org.junit.jupiter.api.BeforeEach;
 
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.messaging.simp.stomp.StompBrokerRelayMessageHandler;
+import org.springframework.messaging.simp.broker.AbstractBrokerMessageHandler;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -33,7 +34,8 @@ public abstract class GatewayIntegrationTest {
 	protected int port;
 
 	@Autowired
-	private StompBrokerRelayMessageHandler relay;
+	@Qualifier("stompBrokerRelayMessageHandler")
+	private AbstractBrokerMessageHandler relay;
 
 	@Autowired
 	private RabbitTemplate amqp;

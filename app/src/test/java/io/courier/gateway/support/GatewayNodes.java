@@ -7,7 +7,7 @@ import java.util.concurrent.TimeUnit;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.messaging.simp.stomp.StompBrokerRelayMessageHandler;
+import org.springframework.messaging.simp.broker.AbstractBrokerMessageHandler;
 
 import io.courier.gateway.CourierApplication;
 
@@ -40,7 +40,7 @@ public final class GatewayNodes {
 	public static ConfigurableApplicationContext start(String nodeId, Map<String, Object> extra) {
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(CourierApplication.class)
 			.run(args(nodeId, 0, extra));
-		StompBrokerRelayMessageHandler relay = context.getBean(StompBrokerRelayMessageHandler.class);
+		AbstractBrokerMessageHandler relay = context.getBean("stompBrokerRelayMessageHandler", AbstractBrokerMessageHandler.class);
 		await().atMost(30, TimeUnit.SECONDS).until(relay::isBrokerAvailable);
 		return context;
 	}

@@ -1,0 +1,71 @@
+package io.courier.gateway.limits;
+
+import java.io.IOException;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+
+import jakarta.websocket.RemoteEndpoint;
+import jakarta.websocket.Session;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.web.socket.BinaryMessage;
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketMessage;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.adapter.NativeWebSocketSession;
+import org.springframework.web.socket.handler.WebSocketSessionDecorator;
+
+/**
+ * Writes one message to a session's socket and reports when the socket took it ({@code null}) or why it did not.
+ * {@link #forSession} picks the container's asynchronous send when the session is a plain WebSocket (no thread
+ * waits for a client that does not read; the container's send timeout is the send time limit), and a shared
+ * executor otherwise (SockJS transports only offer blocking writes).
+ */
+@FunctionalInterface
+interface OutboundWriter {
+
+	/** Tomcat's user property for the blocking sends it still makes (the close frame), in milliseconds. */
+	String TOMCAT_BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
+
+	void write(WebSocketSession session, WebSocketMessage<?> message, Consumer<@Nullable Throwable> done);
+
+	static OutboundWriter forSession(WebSocketSession session, long sendTimeLimitMillis, Executor executor) {
+		WebSocketSession raw = WebSocketSessionDecorator.unwrap(session);
+		Session jakarta = (raw instanceof NativeWebSocketSession nativeSession)
+				? nativeSession.getNativeSession(Session.class) : null;
+		if (jakarta == null) {
+			return blocking(executor);
+		}
+		RemoteEndpoint.Async remote = jakarta.getAsyncRemote();
+		remote.setSendTimeout(sendTimeLimitMillis);
+		jakarta.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT, Math.min(sendTimeLimitMillis, 2000L));
+		return (target, message, done) -> {
+			if (message instanceof TextMessage text) {
+				remote.sendText(text.getPayload(), (result) -> done.accept(result.getException()));
+			}
+			else if (message instanceof BinaryMessage binary) {
+				remote.sendBinary(binary.getPayload(), (result) -> done.accept(result.getException()));
+			}
+			else {
+				sendNow(target, message, done);
+			}
+		};
+	}
+
+	private static OutboundWriter blocking(Executor executor) {
+		return (target, message, done) -> executor.execute(() -> sendNow(target, message, done));
+	}
+
+	private static void sendNow(WebSocketSession target, WebSocketMessage<?> message,
+			Consumer<@Nullable Throwable> done) {
+		try {
+			target.sendMessage(message);
+		}
+		catch (IOException | RuntimeException ex) {
+			done.accept(ex);
+			return;
+		}
+		done.accept(null);
+	}
+
+}

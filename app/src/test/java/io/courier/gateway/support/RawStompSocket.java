@@ -1,0 +1,155 @@
+package io.courier.gateway.support;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Base64;
+
+/**
+ * A STOMP-over-WebSocket client on a bare socket, for what real clients cannot do on purpose: stop reading. It
+ * shakes hands, sends frames, and otherwise leaves the socket alone; its receive buffer is made small so the
+ * gateway's writes back up quickly.
+ */
+public final class RawStompSocket implements AutoCloseable {
+
+	private static final SecureRandom random = new SecureRandom();
+
+	private final Socket socket;
+
+	private final OutputStream out;
+
+	private final InputStream in;
+
+	private RawStompSocket(Socket socket) throws IOException {
+		this.socket = socket;
+		this.out = socket.getOutputStream();
+		this.in = socket.getInputStream();
+	}
+
+	/** Opens {@code ws://127.0.0.1:port/ws} with an allowed Origin and reads the 101 response. */
+	public static RawStompSocket open(int port, int receiveBufferBytes) throws IOException {
+		Socket socket = new Socket();
+		socket.setReceiveBufferSize(receiveBufferBytes);
+		socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+		socket.setSoTimeout(10_000);
+		RawStompSocket raw = new RawStompSocket(socket);
+		byte[] key = new byte[16];
+		random.nextBytes(key);
+		String request = "GET /ws HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
+				+ "Connection: Upgrade\r\nSec-WebSocket-Key: " + Base64.getEncoder().encodeToString(key) + "\r\n"
+				+ "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: v12.stomp\r\n"
+				+ "Origin: http://localhost:" + port + "\r\n\r\n";
+		raw.out.write(request.getBytes(StandardCharsets.US_ASCII));
+		raw.out.flush();
+		String head = raw.readHead();
+		if (!head.startsWith("HTTP/1.1 101")) {
+			socket.close();
+			throw new IOException("handshake refused: " + head);
+		}
+		return raw;
+	}
+
+	/** Sends one STOMP frame (command, headers as {@code name:value} lines, empty body) as a masked text frame. */
+	public void sendFrame(String command, String... headers) throws IOException {
+		StringBuilder frame = new StringBuilder(command).append('\n');
+		for (String header : headers) {
+			frame.append(header).append('\n');
+		}
+		frame.append('\n').append('\0');
+		byte[] payload = frame.toString().getBytes(StandardCharsets.UTF_8);
+		byte[] mask = new byte[4];
+		random.nextBytes(mask);
+		int length = payload.length;
+		this.out.write(0x81);
+		if (length < 126) {
+			this.out.write(0x80 | length);
+		}
+		else {
+			this.out.write(0x80 | 126);
+			this.out.write(length >>> 8);
+			this.out.write(length & 0xFF);
+		}
+		this.out.write(mask);
+		for (int i = 0; i < length; i++) {
+			payload[i] ^= mask[i % 4];
+		}
+		this.out.write(payload);
+		this.out.flush();
+	}
+
+	/** Reads the next text frame the server sent (server frames are not masked); heart-beats are skipped. */
+	public String readFrame() throws IOException {
+		for (;;) {
+			int opcode = readByte() & 0x0F;
+			long length = readByte() & 0x7F;
+			if (length == 126) {
+				length = ((long) readByte() << 8) | readByte();
+			}
+			else if (length == 127) {
+				length = 0;
+				for (int i = 0; i < 8; i++) {
+					length = (length << 8) | readByte();
+				}
+			}
+			byte[] payload = this.in.readNBytes(Math.toIntExact(length));
+			String text = new String(payload, StandardCharsets.UTF_8);
+			if (opcode == 0x8) {
+				throw new IOException("closed by the server: " + text);
+			}
+			if (opcode == 0x1 && !text.isBlank()) {
+				return text;
+			}
+		}
+	}
+
+	private int readByte() throws IOException {
+		int b = this.in.read();
+		if (b < 0) {
+			throw new IOException("connection closed by the server");
+		}
+		return b;
+	}
+
+	/** Reads until the server closes the connection (or resets it); false if it is still open after the timeout. */
+	public boolean awaitServerClose(int timeoutMillis) throws IOException {
+		this.socket.setSoTimeout(timeoutMillis);
+		byte[] sink = new byte[64 * 1024];
+		long deadline = System.currentTimeMillis() + timeoutMillis;
+		try {
+			while (System.currentTimeMillis() < deadline) {
+				if (this.in.read(sink) < 0) {
+					return true;
+				}
+			}
+			return false;
+		}
+		catch (java.net.SocketTimeoutException ex) {
+			return false;
+		}
+		catch (IOException ex) {
+			return true; // reset by the server
+		}
+	}
+
+	private String readHead() throws IOException {
+		StringBuilder head = new StringBuilder();
+		while (!head.toString().endsWith("\r\n\r\n")) {
+			int b = this.in.read();
+			if (b < 0) {
+				break;
+			}
+			head.append((char) b);
+		}
+		return head.toString();
+	}
+
+	@Override
+	public void close() throws IOException {
+		this.socket.close();
+	}
+
+}
