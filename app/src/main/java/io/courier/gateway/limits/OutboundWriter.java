@@ -14,6 +14,7 @@ import org.springframework.web.socket.WebSocketMessage;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.adapter.NativeWebSocketSession;
 import org.springframework.web.socket.handler.WebSocketSessionDecorator;
+import org.springframework.web.socket.sockjs.transport.SockJsSession;
 
 /**
  * Writes one message to a session's socket and reports when the socket took it ({@code null}) or why it did not.
@@ -31,7 +32,8 @@ interface OutboundWriter {
 
 	static OutboundWriter forSession(WebSocketSession session, long sendTimeLimitMillis, Executor executor) {
 		WebSocketSession raw = WebSocketSessionDecorator.unwrap(session);
-		Session jakarta = (raw instanceof NativeWebSocketSession nativeSession)
+		// A SockJS session over WebSocket has a native session too, but writing to it would skip SockJS framing.
+		Session jakarta = (raw instanceof NativeWebSocketSession nativeSession && !(raw instanceof SockJsSession))
 				? nativeSession.getNativeSession(Session.class) : null;
 		if (jakarta == null) {
 			return blocking(executor);

@@ -1,27 +1,52 @@
 package io.courier.gateway.stomp;
 
+import java.util.HashMap;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Lazy;
+import org.springframework.messaging.MessageHandler;
+import org.springframework.messaging.simp.broker.AbstractBrokerMessageHandler;
 import org.springframework.messaging.simp.user.SimpUserRegistry;
+import org.springframework.messaging.simp.user.UserDestinationMessageHandler;
 import org.springframework.messaging.simp.user.UserDestinationResolver;
 import org.springframework.messaging.support.AbstractSubscribableChannel;
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.web.socket.config.annotation.DelegatingWebSocketMessageBrokerConfiguration;
 
+import io.courier.gateway.relay.MultiplexedRelayMessageHandler;
+import io.courier.gateway.relay.RelaySettings;
+
 /**
- * The STOMP message broker of a gateway node: Spring's broker relay to RabbitMQ's STOMP plugin.
+ * The STOMP message broker of a gateway node: Courier's {@link MultiplexedRelayMessageHandler} to RabbitMQ's
+ * STOMP plugin (or, with {@code courier.relay.engine=spring}, Spring's stock relay, kept for comparison).
  *
- * <p>{@code /topic/**} and {@code /queue/**} are relayed to RabbitMQ with the gateway's own credentials; a
- * shared system session (with heart-beats, driven by the broker task scheduler, spring-framework #22822)
- * carries what the server publishes and the two cluster-wide user broadcasts: the user registry and
- * unresolved user destinations, so {@code /user/**} reaches a user connected to any node
+ * <p>{@code /topic/**} and {@code /queue/**} are relayed to RabbitMQ with the gateway's own credentials. What the
+ * server publishes and the two cluster-wide user broadcasts (the user registry and unresolved user destinations)
+ * travel on the relay's broker connections too, so {@code /user/**} reaches a user connected to any node
  * (spring-framework #27806, #30347).
  *
  * <p>This class extends {@link DelegatingWebSocketMessageBrokerConfiguration} (what
- * {@code @EnableWebSocketMessageBroker} imports) only to replace the user destination resolver with
- * {@link ExchangeUserDestinationResolver}, which keeps RabbitMQ free of per-session queues.
+ * {@code @EnableWebSocketMessageBroker} imports) to replace the broker handler bean, and the user destination
+ * resolver with {@link ExchangeUserDestinationResolver}, which keeps RabbitMQ free of per-session queues. The
+ * relay registration in {@link StompEndpointConfiguration} still declares the prefixes and broadcasts.
  */
 @Configuration(proxyBeanMethods = false)
 class StompBrokerConfiguration extends DelegatingWebSocketMessageBrokerConfiguration {
+
+	private final GatewayProperties properties;
+
+	private final TaskScheduler brokerScheduler;
+
+	StompBrokerConfiguration(GatewayProperties properties,
+			@Lazy @Qualifier("messageBrokerTaskScheduler") TaskScheduler brokerScheduler) {
+		this.properties = properties;
+		this.brokerScheduler = brokerScheduler;
+	}
 
 	@Override
 	@Bean
@@ -29,6 +54,35 @@ class StompBrokerConfiguration extends DelegatingWebSocketMessageBrokerConfigura
 			AbstractSubscribableChannel clientInboundChannel, AbstractSubscribableChannel clientOutboundChannel) {
 		// The resolver's default prefix, "/user/", is the one StompEndpointConfiguration registers.
 		return new ExchangeUserDestinationResolver(userRegistry);
+	}
+
+	@Override
+	@Bean
+	public @Nullable AbstractBrokerMessageHandler stompBrokerRelayMessageHandler(
+			AbstractSubscribableChannel clientInboundChannel, AbstractSubscribableChannel clientOutboundChannel,
+			AbstractSubscribableChannel brokerChannel, UserDestinationMessageHandler userDestinationMessageHandler,
+			@Nullable MessageHandler userRegistryMessageHandler, UserDestinationResolver userDestinationResolver) {
+		GatewayProperties.Relay relay = this.properties.relay();
+		if (relay.engine() == GatewayProperties.Engine.SPRING) {
+			return super.stompBrokerRelayMessageHandler(clientInboundChannel, clientOutboundChannel, brokerChannel,
+					userDestinationMessageHandler, userRegistryMessageHandler, userDestinationResolver);
+		}
+		GatewayProperties.ClientHeartbeat heartbeat = this.properties.clientHeartbeat();
+		RelaySettings settings = new RelaySettings(relay.brokerAddresses(), relay.virtualHost(), relay.login(),
+				relay.passcode(), relay.connections(), relay.heartbeat(), relay.reconnectDelay(),
+				relay.maxReconnectDelay(), heartbeat.send(), heartbeat.receive());
+		MultiplexedRelayMessageHandler handler = new MultiplexedRelayMessageHandler(clientInboundChannel,
+				clientOutboundChannel, brokerChannel, StompEndpointConfiguration.BROKER_PREFIXES, settings,
+				this.brokerScheduler);
+		Map<String, MessageHandler> subscriptions = new HashMap<>();
+		subscriptions.put(StompEndpointConfiguration.UNRESOLVED_USER_BROADCAST, userDestinationMessageHandler);
+		if (userRegistryMessageHandler != null) {
+			subscriptions.put(StompEndpointConfiguration.USER_REGISTRY_BROADCAST, userRegistryMessageHandler);
+		}
+		handler.setSystemSubscriptions(subscriptions);
+		handler.setUserDestinationPredicate((candidate) -> candidate.startsWith("/user/"));
+		handler.setPhase(getPhase());
+		return handler;
 	}
 
 }

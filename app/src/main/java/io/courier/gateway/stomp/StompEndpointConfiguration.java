@@ -1,8 +1,12 @@
 package io.courier.gateway.stomp;
 
+import java.util.List;
+
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.core.task.SyncTaskExecutor;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
+import org.springframework.messaging.simp.config.ChannelRegistration;
 import org.springframework.messaging.simp.config.MessageBrokerRegistry;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.web.socket.config.annotation.StompEndpointRegistry;
@@ -23,6 +27,9 @@ class StompEndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 	static final String USER_REGISTRY_BROADCAST = "/topic/courier.user-registry";
 
 	static final String UNRESOLVED_USER_BROADCAST = "/topic/courier.unresolved-user";
+
+	/** Destinations the relay carries to RabbitMQ. */
+	static final List<String> BROKER_PREFIXES = List.of("/topic", "/queue", ExchangeUserDestinationResolver.PREFIX);
 
 	private final GatewayProperties properties;
 
@@ -48,15 +55,31 @@ class StompEndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 		registry.setPreserveReceiveOrder(true);
 	}
 
+	/**
+	 * With the multiplexed relay, frames for clients are written on the thread that produced them (a broker
+	 * connection's event loop for MESSAGEs): no hop through a pool, so each session gets them in the broker's
+	 * order, and the session's {@code OutboundBuffer} never blocks that thread.
+	 */
+	@Override
+	public void configureClientOutboundChannel(ChannelRegistration registration) {
+		if (this.properties.relay().engine() == GatewayProperties.Engine.MULTIPLEXED) {
+			registration.executor(new SyncTaskExecutor());
+		}
+	}
+
 	@Override
 	public void configureMessageBroker(MessageBrokerRegistry registry) {
 		GatewayProperties.Relay relay = this.properties.relay();
 		long heartbeat = relay.heartbeat().toMillis();
 		registry.setApplicationDestinationPrefixes("/app");
 		registry.setUserDestinationPrefix("/user");
-		// The outbound channel is a thread pool: without this, messages to one session can overtake each other.
-		registry.setPreservePublishOrder(true);
-		registry.enableStompBrokerRelay("/topic", "/queue", ExchangeUserDestinationResolver.PREFIX)
+		if (relay.engine() == GatewayProperties.Engine.SPRING) {
+			// Spring's relay hands frames to a pool: without this, messages to one session overtake each other.
+			registry.setPreservePublishOrder(true);
+		}
+		// With the multiplexed relay this registration only declares prefixes and broadcasts: the handler bean
+		// is replaced in StompBrokerConfiguration.
+		registry.enableStompBrokerRelay(BROKER_PREFIXES.toArray(String[]::new))
 			.setRelayHost(relay.host())
 			.setRelayPort(relay.port())
 			.setVirtualHost(relay.virtualHost())

@@ -1,0 +1,260 @@
+package io.courier.gateway.relay;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.messaging.Message;
+import org.springframework.messaging.simp.SimpMessageType;
+import org.springframework.messaging.simp.stomp.StompCommand;
+import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
+import org.springframework.messaging.support.MessageBuilder;
+import org.springframework.messaging.support.MessageHeaderAccessor;
+import org.springframework.messaging.tcp.TcpConnection;
+import org.springframework.messaging.tcp.TcpConnectionHandler;
+import org.springframework.messaging.tcp.TcpOperations;
+import org.springframework.scheduling.TaskScheduler;
+
+/**
+ * One STOMP connection from this node to RabbitMQ, shared by many client sessions. It logs in with the gateway's
+ * credentials, heart-beats with the broker, and when it is lost (transport failure, broker ERROR, missed
+ * heart-beats) reports it once and reconnects with backoff, moving to the next broker address each attempt.
+ * Frames it receives (MESSAGE, RECEIPT, ERROR) go to its {@link Listener} on the connection's event-loop thread,
+ * in the order the broker sent them.
+ */
+final class BrokerConnection implements TcpConnectionHandler<byte[]> {
+
+	private static final Log logger = LogFactory.getLog(BrokerConnection.class);
+
+	private static final byte[] EMPTY = new byte[0];
+
+	private static final long CONNECTED_TIMEOUT_MILLIS = 10_000;
+
+	private static final Message<byte[]> HEARTBEAT;
+
+	static {
+		StompHeaderAccessor accessor = StompHeaderAccessor.createForHeartbeat();
+		HEARTBEAT = MessageBuilder.createMessage(new byte[] { '\n' }, accessor.getMessageHeaders());
+	}
+
+	/** What the relay learns from a connection. */
+	interface Listener {
+
+		void connected(BrokerConnection connection);
+
+		void frame(BrokerConnection connection, Message<byte[]> frame, StompHeaderAccessor accessor);
+
+		void lost(BrokerConnection connection, String reason);
+
+	}
+
+	private final int index;
+
+	private final List<TcpOperations<byte[]>> clients;
+
+	private final RelaySettings settings;
+
+	private final TaskScheduler scheduler;
+
+	private final Listener listener;
+
+	private final Object lock = new Object();
+
+	private volatile @Nullable TcpConnection<byte[]> tcp;
+
+	private volatile boolean stompConnected;
+
+	private volatile boolean stopped;
+
+	private int attempt;
+
+	private long failedAttempts;
+
+	BrokerConnection(int index, List<TcpOperations<byte[]>> clients, RelaySettings settings, TaskScheduler scheduler,
+			Listener listener) {
+		this.index = index;
+		this.clients = clients;
+		this.settings = settings;
+		this.scheduler = scheduler;
+		this.listener = listener;
+		this.attempt = index; // connections start on different addresses of a cluster
+	}
+
+	int index() {
+		return this.index;
+	}
+
+	boolean isConnected() {
+		return this.stompConnected;
+	}
+
+	void start() {
+		this.stopped = false;
+		connect();
+	}
+
+	void stop() {
+		this.stopped = true;
+		TcpConnection<byte[]> connection = this.tcp;
+		this.tcp = null;
+		this.stompConnected = false;
+		if (connection != null) {
+			connection.close();
+		}
+	}
+
+	/**
+	 * Sends a frame if the connection is up; the future fails if it is not or the write fails (the connection
+	 * then counts as lost).
+	 */
+	CompletableFuture<@Nullable Void> send(Message<byte[]> frame) {
+		TcpConnection<byte[]> connection = this.tcp;
+		if (connection == null || !this.stompConnected) {
+			return CompletableFuture.failedFuture(new IllegalStateException("broker connection " + this.index
+					+ " is not connected"));
+		}
+		CompletableFuture<@Nullable Void> future = connection.sendAsync(frame);
+		future.whenComplete((unused, ex) -> {
+			if (ex != null) {
+				fail(connection, "failed to forward a frame: " + ex.getMessage());
+			}
+		});
+		return future;
+	}
+
+	private void connect() {
+		if (this.stopped) {
+			return;
+		}
+		TcpOperations<byte[]> client = this.clients.get(this.attempt % this.clients.size());
+		client.connectAsync(this);
+	}
+
+	@Override
+	public void afterConnected(TcpConnection<byte[]> connection) {
+		synchronized (this.lock) {
+			if (this.stopped) {
+				connection.close();
+				return;
+			}
+			this.tcp = connection;
+		}
+		long heartbeat = this.settings.brokerHeartbeat().toMillis();
+		StompHeaderAccessor connect = StompHeaderAccessor.create(StompCommand.CONNECT);
+		connect.setAcceptVersion("1.2");
+		connect.setHost(this.settings.virtualHost());
+		connect.setLogin(this.settings.login());
+		connect.setPasscode(this.settings.passcode());
+		connect.setHeartbeat(heartbeat, heartbeat);
+		connection.sendAsync(MessageBuilder.createMessage(EMPTY, connect.getMessageHeaders()));
+		this.scheduler.schedule(() -> {
+			if (this.tcp == connection && !this.stompConnected) {
+				fail(connection, "No CONNECTED frame received in " + CONNECTED_TIMEOUT_MILLIS + " ms.");
+			}
+		}, Instant.now().plusMillis(CONNECTED_TIMEOUT_MILLIS));
+	}
+
+	@Override
+	public void afterConnectFailure(Throwable ex) {
+		this.failedAttempts++;
+		if (this.failedAttempts == 1 || this.failedAttempts % 20 == 0) {
+			logger.warn("Broker connection " + this.index + " cannot connect (attempt " + this.failedAttempts + "): "
+					+ ex.getMessage());
+		}
+		scheduleReconnect();
+	}
+
+	@Override
+	public void handleMessage(Message<byte[]> message) {
+		StompHeaderAccessor accessor = MessageHeaderAccessor.getAccessor(message, StompHeaderAccessor.class);
+		if (accessor == null || accessor.getMessageType() == SimpMessageType.HEARTBEAT) {
+			return;
+		}
+		TcpConnection<byte[]> connection = this.tcp;
+		if (StompCommand.CONNECTED.equals(accessor.getCommand()) && connection != null) {
+			connected(connection, accessor);
+			return;
+		}
+		if (StompCommand.ERROR.equals(accessor.getCommand())) {
+			logger.warn("Broker connection " + this.index + " got ERROR: " + accessor.getMessage() + " "
+					+ new String(message.getPayload(), StandardCharsets.UTF_8));
+		}
+		this.listener.frame(this, message, accessor);
+	}
+
+	private void connected(TcpConnection<byte[]> connection, StompHeaderAccessor connected) {
+		long ours = this.settings.brokerHeartbeat().toMillis();
+		long[] theirs = connected.getHeartbeat();
+		if (ours > 0 && theirs[1] > 0) {
+			long interval = Math.max(ours, theirs[1]);
+			connection.onWriteInactivity(() -> connection.sendAsync(HEARTBEAT), interval);
+		}
+		if (ours > 0 && theirs[0] > 0) {
+			long interval = Math.max(ours, theirs[0]) * 3;
+			connection.onReadInactivity(() -> fail(connection, "No messages received in " + interval + " ms."),
+					interval);
+		}
+		this.failedAttempts = 0;
+		this.stompConnected = true;
+		logger.info("Broker connection " + this.index + " connected to "
+				+ this.settings.addresses().get(this.attempt % this.settings.addresses().size()));
+		this.listener.connected(this);
+	}
+
+	@Override
+	public void handleFailure(Throwable ex) {
+		TcpConnection<byte[]> connection = this.tcp;
+		if (connection != null) {
+			fail(connection, "Transport failure: " + ex.getMessage());
+		}
+	}
+
+	@Override
+	public void afterConnectionClosed() {
+		TcpConnection<byte[]> connection = this.tcp;
+		if (connection != null) {
+			fail(connection, "Connection to broker closed.");
+		}
+	}
+
+	private void fail(TcpConnection<byte[]> connection, String reason) {
+		boolean wasConnected;
+		synchronized (this.lock) {
+			if (this.tcp != connection) {
+				return; // reported already
+			}
+			this.tcp = null;
+			wasConnected = this.stompConnected;
+			this.stompConnected = false;
+		}
+		connection.close();
+		if (this.stopped) {
+			return;
+		}
+		logger.warn("Broker connection " + this.index + " lost: " + reason);
+		if (wasConnected) {
+			this.listener.lost(this, reason);
+		}
+		else {
+			this.failedAttempts++;
+		}
+		scheduleReconnect();
+	}
+
+	private void scheduleReconnect() {
+		if (this.stopped) {
+			return;
+		}
+		this.attempt++;
+		long initial = this.settings.reconnectDelay().toMillis();
+		long max = this.settings.maxReconnectDelay().toMillis();
+		long delay = Math.min(max, initial << Math.min(10, Math.max(0, this.failedAttempts - 1)));
+		this.scheduler.schedule(this::connect, Instant.now().plusMillis(delay));
+	}
+
+}

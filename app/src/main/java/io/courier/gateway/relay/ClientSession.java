@@ -1,0 +1,58 @@
+package io.courier.gateway.relay;
+
+import java.security.Principal;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A client session as the relay sees it: the broker connection its queue subscriptions, sends and acks use (so
+ * the broker sees its frames in order on one connection), its subscriptions, and the heart-beats negotiated with
+ * it.
+ */
+final class ClientSession {
+
+	final String id;
+
+	final @Nullable Principal user;
+
+	final BrokerConnection connection;
+
+	/** Negotiated: how often the node must send to the client, and how often the client must send (ms; 0 off). */
+	final long sendInterval;
+
+	final long receiveInterval;
+
+	volatile long lastReadNanos;
+
+	volatile long lastWriteNanos;
+
+	volatile boolean closed;
+
+	final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
+
+	/** Transactions begun and not yet committed or aborted (client names; the broker sees them prefixed). */
+	final Set<String> transactions = ConcurrentHashMap.newKeySet();
+
+	ClientSession(String id, @Nullable Principal user, BrokerConnection connection, long sendInterval,
+			long receiveInterval) {
+		this.id = id;
+		this.user = user;
+		this.connection = connection;
+		this.sendInterval = sendInterval;
+		this.receiveInterval = receiveInterval;
+		long now = System.nanoTime();
+		this.lastReadNanos = now;
+		this.lastWriteNanos = now;
+	}
+
+	/**
+	 * One client subscription: either a share of a node-wide topic subscription, or a broker subscription of its
+	 * own on the session's connection.
+	 */
+	record Subscription(String clientId, String destination, @Nullable Topic topic, @Nullable Dedicated dedicated) {
+	}
+
+}

@@ -1,0 +1,697 @@
+package io.courier.gateway.relay;
+
+import java.security.Principal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.messaging.Message;
+import org.springframework.messaging.MessageChannel;
+import org.springframework.messaging.MessageDeliveryException;
+import org.springframework.messaging.MessageHandler;
+import org.springframework.messaging.MessageHeaders;
+import org.springframework.messaging.SubscribableChannel;
+import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
+import org.springframework.messaging.simp.SimpMessageType;
+import org.springframework.messaging.simp.broker.AbstractBrokerMessageHandler;
+import org.springframework.messaging.simp.stomp.StompCommand;
+import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
+import org.springframework.messaging.simp.stomp.StompReactorNettyCodec;
+import org.springframework.messaging.support.MessageBuilder;
+import org.springframework.messaging.support.MessageHeaderAccessor;
+import org.springframework.messaging.tcp.TcpOperations;
+import org.springframework.messaging.tcp.reactor.ReactorNettyTcpClient;
+import org.springframework.scheduling.TaskScheduler;
+
+/**
+ * A STOMP broker relay that multiplexes every client session of the node over a small pool of broker
+ * connections, in place of Spring's relay, which opens one broker connection per client session.
+ *
+ * <p>The model: the node itself answers CONNECT (after the gateway's interceptors authenticated it) and
+ * heart-beats with each client. Each client session is bound to one pooled {@link BrokerConnection}, which
+ * carries its SENDs, its queue subscriptions and its ACK/NACKs, so RabbitMQ sees one session's frames in order
+ * on one connection. A plain auto-ack SUBSCRIBE to {@code /topic/...} joins the node's single broker
+ * subscription to that destination ({@link Topic}), made on the first local subscription and cancelled after
+ * the last; each broker MESSAGE is fanned out to the local subscribers on the connection's event-loop thread,
+ * with no hop through a thread pool, so every subscriber sees the broker's order. Any other SUBSCRIBE (queues,
+ * {@code /exchange/...}, client acks, broker-specific headers) becomes a broker subscription of its own on the
+ * session's connection, so competing consumers, acks, nacks and redelivery behave as with a connection per
+ * session. Receipts are mapped to broker receipts and answered when the broker answers.
+ *
+ * <p>When a broker connection is lost, every session that depended on it (bound to it, or subscribed to a
+ * topic it carried) gets ERROR {@code Connection to broker closed.} and is closed: messages published while the
+ * subscription was down cannot be replayed, so the relay does not pretend nothing was lost. Clients reconnect;
+ * the connection reconnects with backoff.
+ *
+ * <p>Messages the application sends (no session: {@code SimpMessagingTemplate}, user destinations, the user
+ * registry broadcasts) go out on the connection chosen by their destination, so one destination's messages keep
+ * their order; the system subscriptions ({@link #setSystemSubscriptions}) are made again on every connect.
+ */
+public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
+		implements BrokerConnection.Listener {
+
+	private static final byte[] EMPTY = new byte[0];
+
+	private static final String SYSTEM_SESSION_ID = "_system_";
+
+	private static final long HEARTBEAT_SWEEP_MILLIS = 500;
+
+	private static final String TRANSACTION = "transaction";
+
+	/** SUBSCRIBE headers that ask the broker for something particular: such a subscription is not shared. */
+	private static final Set<String> SHAREABLE_HEADERS = Set.of("destination", "id", "ack", "receipt",
+			"content-length", "content-type", "subscription-token");
+
+	private final RelaySettings settings;
+
+	private final TaskScheduler scheduler;
+
+	private Map<String, MessageHandler> systemSubscriptions = Map.of();
+
+	private final List<TcpOperations<byte[]>> clients = new ArrayList<>();
+
+	private final List<BrokerConnection> connections = new ArrayList<>();
+
+	private final Map<String, ClientSession> sessions = new ConcurrentHashMap<>();
+
+	private final Map<String, Topic> topics = new ConcurrentHashMap<>();
+
+	/** Broker subscription id to what receives its MESSAGEs: a {@link Topic}, {@link Dedicated} or {@link Sys}. */
+	private final Map<String, Object> routes = new ConcurrentHashMap<>();
+
+	/** Broker receipt id to what it confirms. */
+	private final Map<String, PendingReceipt> receipts = new ConcurrentHashMap<>();
+
+	private final AtomicLong ids = new AtomicLong();
+
+	private volatile @Nullable ScheduledFuture<?> heartbeats;
+
+	public MultiplexedRelayMessageHandler(SubscribableChannel clientInboundChannel,
+			MessageChannel clientOutboundChannel, SubscribableChannel brokerChannel,
+			Collection<String> destinationPrefixes, RelaySettings settings, TaskScheduler scheduler) {
+		super(clientInboundChannel, clientOutboundChannel, brokerChannel, destinationPrefixes);
+		this.settings = settings;
+		this.scheduler = scheduler;
+	}
+
+	/** Destinations the node subscribes to for itself, with their handlers (Spring's user registry broadcasts). */
+	public void setSystemSubscriptions(Map<String, MessageHandler> subscriptions) {
+		this.systemSubscriptions = Map.copyOf(subscriptions);
+	}
+
+	/** A snapshot for metrics and tests. */
+	public Stats stats() {
+		int up = (int) this.connections.stream().filter(BrokerConnection::isConnected).count();
+		int subscriptions = this.sessions.values().stream().mapToInt((s) -> s.subscriptions.size()).sum();
+		return new Stats(this.connections.size(), up, this.sessions.size(), this.topics.size(),
+				this.routes.size(), subscriptions);
+	}
+
+	@Override
+	protected void startInternal() {
+		for (String address : this.settings.addresses()) {
+			String host = RelaySettings.host(address);
+			int port = RelaySettings.port(address);
+			this.clients.add(new ReactorNettyTcpClient<>((client) -> client.host(host).port(port),
+					new StompReactorNettyCodec()));
+		}
+		for (int i = 0; i < this.settings.connections(); i++) {
+			this.connections.add(new BrokerConnection(i, this.clients, this.settings, this.scheduler, this));
+		}
+		this.connections.forEach(BrokerConnection::start);
+		this.heartbeats = this.scheduler.scheduleWithFixedDelay(this::checkHeartbeats,
+				Duration.ofMillis(HEARTBEAT_SWEEP_MILLIS));
+	}
+
+	@Override
+	protected void stopInternal() {
+		ScheduledFuture<?> heartbeats = this.heartbeats;
+		if (heartbeats != null) {
+			heartbeats.cancel(false);
+		}
+		publishBrokerUnavailableEvent();
+		this.connections.forEach(BrokerConnection::stop);
+		for (TcpOperations<byte[]> client : this.clients) {
+			try {
+				client.shutdownAsync().get(5, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			catch (ExecutionException | TimeoutException ex) {
+				logger.debug("Broker client did not shut down cleanly", ex);
+			}
+		}
+		this.connections.clear();
+		this.clients.clear();
+	}
+
+	// ---- frames from clients and from the application
+
+	@Override
+	protected void handleMessageInternal(Message<?> message) {
+		MessageHeaders headers = message.getHeaders();
+		String sessionId = SimpMessageHeaderAccessor.getSessionId(headers);
+		if (sessionId == null || SYSTEM_SESSION_ID.equals(sessionId)) {
+			if (SimpMessageType.MESSAGE.equals(SimpMessageHeaderAccessor.getMessageType(headers))) {
+				sendFromApplication(message);
+			}
+			return;
+		}
+		ClientSession session = this.sessions.get(sessionId);
+		if (session != null) {
+			session.lastReadNanos = System.nanoTime();
+		}
+		StompHeaderAccessor accessor = stompAccessor(message);
+		StompCommand command = accessor.getCommand();
+		if (command == null) {
+			return; // a heart-beat: it counted as the client being alive
+		}
+		if (command == StompCommand.CONNECT || command == StompCommand.STOMP) {
+			connect(sessionId, message, accessor);
+			return;
+		}
+		if (command == StompCommand.DISCONNECT) {
+			disconnect(sessionId, session, accessor);
+			return;
+		}
+		if (session == null || session.closed) {
+			return;
+		}
+		if (command.requiresDestination() && !checkDestinationPrefix(accessor.getDestination())) {
+			return;
+		}
+		switch (command) {
+			case SUBSCRIBE -> subscribe(session, message, accessor);
+			case UNSUBSCRIBE -> unsubscribe(session, accessor);
+			default -> forward(session, message, accessor); // SEND, ACK, NACK, BEGIN, COMMIT, ABORT
+		}
+	}
+
+	private void connect(String sessionId, Message<?> message, StompHeaderAccessor accessor) {
+		Principal user = accessor.getUser();
+		if (this.sessions.containsKey(sessionId)) {
+			logger.warn("Ignoring CONNECT in session " + sessionId + ": already connected");
+			return;
+		}
+		BrokerConnection connection = pick(sessionId.hashCode());
+		if (connection == null) {
+			sendError(sessionId, user, "Broker not available.", null);
+			return;
+		}
+		long[] client = accessor.getHeartbeat();
+		long offerSend = this.settings.clientHeartbeatSend().toMillis();
+		long wantReceive = this.settings.clientHeartbeatReceive().toMillis();
+		long send = (offerSend > 0 && client[1] > 0) ? Math.max(offerSend, client[1]) : 0;
+		long receive = (wantReceive > 0 && client[0] > 0) ? Math.max(wantReceive, client[0]) : 0;
+		ClientSession session = new ClientSession(sessionId, user, connection, send, receive);
+		this.sessions.put(sessionId, session);
+
+		SimpMessageHeaderAccessor ack = SimpMessageHeaderAccessor.create(SimpMessageType.CONNECT_ACK);
+		ack.setSessionId(sessionId);
+		if (user != null) {
+			ack.setUser(user);
+		}
+		ack.setHeader(SimpMessageHeaderAccessor.CONNECT_MESSAGE_HEADER, message);
+		ack.setHeader(SimpMessageHeaderAccessor.HEART_BEAT_HEADER, new long[] { send, receive });
+		toClient(session, MessageBuilder.createMessage(EMPTY, ack.getMessageHeaders()));
+	}
+
+	private void disconnect(String sessionId, @Nullable ClientSession session, StompHeaderAccessor accessor) {
+		if (session != null) {
+			end(session);
+			String receipt = accessor.getReceipt();
+			if (receipt != null) {
+				StompHeaderAccessor answer = StompHeaderAccessor.create(StompCommand.RECEIPT);
+				answer.setSessionId(sessionId);
+				answer.setReceiptId(receipt);
+				getClientOutboundChannel().send(MessageBuilder.createMessage(EMPTY, answer.getMessageHeaders()));
+			}
+		}
+	}
+
+	private void subscribe(ClientSession session, Message<?> message, StompHeaderAccessor accessor) {
+		String id = accessor.getSubscriptionId();
+		String destination = accessor.getDestination();
+		if (id == null || destination == null) {
+			fail(session, "SUBSCRIBE needs an id and a destination", accessor.getReceipt());
+			return;
+		}
+		if (session.subscriptions.containsKey(id)) {
+			fail(session, "Duplicated subscription identifier: " + id, accessor.getReceipt());
+			return;
+		}
+		String receipt = accessor.getReceipt();
+		if (isShareable(destination, accessor)) {
+			BrokerConnection connection = pick(destination.hashCode());
+			if (connection == null) {
+				fail(session, "Broker not available.", receipt);
+				return;
+			}
+			Topic.Subscriber subscriber = new Topic.Subscriber(session, id);
+			Topic topic = this.topics.compute(destination, (key, existing) -> {
+				Topic joined = (existing != null) ? existing : openTopic(destination, connection);
+				joined.add(subscriber);
+				return joined;
+			});
+			session.subscriptions.put(id, new ClientSession.Subscription(id, destination, topic, null));
+			if (session.closed) { // ended meanwhile by a broker loss or heart-beat timeout
+				release(session, session.subscriptions.remove(id), null);
+				return;
+			}
+			if (receipt != null) {
+				topic.whenConfirmed(() -> sendReceipt(session, receipt));
+			}
+			return;
+		}
+		String brokerId = "s" + this.ids.incrementAndGet();
+		Dedicated dedicated = new Dedicated(session, id, brokerId, accessor.getAck());
+		this.routes.put(brokerId, dedicated);
+		session.subscriptions.put(id, new ClientSession.Subscription(id, destination, null, dedicated));
+		if (session.closed) { // ended meanwhile by a broker loss or heart-beat timeout
+			release(session, session.subscriptions.remove(id), null);
+			return;
+		}
+		StompHeaderAccessor out = StompHeaderAccessor.wrap(message);
+		out.setSubscriptionId(brokerId);
+		mapReceipt(out, session);
+		session.connection.send(MessageBuilder.createMessage(EMPTY, out.getMessageHeaders()));
+	}
+
+	/** Called inside {@code topics.compute}: the broker subscription is made under the destination's lock. */
+	private Topic openTopic(String destination, BrokerConnection connection) {
+		Topic topic = new Topic(destination, "t" + this.ids.incrementAndGet(), connection);
+		this.routes.put(topic.brokerId, topic);
+		String receipt = "r" + this.ids.incrementAndGet();
+		this.receipts.put(receipt, new PendingReceipt(connection, null, topic::confirm));
+		StompHeaderAccessor subscribe = StompHeaderAccessor.create(StompCommand.SUBSCRIBE);
+		subscribe.setSubscriptionId(topic.brokerId);
+		subscribe.setDestination(destination);
+		subscribe.setAck("auto");
+		subscribe.setReceipt(receipt);
+		connection.send(MessageBuilder.createMessage(EMPTY, subscribe.getMessageHeaders()));
+		return topic;
+	}
+
+	private void unsubscribe(ClientSession session, StompHeaderAccessor accessor) {
+		String id = accessor.getSubscriptionId();
+		ClientSession.Subscription subscription = (id != null) ? session.subscriptions.remove(id) : null;
+		String receipt = accessor.getReceipt();
+		if (subscription != null) {
+			release(session, subscription, receipt);
+		}
+		else if (receipt != null) {
+			sendReceipt(session, receipt);
+		}
+	}
+
+	/** Leaves a topic (cancelling the broker subscription after the last) or cancels a dedicated subscription. */
+	private void release(ClientSession session, ClientSession.@Nullable Subscription subscription,
+			@Nullable String receipt) {
+		if (subscription == null) {
+			return;
+		}
+		Topic topic = subscription.topic();
+		if (topic != null) {
+			this.topics.computeIfPresent(subscription.destination(), (key, current) -> {
+				if (current != topic || topic.remove(session, subscription.clientId()) > 0) {
+					return current;
+				}
+				this.routes.remove(topic.brokerId);
+				unsubscribeAtBroker(topic.connection, topic.brokerId, null, null);
+				return null;
+			});
+			if (receipt != null) {
+				sendReceipt(session, receipt);
+			}
+			return;
+		}
+		Dedicated dedicated = subscription.dedicated();
+		if (dedicated != null) {
+			this.routes.remove(dedicated.brokerId);
+			for (String ackId : dedicated.drainForNack()) {
+				StompHeaderAccessor nack = StompHeaderAccessor.create(StompCommand.NACK);
+				nack.setNativeHeader("id", ackId);
+				session.connection.send(MessageBuilder.createMessage(EMPTY, nack.getMessageHeaders()));
+			}
+			unsubscribeAtBroker(session.connection, dedicated.brokerId, session, receipt);
+		}
+	}
+
+	private void unsubscribeAtBroker(BrokerConnection connection, String brokerId, @Nullable ClientSession session,
+			@Nullable String clientReceipt) {
+		StompHeaderAccessor unsubscribe = StompHeaderAccessor.create(StompCommand.UNSUBSCRIBE);
+		unsubscribe.setSubscriptionId(brokerId);
+		if (session != null && clientReceipt != null) {
+			unsubscribe.setReceipt(clientReceipt);
+			mapReceipt(unsubscribe, session);
+		}
+		connection.send(MessageBuilder.createMessage(EMPTY, unsubscribe.getMessageHeaders()));
+	}
+
+	private void forward(ClientSession session, Message<?> message, StompHeaderAccessor accessor) {
+		StompCommand command = accessor.getCommand();
+		if (command == StompCommand.ACK || command == StompCommand.NACK) {
+			String ackId = accessor.getFirstNativeHeader("id");
+			if (ackId == null || !settle(session, ackId)) {
+				fail(session, command + " of a message this session has not been sent or has settled: " + ackId,
+						accessor.getReceipt());
+				return;
+			}
+		}
+		String transaction = accessor.getFirstNativeHeader(TRANSACTION);
+		if (transaction != null) {
+			if (command == StompCommand.BEGIN) {
+				session.transactions.add(transaction);
+			}
+			else if (command == StompCommand.COMMIT || command == StompCommand.ABORT) {
+				session.transactions.remove(transaction);
+			}
+		}
+		Message<?> out = message;
+		if (accessor.getReceipt() != null || transaction != null) {
+			StompHeaderAccessor mapped = StompHeaderAccessor.wrap(message);
+			mapReceipt(mapped, session);
+			if (transaction != null) {
+				// Transaction names are per broker connection, which sessions share.
+				mapped.setNativeHeader(TRANSACTION, session.id + "/" + transaction);
+			}
+			out = MessageBuilder.createMessage(message.getPayload(), mapped.getMessageHeaders());
+		}
+		@SuppressWarnings("unchecked")
+		Message<byte[]> frame = (Message<byte[]>) out;
+		session.connection.send(frame);
+	}
+
+	private static boolean settle(ClientSession session, String ackId) {
+		for (ClientSession.Subscription subscription : session.subscriptions.values()) {
+			Dedicated dedicated = subscription.dedicated();
+			if (dedicated != null && dedicated.settle(ackId)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private void sendFromApplication(Message<?> message) {
+		StompHeaderAccessor accessor = StompHeaderAccessor.wrap(message);
+		if (accessor.getCommand() == null) {
+			accessor.updateStompCommandAsClientMessage();
+		}
+		String destination = accessor.getDestination();
+		if (!checkDestinationPrefix(destination)) {
+			return;
+		}
+		BrokerConnection connection = (destination != null) ? pick(destination.hashCode()) : null;
+		if (connection == null) {
+			throw new MessageDeliveryException(message, "Message broker not active: no broker connection is up. "
+					+ "Consider listening for BrokerAvailabilityEvent before sending.");
+		}
+		if (!(message.getPayload() instanceof byte[] payload)) {
+			throw new MessageDeliveryException(message, "the relay sends byte[] payloads only (use a converter)");
+		}
+		Message<byte[]> frame = MessageBuilder.createMessage(payload, accessor.getMessageHeaders());
+		try {
+			connection.send(frame).get(10, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new MessageDeliveryException(message, "interrupted while forwarding", ex);
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			throw new MessageDeliveryException(message, "failed to forward to the broker", ex);
+		}
+	}
+
+	// ---- frames from the broker (on the connection's event loop)
+
+	@Override
+	public void frame(BrokerConnection connection, Message<byte[]> frame, StompHeaderAccessor accessor) {
+		StompCommand command = accessor.getCommand();
+		if (command == StompCommand.MESSAGE) {
+			String subscription = accessor.getSubscriptionId();
+			Object route = (subscription != null) ? this.routes.get(subscription) : null;
+			if (route instanceof Topic topic) {
+				fanOut(topic, frame, accessor);
+			}
+			else if (route instanceof Dedicated dedicated) {
+				dedicated.delivered(accessor.getFirstNativeHeader(StompHeaderAccessor.STOMP_ACK_HEADER));
+				deliver(dedicated.session, dedicated.subscriptionId, frame.getPayload(), nativeHeadersOf(accessor));
+			}
+			else if (route instanceof Sys system) {
+				try {
+					system.handler().handleMessage(frame);
+				}
+				catch (RuntimeException ex) {
+					logger.debug("System subscription handler failed", ex);
+				}
+			}
+		}
+		else if (command == StompCommand.RECEIPT) {
+			String id = accessor.getReceiptId();
+			PendingReceipt pending = (id != null) ? this.receipts.remove(id) : null;
+			if (pending != null) {
+				pending.action().run();
+			}
+		}
+		else if (command == StompCommand.ERROR) {
+			String id = accessor.getReceiptId();
+			PendingReceipt pending = (id != null) ? this.receipts.remove(id) : null;
+			ClientSession culprit = (pending != null) ? pending.session() : null;
+			if (culprit != null) {
+				String text = accessor.getMessage();
+				fail(culprit, (text != null) ? text : "broker error", null);
+			}
+			// RabbitMQ closes the connection after an ERROR: lost() ends the other sessions on it.
+		}
+	}
+
+	private void fanOut(Topic topic, Message<byte[]> frame, StompHeaderAccessor accessor) {
+		Map<String, List<String>> headers = nativeHeadersOf(accessor);
+		for (Topic.Subscriber subscriber : topic.subscribers()) {
+			deliver(subscriber.session(), subscriber.subscriptionId(), frame.getPayload(), headers);
+		}
+	}
+
+	private static Map<String, List<String>> nativeHeadersOf(StompHeaderAccessor accessor) {
+		Map<String, List<String>> headers = new LinkedHashMap<>(accessor.toNativeHeaderMap());
+		headers.remove(StompHeaderAccessor.STOMP_SUBSCRIPTION_HEADER);
+		return headers;
+	}
+
+	private void deliver(ClientSession session, String subscriptionId, byte[] payload,
+			Map<String, List<String>> headers) {
+		if (session.closed) {
+			return;
+		}
+		StompHeaderAccessor out = StompHeaderAccessor.create(StompCommand.MESSAGE, headers);
+		out.setSessionId(session.id);
+		out.setSubscriptionId(subscriptionId);
+		toClient(session, MessageBuilder.createMessage(payload, out.getMessageHeaders()));
+	}
+
+	@Override
+	public void connected(BrokerConnection connection) {
+		subscribeSystem();
+		publishBrokerAvailableEvent();
+	}
+
+	/** Makes each system subscription that is not active on the connection its destination maps to. */
+	private synchronized void subscribeSystem() {
+		for (Map.Entry<String, MessageHandler> entry : this.systemSubscriptions.entrySet()) {
+			String destination = entry.getKey();
+			boolean active = this.routes.values()
+				.stream()
+				.anyMatch((route) -> route instanceof Sys system && system.destination().equals(destination)
+						&& system.connection().isConnected());
+			BrokerConnection connection = pick(destination.hashCode());
+			if (active || connection == null) {
+				continue;
+			}
+			String brokerId = "sys" + this.ids.incrementAndGet();
+			this.routes.put(brokerId, new Sys(destination, entry.getValue(), connection));
+			StompHeaderAccessor subscribe = StompHeaderAccessor.create(StompCommand.SUBSCRIBE);
+			subscribe.setSubscriptionId(brokerId);
+			subscribe.setDestination(destination);
+			connection.send(MessageBuilder.createMessage(EMPTY, subscribe.getMessageHeaders()));
+		}
+	}
+
+	@Override
+	public void lost(BrokerConnection connection, String reason) {
+		for (ClientSession session : this.sessions.values()) {
+			if (dependsOn(session, connection)) {
+				fail(session, reason, null);
+			}
+		}
+		this.topics.values().removeIf((topic) -> topic.connection == connection);
+		this.routes.values().removeIf((route) -> (route instanceof Topic topic && topic.connection == connection)
+				|| (route instanceof Sys system && system.connection() == connection));
+		this.receipts.values().removeIf((pending) -> pending.connection() == connection);
+		if (this.connections.stream().noneMatch(BrokerConnection::isConnected)) {
+			publishBrokerUnavailableEvent();
+		}
+		else {
+			subscribeSystem(); // what it carried moves to the connections still up
+		}
+	}
+
+	private static boolean dependsOn(ClientSession session, BrokerConnection connection) {
+		if (session.connection == connection) {
+			return true;
+		}
+		for (ClientSession.Subscription subscription : session.subscriptions.values()) {
+			Topic topic = subscription.topic();
+			if (topic != null && topic.connection == connection) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	// ---- sessions
+
+	private void checkHeartbeats() {
+		long now = System.nanoTime();
+		for (ClientSession session : this.sessions.values()) {
+			if (session.receiveInterval > 0
+					&& now - session.lastReadNanos > TimeUnit.MILLISECONDS.toNanos(session.receiveInterval * 3 / 2)) {
+				fail(session, "heart-beat timeout: no frame from the client for "
+						+ TimeUnit.NANOSECONDS.toMillis(now - session.lastReadNanos) + " ms", null);
+			}
+			else if (session.sendInterval > 0 && now - session.lastWriteNanos > TimeUnit.MILLISECONDS
+				.toNanos(Math.max(session.sendInterval - HEARTBEAT_SWEEP_MILLIS, session.sendInterval / 2))) {
+				SimpMessageHeaderAccessor heartbeat = SimpMessageHeaderAccessor.create(SimpMessageType.HEARTBEAT);
+				heartbeat.setSessionId(session.id);
+				toClient(session, MessageBuilder.createMessage(EMPTY, heartbeat.getMessageHeaders()));
+			}
+		}
+	}
+
+	/** Sends the client an ERROR (after which Spring's STOMP handler closes it) and forgets the session. */
+	private void fail(ClientSession session, String text, @Nullable String receipt) {
+		end(session);
+		sendError(session.id, session.user, text, receipt);
+	}
+
+	/** Forgets the session: leaves its topics, cancels its own broker subscriptions. */
+	private void end(ClientSession session) {
+		if (session.closed) {
+			return;
+		}
+		session.closed = true;
+		this.sessions.remove(session.id, session);
+		for (ClientSession.Subscription subscription : session.subscriptions.values()) {
+			release(session, subscription, null);
+		}
+		session.subscriptions.clear();
+		for (String transaction : session.transactions) {
+			StompHeaderAccessor abort = StompHeaderAccessor.create(StompCommand.ABORT);
+			abort.setNativeHeader(TRANSACTION, session.id + "/" + transaction);
+			session.connection.send(MessageBuilder.createMessage(EMPTY, abort.getMessageHeaders()));
+		}
+		session.transactions.clear();
+		this.receipts.values().removeIf((pending) -> pending.session() == session);
+	}
+
+	private void sendError(String sessionId, @Nullable Principal user, String text, @Nullable String receipt) {
+		StompHeaderAccessor error = StompHeaderAccessor.create(StompCommand.ERROR);
+		error.setSessionId(sessionId);
+		if (user != null) {
+			error.setUser(user);
+		}
+		error.setMessage(text);
+		if (receipt != null) {
+			error.setReceiptId(receipt);
+		}
+		getClientOutboundChannel().send(MessageBuilder.createMessage(EMPTY, error.getMessageHeaders()));
+	}
+
+	private void sendReceipt(ClientSession session, String receipt) {
+		StompHeaderAccessor answer = StompHeaderAccessor.create(StompCommand.RECEIPT);
+		answer.setSessionId(session.id);
+		answer.setReceiptId(receipt);
+		toClient(session, MessageBuilder.createMessage(EMPTY, answer.getMessageHeaders()));
+	}
+
+	private void toClient(ClientSession session, Message<byte[]> message) {
+		if (!session.closed) {
+			getClientOutboundChannel().send(message);
+			session.lastWriteNanos = System.nanoTime();
+		}
+	}
+
+	/** Replaces the client's receipt id with a broker one that answers the client when the broker answers. */
+	private void mapReceipt(StompHeaderAccessor frame, ClientSession session) {
+		String clientReceipt = frame.getReceipt();
+		if (clientReceipt == null) {
+			return;
+		}
+		String brokerReceipt = "r" + this.ids.incrementAndGet();
+		this.receipts.put(brokerReceipt,
+				new PendingReceipt(session.connection, session, () -> sendReceipt(session, clientReceipt)));
+		frame.setReceipt(brokerReceipt);
+	}
+
+	private boolean isShareable(String destination, StompHeaderAccessor accessor) {
+		if (!destination.startsWith("/topic/")) {
+			return false;
+		}
+		String ack = accessor.getAck();
+		if (ack != null && !"auto".equals(ack)) {
+			return false;
+		}
+		return SHAREABLE_HEADERS.containsAll(accessor.toNativeHeaderMap().keySet());
+	}
+
+	private @Nullable BrokerConnection pick(int hash) {
+		int size = this.connections.size();
+		for (int i = 0; i < size; i++) {
+			BrokerConnection connection = this.connections.get(Math.floorMod(hash + i, size));
+			if (connection.isConnected()) {
+				return connection;
+			}
+		}
+		return null;
+	}
+
+	private static StompHeaderAccessor stompAccessor(Message<?> message) {
+		MessageHeaderAccessor accessor = MessageHeaderAccessor.getAccessor(message, MessageHeaderAccessor.class);
+		if (accessor instanceof StompHeaderAccessor stomp) {
+			return stomp;
+		}
+		StompHeaderAccessor stomp = StompHeaderAccessor.wrap(message);
+		if (stomp.getCommand() == null && stomp.getMessageType() != SimpMessageType.HEARTBEAT) {
+			stomp.updateStompCommandAsClientMessage();
+		}
+		return stomp;
+	}
+
+	/** A system subscription. */
+	private record Sys(String destination, MessageHandler handler, BrokerConnection connection) {
+	}
+
+	private record PendingReceipt(BrokerConnection connection, @Nullable ClientSession session, Runnable action) {
+	}
+
+	/**
+	 * The relay's state: broker connections (configured, up), client sessions, node-wide topic subscriptions,
+	 * broker subscriptions (topics, client queue subscriptions, system) and client subscriptions.
+	 */
+	public record Stats(int connections, int connectionsUp, int sessions, int topics, int brokerSubscriptions,
+			int clientSubscriptions) {
+	}
+
+}
