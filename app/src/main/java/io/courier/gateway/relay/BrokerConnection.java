@@ -2,6 +2,7 @@ package io.courier.gateway.relay;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -73,10 +74,27 @@ final class BrokerConnection implements TcpConnectionHandler<byte[]> {
 
 	private int attempt;
 
+	/** A session's own connection: never reconnects; frames sent before CONNECTED wait for it. */
+	private final boolean dedicated;
+
+	private final List<Message<byte[]>> waiting = new ArrayList<>();
+
 	private long failedAttempts;
 
 	BrokerConnection(int index, List<TcpOperations<byte[]>> clients, RelaySettings settings, TaskScheduler scheduler,
 			Listener listener) {
+		this(index, clients, settings, scheduler, listener, false);
+	}
+
+	/** A connection of one client session's own (client-ack subscriptions): it does not reconnect when lost. */
+	static BrokerConnection forSession(List<TcpOperations<byte[]>> clients, RelaySettings settings,
+			TaskScheduler scheduler, Listener listener) {
+		return new BrokerConnection(-1, clients, settings, scheduler, listener, true);
+	}
+
+	private BrokerConnection(int index, List<TcpOperations<byte[]>> clients, RelaySettings settings,
+			TaskScheduler scheduler, Listener listener, boolean dedicated) {
+		this.dedicated = dedicated;
 		this.index = index;
 		this.clients = clients;
 		this.settings = settings;
@@ -93,12 +111,19 @@ final class BrokerConnection implements TcpConnectionHandler<byte[]> {
 		return this.stompConnected;
 	}
 
+	boolean isDedicated() {
+		return this.dedicated;
+	}
+
 	void start() {
 		this.stopped = false;
 		connect();
 	}
 
 	void stop() {
+		synchronized (this.lock) {
+			this.waiting.clear();
+		}
 		this.stopped = true;
 		TcpConnection<byte[]> connection = this.tcp;
 		this.tcp = null;
@@ -113,6 +138,14 @@ final class BrokerConnection implements TcpConnectionHandler<byte[]> {
 	 * then counts as lost).
 	 */
 	CompletableFuture<@Nullable Void> send(Message<byte[]> frame) {
+		if (this.dedicated) {
+			synchronized (this.lock) {
+				if (!this.stompConnected && !this.stopped) {
+					this.waiting.add(frame);
+					return CompletableFuture.completedFuture(null);
+				}
+			}
+		}
 		TcpConnection<byte[]> connection = this.tcp;
 		if (connection == null || !this.stompConnected) {
 			return CompletableFuture.failedFuture(new IllegalStateException("broker connection " + this.index
@@ -161,6 +194,11 @@ final class BrokerConnection implements TcpConnectionHandler<byte[]> {
 
 	@Override
 	public void afterConnectFailure(Throwable ex) {
+		if (this.dedicated) {
+			this.stopped = true;
+			this.listener.lost(this, "Failed to connect: " + ex.getMessage());
+			return;
+		}
 		this.failedAttempts++;
 		if (this.failedAttempts == 1 || this.failedAttempts % 20 == 0) {
 			logger.warn("Broker connection " + this.index + " cannot connect (attempt " + this.failedAttempts + "): "
@@ -200,9 +238,17 @@ final class BrokerConnection implements TcpConnectionHandler<byte[]> {
 					interval);
 		}
 		this.failedAttempts = 0;
-		this.stompConnected = true;
-		logger.info("Broker connection " + this.index + " connected to "
-				+ this.settings.addresses().get(this.attempt % this.settings.addresses().size()));
+		List<Message<byte[]>> frames;
+		synchronized (this.lock) {
+			this.stompConnected = true;
+			frames = new ArrayList<>(this.waiting);
+			this.waiting.clear();
+		}
+		frames.forEach(connection::sendAsync);
+		if (!this.dedicated) {
+			logger.info("Broker connection " + this.index + " connected to "
+					+ this.settings.addresses().get(this.attempt % this.settings.addresses().size()));
+		}
 		this.listener.connected(this);
 	}
 
@@ -234,6 +280,11 @@ final class BrokerConnection implements TcpConnectionHandler<byte[]> {
 		}
 		connection.close();
 		if (this.stopped) {
+			return;
+		}
+		if (this.dedicated) {
+			this.stopped = true;
+			this.listener.lost(this, reason);
 			return;
 		}
 		logger.warn("Broker connection " + this.index + " lost: " + reason);

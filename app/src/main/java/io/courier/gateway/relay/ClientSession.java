@@ -31,6 +31,12 @@ final class ClientSession {
 
 	volatile boolean closed;
 
+	/**
+	 * The session's own broker connection, opened for its first client-ack subscription: closing it at the end of
+	 * the session is what makes RabbitMQ redeliver what the client did not ack, as with Spring's relay.
+	 */
+	@Nullable BrokerConnection ownConnection;
+
 	final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
 
 	/** Transactions begun and not yet committed or aborted (client names; the broker sees them prefixed). */

@@ -1,17 +1,14 @@
 package io.courier.gateway.relay;
 
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
-import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
 /**
- * A client subscription with a broker subscription of its own, and, in {@code client} or
+ * A client subscription with a broker subscription of its own, on {@link #connection}, and, in {@code client} or
  * {@code client-individual} ack mode, the ack ids of the messages delivered and not yet acknowledged. The relay
- * passes on only ACK/NACKs for ids it delivered (an unknown id would make RabbitMQ close the shared connection),
- * and nacks what is outstanding when the session ends, as closing a connection per session used to do.
+ * passes on only ACK/NACKs for ids it delivered (RabbitMQ closes a connection on an unknown id).
  */
 final class Dedicated {
 
@@ -21,13 +18,17 @@ final class Dedicated {
 
 	final String brokerId;
 
+	final BrokerConnection connection;
+
 	private final boolean cumulative;
 
 	private final boolean acked;
 
 	private final LinkedHashSet<String> outstanding = new LinkedHashSet<>();
 
-	Dedicated(ClientSession session, String subscriptionId, String brokerId, @Nullable String ackMode) {
+	Dedicated(ClientSession session, String subscriptionId, String brokerId, BrokerConnection connection,
+			@Nullable String ackMode) {
+		this.connection = connection;
 		this.session = session;
 		this.subscriptionId = subscriptionId;
 		this.brokerId = brokerId;
@@ -60,14 +61,9 @@ final class Dedicated {
 		return true;
 	}
 
-	/** The ids to NACK so the broker redelivers what is outstanding: the last one in {@code client} mode. */
-	synchronized List<String> drainForNack() {
-		List<String> ids = new ArrayList<>(this.outstanding);
-		this.outstanding.clear();
-		if (this.cumulative && ids.size() > 1) {
-			return List.of(ids.get(ids.size() - 1));
-		}
-		return ids;
+	/** Whether messages wait for the client's ACK/NACK (client or client-individual ack mode). */
+	static boolean clientAcks(@Nullable String ackMode) {
+		return "client".equals(ackMode) || "client-individual".equals(ackMode);
 	}
 
 }

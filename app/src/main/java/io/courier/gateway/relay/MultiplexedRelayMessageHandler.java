@@ -277,7 +277,9 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 			return;
 		}
 		String brokerId = "s" + this.ids.incrementAndGet();
-		Dedicated dedicated = new Dedicated(session, id, brokerId, accessor.getAck());
+		BrokerConnection connection = Dedicated.clientAcks(accessor.getAck()) ? ownConnection(session)
+				: session.connection;
+		Dedicated dedicated = new Dedicated(session, id, brokerId, connection, accessor.getAck());
 		this.routes.put(brokerId, dedicated);
 		session.subscriptions.put(id, new ClientSession.Subscription(id, destination, null, dedicated));
 		if (session.closed) { // ended meanwhile by a broker loss or heart-beat timeout
@@ -286,8 +288,18 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 		}
 		StompHeaderAccessor out = StompHeaderAccessor.wrap(message);
 		out.setSubscriptionId(brokerId);
-		mapReceipt(out, session);
-		session.connection.send(MessageBuilder.createMessage(EMPTY, out.getMessageHeaders()));
+		mapReceipt(out, session, connection);
+		connection.send(MessageBuilder.createMessage(EMPTY, out.getMessageHeaders()));
+	}
+
+	private synchronized BrokerConnection ownConnection(ClientSession session) {
+		BrokerConnection own = session.ownConnection;
+		if (own == null) {
+			own = BrokerConnection.forSession(this.clients, this.settings, this.scheduler, this);
+			session.ownConnection = own;
+			own.start();
+		}
+		return own;
 	}
 
 	/** Called inside {@code topics.compute}: the broker subscription is made under the destination's lock. */
@@ -341,12 +353,7 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 		Dedicated dedicated = subscription.dedicated();
 		if (dedicated != null) {
 			this.routes.remove(dedicated.brokerId);
-			for (String ackId : dedicated.drainForNack()) {
-				StompHeaderAccessor nack = StompHeaderAccessor.create(StompCommand.NACK);
-				nack.setNativeHeader("id", ackId);
-				session.connection.send(MessageBuilder.createMessage(EMPTY, nack.getMessageHeaders()));
-			}
-			unsubscribeAtBroker(session.connection, dedicated.brokerId, session, receipt);
+			unsubscribeAtBroker(dedicated.connection, dedicated.brokerId, session, receipt);
 		}
 	}
 
@@ -356,20 +363,23 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 		unsubscribe.setSubscriptionId(brokerId);
 		if (session != null && clientReceipt != null) {
 			unsubscribe.setReceipt(clientReceipt);
-			mapReceipt(unsubscribe, session);
+			mapReceipt(unsubscribe, session, connection);
 		}
 		connection.send(MessageBuilder.createMessage(EMPTY, unsubscribe.getMessageHeaders()));
 	}
 
 	private void forward(ClientSession session, Message<?> message, StompHeaderAccessor accessor) {
 		StompCommand command = accessor.getCommand();
+		BrokerConnection connection = session.connection;
 		if (command == StompCommand.ACK || command == StompCommand.NACK) {
 			String ackId = accessor.getFirstNativeHeader("id");
-			if (ackId == null || !settle(session, ackId)) {
+			Dedicated settled = (ackId != null) ? settle(session, ackId) : null;
+			if (settled == null) {
 				fail(session, command + " of a message this session has not been sent or has settled: " + ackId,
 						accessor.getReceipt());
 				return;
 			}
+			connection = settled.connection;
 		}
 		String transaction = accessor.getFirstNativeHeader(TRANSACTION);
 		if (transaction != null) {
@@ -383,7 +393,7 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 		Message<?> out = message;
 		if (accessor.getReceipt() != null || transaction != null) {
 			StompHeaderAccessor mapped = StompHeaderAccessor.wrap(message);
-			mapReceipt(mapped, session);
+			mapReceipt(mapped, session, connection);
 			if (transaction != null) {
 				// Transaction names are per broker connection, which sessions share.
 				mapped.setNativeHeader(TRANSACTION, session.id + "/" + transaction);
@@ -392,17 +402,17 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 		}
 		@SuppressWarnings("unchecked")
 		Message<byte[]> frame = (Message<byte[]>) out;
-		session.connection.send(frame);
+		connection.send(frame);
 	}
 
-	private static boolean settle(ClientSession session, String ackId) {
+	private static @Nullable Dedicated settle(ClientSession session, String ackId) {
 		for (ClientSession.Subscription subscription : session.subscriptions.values()) {
 			Dedicated dedicated = subscription.dedicated();
 			if (dedicated != null && dedicated.settle(ackId)) {
-				return true;
+				return dedicated;
 			}
 		}
-		return false;
+		return null;
 	}
 
 	private void sendFromApplication(Message<?> message) {
@@ -504,6 +514,9 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 
 	@Override
 	public void connected(BrokerConnection connection) {
+		if (connection.isDedicated()) {
+			return;
+		}
 		subscribeSystem();
 		publishBrokerAvailableEvent();
 	}
@@ -536,6 +549,10 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 				fail(session, reason, null);
 			}
 		}
+		if (connection.isDedicated()) {
+			this.receipts.values().removeIf((pending) -> pending.connection() == connection);
+			return;
+		}
 		this.topics.values().removeIf((topic) -> topic.connection == connection);
 		this.routes.values().removeIf((route) -> (route instanceof Topic topic && topic.connection == connection)
 				|| (route instanceof Sys system && system.connection() == connection));
@@ -549,7 +566,7 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 	}
 
 	private static boolean dependsOn(ClientSession session, BrokerConnection connection) {
-		if (session.connection == connection) {
+		if (session.connection == connection || session.ownConnection == connection) {
 			return true;
 		}
 		for (ClientSession.Subscription subscription : session.subscriptions.values()) {
@@ -603,6 +620,14 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 			session.connection.send(MessageBuilder.createMessage(EMPTY, abort.getMessageHeaders()));
 		}
 		session.transactions.clear();
+		BrokerConnection own;
+		synchronized (this) {
+			own = session.ownConnection;
+			session.ownConnection = null;
+		}
+		if (own != null) {
+			own.stop(); // RabbitMQ redelivers to other consumers what the client did not ack
+		}
 		this.receipts.values().removeIf((pending) -> pending.session() == session);
 	}
 
@@ -634,14 +659,14 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 	}
 
 	/** Replaces the client's receipt id with a broker one that answers the client when the broker answers. */
-	private void mapReceipt(StompHeaderAccessor frame, ClientSession session) {
+	private void mapReceipt(StompHeaderAccessor frame, ClientSession session, BrokerConnection connection) {
 		String clientReceipt = frame.getReceipt();
 		if (clientReceipt == null) {
 			return;
 		}
 		String brokerReceipt = "r" + this.ids.incrementAndGet();
 		this.receipts.put(brokerReceipt,
-				new PendingReceipt(session.connection, session, () -> sendReceipt(session, clientReceipt)));
+				new PendingReceipt(connection, session, () -> sendReceipt(session, clientReceipt)));
 		frame.setReceipt(brokerReceipt);
 	}
 

@@ -38,6 +38,28 @@ public final class RabbitBroker {
 		return names;
 	}
 
+	/** STOMP connections (any user) open in the test vhost, as the management API lists them. */
+	public static int stompConnections() {
+		int count = 0;
+		for (JsonNode connection : get("/vhosts/" + VHOST + "/connections?columns=protocol")) {
+			if (connection.path("protocol").asString("").startsWith("STOMP")) {
+				count++;
+			}
+		}
+		return count;
+	}
+
+	/** Queues bound to {@code amq.topic} with {@code routingKey}: one per broker subscription to that topic. */
+	public static int topicBindings(String routingKey) {
+		int count = 0;
+		for (JsonNode binding : get("/exchanges/" + VHOST + "/amq.topic/bindings/source")) {
+			if (routingKey.equals(binding.path("routing_key").asString(""))) {
+				count++;
+			}
+		}
+		return count;
+	}
+
 	public static void stopApp() {
 		rabbitmqctl("stop_app");
 	}

@@ -83,6 +83,26 @@ public final class RawStompSocket implements AutoCloseable {
 
 	/** Reads the next text frame the server sent (server frames are not masked); heart-beats are skipped. */
 	public String readFrame() throws IOException {
+		return readFrame(false);
+	}
+
+	/** Reads the next text frame; a heart-beat (an end-of-line alone) is returned as {@code "\n"}. */
+	public String readFrameOrHeartbeat() throws IOException {
+		return readFrame(true);
+	}
+
+	/** Sends a heart-beat: an end-of-line alone, in a masked text frame. */
+	public void sendHeartbeat() throws IOException {
+		byte[] mask = new byte[4];
+		random.nextBytes(mask);
+		this.out.write(0x81);
+		this.out.write(0x80 | 1);
+		this.out.write(mask);
+		this.out.write('\n' ^ mask[0]);
+		this.out.flush();
+	}
+
+	private String readFrame(boolean heartbeats) throws IOException {
 		for (;;) {
 			int opcode = readByte() & 0x0F;
 			long length = readByte() & 0x7F;
@@ -100,8 +120,8 @@ public final class RawStompSocket implements AutoCloseable {
 			if (opcode == 0x8) {
 				throw new IOException("closed by the server: " + text);
 			}
-			if (opcode == 0x1 && !text.isBlank()) {
-				return text;
+			if (opcode == 0x1 && (!text.isBlank() || (heartbeats && !text.isEmpty()))) {
+				return text.isBlank() ? "\n" : text;
 			}
 		}
 	}
@@ -114,16 +134,16 @@ public final class RawStompSocket implements AutoCloseable {
 		return b;
 	}
 
-	/** Reads until the server closes the connection (or resets it); false if it is still open after the timeout. */
+	/**
+	 * Reads (and drops) frames until the server sends a close frame, closes or resets the connection: true; false
+	 * if it is still open after the timeout.
+	 */
 	public boolean awaitServerClose(int timeoutMillis) throws IOException {
 		this.socket.setSoTimeout(timeoutMillis);
-		byte[] sink = new byte[64 * 1024];
 		long deadline = System.currentTimeMillis() + timeoutMillis;
 		try {
 			while (System.currentTimeMillis() < deadline) {
-				if (this.in.read(sink) < 0) {
-					return true;
-				}
+				readFrame(true);
 			}
 			return false;
 		}
@@ -131,7 +151,7 @@ public final class RawStompSocket implements AutoCloseable {
 			return false;
 		}
 		catch (IOException ex) {
-			return true; // reset by the server
+			return true; // a close frame, end of stream or a reset
 		}
 	}
 

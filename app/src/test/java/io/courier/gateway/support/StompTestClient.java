@@ -138,6 +138,47 @@ public final class StompTestClient {
 			return bodies;
 		}
 
+		/**
+		 * Subscribes with a {@code receipt} header and waits for the RECEIPT, so the subscription is live at the
+		 * broker when this returns; frames go to {@code handler}.
+		 */
+		public StompSession.Subscription subscribeConfirmed(StompHeaders headers, StompFrameHandler handler) {
+			CountDownLatch receipt = new CountDownLatch(1);
+			headers.setReceipt("confirm-" + System.nanoTime());
+			StompSession.Subscription subscription = session().subscribe(headers, handler);
+			subscription.addReceiptTask(receipt::countDown);
+			try {
+				if (!receipt.await(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+					throw new AssertionError("no RECEIPT for SUBSCRIBE " + headers.getDestination() + "; ERROR frames: "
+							+ this.errors);
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new AssertionError(ex);
+			}
+			return subscription;
+		}
+
+		/** Subscribes, waits for the RECEIPT, and returns the queue that collects message bodies (UTF-8). */
+		public BlockingQueue<String> subscribeConfirmed(String destination) {
+			BlockingQueue<String> bodies = new LinkedBlockingQueue<>();
+			StompHeaders headers = new StompHeaders();
+			headers.setDestination(destination);
+			subscribeConfirmed(headers, new StompFrameHandler() {
+				@Override
+				public Type getPayloadType(StompHeaders frameHeaders) {
+					return byte[].class;
+				}
+
+				@Override
+				public void handleFrame(StompHeaders frameHeaders, @Nullable Object payload) {
+					bodies.add(new String((byte[]) payload, StandardCharsets.UTF_8));
+				}
+			});
+			return bodies;
+		}
+
 		/** Sends and waits for the broker's RECEIPT (or for nothing when the gateway refuses it). */
 		public void send(String destination, String body) {
 			session().send(destination, body.getBytes(StandardCharsets.UTF_8));

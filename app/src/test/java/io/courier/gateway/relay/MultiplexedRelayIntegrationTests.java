@@ -1,0 +1,168 @@
+package io.courier.gateway.relay;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.messaging.simp.broker.AbstractBrokerMessageHandler;
+import org.springframework.messaging.simp.stomp.StompSession;
+import org.springframework.test.context.TestPropertySource;
+import org.springframework.web.socket.WebSocketHttpHeaders;
+import org.springframework.web.socket.messaging.WebSocketStompClient;
+
+import io.courier.gateway.support.GatewayIntegrationTest;
+import io.courier.gateway.support.RabbitBroker;
+import io.courier.gateway.support.RawStompSocket;
+import io.courier.gateway.support.StompTestClient;
+import io.courier.gateway.support.StompTestClient.Connection;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * What the multiplexed relay promises, checked on the real RabbitMQ: a node's sessions share the pool's broker
+ * connections, a topic has one broker queue per node whatever the number of subscribers, churn leaves nothing
+ * behind, and heart-beats with clients are the node's own.
+ */
+@TestPropertySource(properties = { "courier.limits.handshake-rate=10000", "courier.limits.handshake-burst=10000",
+		"courier.client-heartbeat.send=1s", "courier.client-heartbeat.receive=1s", "courier.relay.connections=4" })
+class MultiplexedRelayIntegrationTests extends GatewayIntegrationTest {
+
+	@Autowired
+	@Qualifier("stompBrokerRelayMessageHandler")
+	private AbstractBrokerMessageHandler handler;
+
+	private MultiplexedRelayMessageHandler relay() {
+		return (MultiplexedRelayMessageHandler) this.handler;
+	}
+
+	@Test
+	void fiveHundredSessionsUseThePoolsBrokerConnectionsOnly() throws Exception {
+		WebSocketStompClient client = StompTestClient.client(false);
+		List<Connection> connections = new ArrayList<>();
+		try {
+			for (int i = 0; i < 500; i++) {
+				connections.add(StompTestClient.open(client, wsUrl(), this.idp.token("pool" + i),
+						new WebSocketHttpHeaders()));
+			}
+			connections.forEach(Connection::awaitConnected);
+			assertThat(relay().stats().sessions()).isGreaterThanOrEqualTo(500);
+			assertThat(RabbitBroker.stompConnections()).as("STOMP connections in the vhost").isLessThanOrEqualTo(4);
+		}
+		finally {
+			connections.forEach(Connection::disconnect);
+		}
+	}
+
+	@Test
+	void aTopicHasOneBrokerQueueWhateverTheNumberOfSubscribers() {
+		String key = "public.shared" + System.nanoTime();
+		List<Connection> connections = new ArrayList<>();
+		List<BlockingQueue<String>> queues = new ArrayList<>();
+		for (int i = 0; i < 30; i++) {
+			Connection connection = StompTestClient.connect(wsUrl(), this.idp.token("share" + i));
+			queues.add(connection.subscribeConfirmed("/topic/" + key));
+			connections.add(connection);
+		}
+		assertThat(RabbitBroker.topicBindings(key)).isEqualTo(1);
+
+		awaitTopicDelivery(key, "to all", queues.get(0));
+		for (BlockingQueue<String> queue : queues.subList(1, queues.size())) {
+			await().atMost(5, TimeUnit.SECONDS).until(() -> "to all".equals(queue.poll()));
+		}
+
+		connections.forEach(Connection::disconnect);
+		await().atMost(10, TimeUnit.SECONDS).until(() -> RabbitBroker.topicBindings(key) == 0);
+	}
+
+	@Test
+	void subscribeUnsubscribeChurnLeavesNoBrokerSubscriptionBehind() throws Exception {
+		String prefix = "public.churn" + System.nanoTime() + "-";
+		int before = relay().stats().brokerSubscriptions();
+		List<Connection> connections = new ArrayList<>();
+		for (int i = 0; i < 10; i++) {
+			connections.add(StompTestClient.connect(wsUrl(), this.idp.token("churn" + i)));
+		}
+		for (int round = 0; round < 20; round++) {
+			for (int i = 0; i < connections.size(); i++) {
+				StompSession session = connections.get(i).session();
+				StompSession.Subscription subscription = session.subscribe("/topic/" + prefix + ((round + i) % 3),
+						new NoFrames());
+				if ((round + i) % 4 != 0) {
+					subscription.unsubscribe();
+				}
+			}
+		}
+		// Half the sessions leave with subscriptions still open, the others unsubscribe first.
+		for (int i = 0; i < connections.size(); i++) {
+			if (i % 2 == 0) {
+				connections.get(i).disconnect();
+			}
+		}
+		for (int i = 1; i < connections.size(); i += 2) {
+			StompTestClient.connect(wsUrl(), this.idp.token("late" + i)).disconnect();
+			connections.get(i).disconnect();
+		}
+		await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> {
+			assertThat(relay().stats().topics()).isZero();
+			assertThat(relay().stats().brokerSubscriptions()).isEqualTo(before);
+			for (int k = 0; k < 3; k++) {
+				assertThat(RabbitBroker.topicBindings(prefix + k)).isZero();
+			}
+		});
+	}
+
+	@Test
+	void clientThatStopsHeartBeatingIsClosedWithinTwoIntervals() throws Exception {
+		try (RawStompSocket silent = RawStompSocket.open(this.port, 64 * 1024)) {
+			silent.sendFrame("CONNECT", "accept-version:1.2", "host:localhost", "heart-beat:1000,1000",
+					"Authorization:Bearer " + this.idp.token("silent"));
+			String connected = silent.readFrame();
+			assertThat(connected).startsWith("CONNECTED").contains("heart-beat:1000,1000");
+			long start = System.nanoTime();
+			String error = silent.readFrame();
+			long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+			assertThat(error).startsWith("ERROR").contains("message:heart-beat timeout");
+			assertThat(elapsed).as("ms until the ERROR").isBetween(1000L, 2000L + 500L);
+			assertThat(silent.awaitServerClose(5_000)).isTrue();
+		}
+	}
+
+	@Test
+	void clientThatHeartBeatsStaysConnectedAndReceivesHeartBeats() throws Exception {
+		try (RawStompSocket beating = RawStompSocket.open(this.port, 64 * 1024)) {
+			beating.sendFrame("CONNECT", "accept-version:1.2", "host:localhost", "heart-beat:1000,1000",
+					"Authorization:Bearer " + this.idp.token("beating"));
+			assertThat(beating.readFrame()).startsWith("CONNECTED");
+			int received = 0;
+			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
+			while (System.nanoTime() < deadline) {
+				beating.sendHeartbeat();
+				String frame = beating.readFrameOrHeartbeat();
+				assertThat(frame).isEqualTo("\n");
+				received++;
+			}
+			assertThat(received).as("heart-beats from the node in 4 s").isBetween(3, 8);
+		}
+	}
+
+	private static final class NoFrames implements org.springframework.messaging.simp.stomp.StompFrameHandler {
+
+		@Override
+		public java.lang.reflect.Type getPayloadType(org.springframework.messaging.simp.stomp.StompHeaders headers) {
+			return byte[].class;
+		}
+
+		@Override
+		public void handleFrame(org.springframework.messaging.simp.stomp.StompHeaders headers,
+				@org.jspecify.annotations.Nullable Object payload) {
+		}
+
+	}
+
+}
