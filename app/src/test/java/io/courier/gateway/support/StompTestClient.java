@@ -124,17 +124,7 @@ public final class StompTestClient {
 		public BlockingQueue<String> subscribe(String destination, StompHeaders headers) {
 			BlockingQueue<String> bodies = new LinkedBlockingQueue<>();
 			headers.setDestination(destination);
-			session().subscribe(headers, new StompFrameHandler() {
-				@Override
-				public Type getPayloadType(StompHeaders frameHeaders) {
-					return byte[].class;
-				}
-
-				@Override
-				public void handleFrame(StompHeaders frameHeaders, @Nullable Object payload) {
-					bodies.add(new String((byte[]) payload, StandardCharsets.UTF_8));
-				}
-			});
+			session().subscribe(headers, bodiesInto(bodies));
 			return bodies;
 		}
 
@@ -165,7 +155,12 @@ public final class StompTestClient {
 			BlockingQueue<String> bodies = new LinkedBlockingQueue<>();
 			StompHeaders headers = new StompHeaders();
 			headers.setDestination(destination);
-			subscribeConfirmed(headers, new StompFrameHandler() {
+			subscribeConfirmed(headers, bodiesInto(bodies));
+			return bodies;
+		}
+
+		private static StompFrameHandler bodiesInto(BlockingQueue<String> bodies) {
+			return new StompFrameHandler() {
 				@Override
 				public Type getPayloadType(StompHeaders frameHeaders) {
 					return byte[].class;
@@ -175,8 +170,7 @@ public final class StompTestClient {
 				public void handleFrame(StompHeaders frameHeaders, @Nullable Object payload) {
 					bodies.add(new String((byte[]) payload, StandardCharsets.UTF_8));
 				}
-			});
-			return bodies;
+			};
 		}
 
 		/** Sends and waits for the broker's RECEIPT (or for nothing when the gateway refuses it). */
