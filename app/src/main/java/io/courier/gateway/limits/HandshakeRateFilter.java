@@ -27,8 +27,11 @@ class HandshakeRateFilter extends OncePerRequestFilter {
 
 	private final Map<String, TokenBucket> buckets = new ConcurrentHashMap<>();
 
-	HandshakeRateFilter(LimitsProperties limits) {
+	private final LimitHits hits;
+
+	HandshakeRateFilter(LimitsProperties limits, LimitHits hits) {
 		this.limits = limits;
+		this.hits = hits;
 	}
 
 	@Override
@@ -38,7 +41,9 @@ class HandshakeRateFilter extends OncePerRequestFilter {
 			response.setStatus(HttpStatus.TOO_MANY_REQUESTS.value());
 			response.setHeader("Retry-After", "1");
 			response.setContentType("text/plain");
-			response.getWriter().write("too many handshakes from " + request.getRemoteAddr());
+			String detail = "too many handshakes from " + request.getRemoteAddr();
+			response.getWriter().write(detail);
+			this.hits.record(LimitHits.HANDSHAKE_RATE, null, null, request.getRemoteAddr(), detail);
 			return;
 		}
 		chain.doFilter(request, response);

@@ -26,9 +26,12 @@ class InboundRateLimiter extends RejectingChannelInterceptor {
 
 	private final Map<String, TokenBucket> buckets = new ConcurrentHashMap<>();
 
-	InboundRateLimiter(SessionTerminator terminator, LimitsProperties limits) {
+	private final LimitHits hits;
+
+	InboundRateLimiter(SessionTerminator terminator, LimitsProperties limits, LimitHits hits) {
 		super(terminator);
 		this.limits = limits;
+		this.hits = hits;
 	}
 
 	/**
@@ -55,6 +58,11 @@ class InboundRateLimiter extends RejectingChannelInterceptor {
 			throw new StompRejection(ClientError.RATE_LIMITED, this.limits.frameRate() + " frames/s, burst "
 					+ this.limits.frameBurst());
 		}
+	}
+
+	@Override
+	protected void rejected(StompHeaderAccessor accessor, StompRejection rejection) {
+		this.hits.record(LimitHits.FRAME_RATE, accessor, rejection.getMessage());
 	}
 
 	int trackedSessions() {

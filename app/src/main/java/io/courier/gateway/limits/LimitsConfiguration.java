@@ -32,9 +32,12 @@ class LimitsConfiguration implements WebSocketMessageBrokerConfigurer {
 
 	private final SessionsPerUserLimiter sessionsPerUser;
 
+	private final LimitHits hits;
+
 	LimitsConfiguration(LimitsProperties limits, InboundRateLimiter rateLimiter,
-			SessionsPerUserLimiter sessionsPerUser) {
+			SessionsPerUserLimiter sessionsPerUser, LimitHits hits) {
 		this.limits = limits;
+		this.hits = hits;
 		this.rateLimiter = rateLimiter;
 		this.sessionsPerUser = sessionsPerUser;
 	}
@@ -47,7 +50,7 @@ class LimitsConfiguration implements WebSocketMessageBrokerConfigurer {
 	@Bean
 	FilterRegistrationBean<HandshakeRateFilter> handshakeRateFilter() {
 		FilterRegistrationBean<HandshakeRateFilter> registration = new FilterRegistrationBean<>(
-				new HandshakeRateFilter(this.limits));
+				new HandshakeRateFilter(this.limits, this.hits));
 		registration.addUrlPatterns("/ws", "/ws/*", "/sockjs", "/sockjs/*");
 		registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
 		return registration;

@@ -25,11 +25,15 @@ class SessionsPerUserLimiter extends RejectingChannelInterceptor {
 
 	private final int limit;
 
+	private final LimitHits hits;
+
 	/** Presence is lazy: it needs the messaging template, which needs the broker configurers, this one among them. */
-	SessionsPerUserLimiter(SessionTerminator terminator, @Lazy Presence presence, LimitsProperties limits) {
+	SessionsPerUserLimiter(SessionTerminator terminator, @Lazy Presence presence, LimitsProperties limits,
+			LimitHits hits) {
 		super(terminator);
 		this.presence = presence;
 		this.limit = limits.sessionsPerUser();
+		this.hits = hits;
 	}
 
 	@Override
@@ -42,6 +46,11 @@ class SessionsPerUserLimiter extends RejectingChannelInterceptor {
 		if (this.presence.sessionCount(user.getName()) >= this.limit) {
 			throw new StompRejection(ClientError.TOO_MANY_SESSIONS, "limit " + this.limit + " per user");
 		}
+	}
+
+	@Override
+	protected void rejected(StompHeaderAccessor accessor, StompRejection rejection) {
+		this.hits.record(LimitHits.SESSIONS_PER_USER, accessor, rejection.getMessage());
 	}
 
 }

@@ -20,8 +20,6 @@ import org.jspecify.annotations.Nullable;
 record ClusterMessage(String type, String nodeId, Instant at, @Nullable SessionInfo session,
 		@Nullable List<SessionInfo> sessions) {
 
-	static final String EXCHANGE = "courier.cluster";
-
 	static final String JOIN = "presence.join";
 
 	static final String LEAVE = "presence.leave";

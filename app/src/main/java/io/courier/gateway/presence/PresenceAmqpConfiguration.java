@@ -9,6 +9,7 @@ import org.springframework.amqp.core.TopicExchange;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import io.courier.gateway.cluster.ClusterPublisher;
 import io.courier.gateway.stomp.GatewayProperties;
 
 /**
@@ -26,7 +27,7 @@ class PresenceAmqpConfiguration {
 
 	@Bean
 	Declarables clusterTopology(Queue presenceQueue) {
-		TopicExchange cluster = new TopicExchange(ClusterMessage.EXCHANGE, true, false);
+		TopicExchange cluster = new TopicExchange(ClusterPublisher.EXCHANGE, true, false);
 		return new Declarables(cluster, BindingBuilder.bind(presenceQueue).to(cluster).with("presence.*"),
 				BindingBuilder.bind(presenceQueue).to(cluster).with("node.*"));
 	}

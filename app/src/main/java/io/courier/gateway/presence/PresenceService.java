@@ -11,10 +11,7 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.ObjectMapper;
 
-import org.springframework.amqp.AmqpException;
-import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.rabbit.annotation.RabbitListener;
-import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.annotation.Lazy;
@@ -30,6 +27,7 @@ import org.springframework.util.MimeTypeUtils;
 import org.springframework.web.socket.messaging.SessionConnectedEvent;
 import org.springframework.web.socket.messaging.SessionDisconnectEvent;
 
+import io.courier.gateway.cluster.ClusterPublisher;
 import io.courier.gateway.presence.PresenceRegistry.Transition;
 import io.courier.gateway.stomp.GatewayProperties;
 import io.courier.gateway.stomp.SessionAttributes;
@@ -54,7 +52,7 @@ class PresenceService implements Presence {
 
 	private final PresenceRegistry registry;
 
-	private final RabbitTemplate rabbit;
+	private final ClusterPublisher cluster;
 
 	private final ObjectMapper mapper;
 
@@ -64,13 +62,13 @@ class PresenceService implements Presence {
 
 	private volatile @Nullable ScheduledFuture<?> heartbeats;
 
-	PresenceService(GatewayProperties gateway, PresenceProperties properties, RabbitTemplate rabbit,
+	PresenceService(GatewayProperties gateway, PresenceProperties properties, ClusterPublisher cluster,
 			ObjectMapper mapper, SimpMessagingTemplate messaging,
 			@Lazy @Qualifier("messageBrokerTaskScheduler") TaskScheduler scheduler) {
 		this.nodeId = gateway.nodeId();
 		this.properties = properties;
 		this.registry = new PresenceRegistry(properties.expiry());
-		this.rabbit = rabbit;
+		this.cluster = cluster;
 		this.mapper = mapper;
 		this.messaging = messaging;
 		this.scheduler = scheduler;
@@ -164,16 +162,7 @@ class PresenceService implements Presence {
 	}
 
 	private void announce(String type, @Nullable SessionInfo session, @Nullable List<SessionInfo> sessions) {
-		try {
-			byte[] body = this.mapper.writeValueAsBytes(new ClusterMessage(type, this.nodeId, Instant.now(), session,
-					sessions));
-			this.rabbit.send(ClusterMessage.EXCHANGE, type, org.springframework.amqp.core.MessageBuilder.withBody(body)
-				.setContentType(MessageProperties.CONTENT_TYPE_JSON)
-				.build());
-		}
-		catch (AmqpException ex) {
-			logger.warn("Could not announce " + type + " on " + ClusterMessage.EXCHANGE + ": " + ex.getMessage());
-		}
+		this.cluster.publish(type, new ClusterMessage(type, this.nodeId, Instant.now(), session, sessions));
 	}
 
 	private void publishTransitions(List<Transition> transitions) {

@@ -7,6 +7,9 @@ import org.springframework.messaging.simp.config.MessageBrokerRegistry;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.web.socket.config.annotation.StompEndpointRegistry;
 import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerConfigurer;
+import org.springframework.web.socket.config.annotation.WebSocketTransportRegistration;
+
+import io.courier.gateway.limits.LimitHits;
 
 /**
  * Endpoints ({@code /ws}, {@code /sockjs}), destination prefixes and the relay to RabbitMQ.
@@ -28,10 +31,13 @@ class StompEndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 
 	private final TaskScheduler brokerScheduler;
 
+	private final LimitHits hits;
+
 	StompEndpointConfiguration(GatewayProperties properties,
-			@Lazy @Qualifier("messageBrokerTaskScheduler") TaskScheduler brokerScheduler) {
+			@Lazy @Qualifier("messageBrokerTaskScheduler") TaskScheduler brokerScheduler, LimitHits hits) {
 		this.properties = properties;
 		this.brokerScheduler = brokerScheduler;
+		this.hits = hits;
 	}
 
 	@Override
@@ -44,8 +50,13 @@ class StompEndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 			.setAllowedOriginPatterns(origins)
 			.addInterceptors(originHeader, handshakeInfo)
 			.withSockJS();
-		registry.setErrorHandler(new StompErrorHandler());
+		registry.setErrorHandler(new StompErrorHandler(this.hits));
 		registry.setPreserveReceiveOrder(true);
+	}
+
+	@Override
+	public void configureWebSocketTransport(WebSocketTransportRegistration registration) {
+		registration.addDecoratorFactory(ReceivingSession::new);
 	}
 
 	@Override

@@ -14,7 +14,10 @@ import org.springframework.messaging.simp.stomp.StompConversionException;
 import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
 import org.springframework.messaging.support.MessageBuilder;
 import org.springframework.messaging.support.MessageHeaderAccessor;
+import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.messaging.StompSubProtocolErrorHandler;
+
+import io.courier.gateway.limits.LimitHits;
 
 /**
  * Turns any failure while handling a client frame into an ERROR frame whose {@code message} header is one of
@@ -29,6 +32,12 @@ class StompErrorHandler extends StompSubProtocolErrorHandler {
 
 	/** How Spring's STOMP decoder reports a frame over the size limit, in its two wordings. */
 	private static final Pattern BUFFER_LIMIT = Pattern.compile("buffer size limit (?:of )?(\\d+)");
+
+	private final LimitHits hits;
+
+	StompErrorHandler(LimitHits hits) {
+		this.hits = hits;
+	}
 
 	/** How Spring's relay words the ERROR it sends when a session's broker connection fails or is missing. */
 	private static final List<String> RELAY_CONNECTION_ERRORS = List.of("Broker not available",
@@ -57,7 +66,11 @@ class StompErrorHandler extends StompSubProtocolErrorHandler {
 	public @Nullable Message<byte[]> handleClientMessageProcessingError(@Nullable Message<byte[]> clientMessage,
 			Throwable ex) {
 		StompHeaderAccessor accessor = StompHeaderAccessor.create(StompCommand.ERROR);
-		accessor.setMessage(describe(clientMessage, ex));
+		String text = describe(clientMessage, ex);
+		accessor.setMessage(text);
+		if (text.startsWith(ClientError.FRAME_TOO_LARGE.text())) {
+			recordFrameSizeHit(clientMessage, text);
+		}
 		if (clientMessage != null) {
 			StompHeaderAccessor client = StompHeaderAccessor.wrap(clientMessage);
 			String receipt = client.getReceipt();
@@ -67,6 +80,16 @@ class StompErrorHandler extends StompSubProtocolErrorHandler {
 		}
 		accessor.setLeaveMutable(true);
 		return MessageBuilder.createMessage(EMPTY, accessor.getMessageHeaders());
+	}
+
+	/** A frame too large to decode comes with no message: the session is the one this thread is reading. */
+	private void recordFrameSizeHit(@Nullable Message<byte[]> clientMessage, String text) {
+		WebSocketSession session = ReceivingSession.current();
+		String sessionId = (clientMessage != null) ? StompHeaderAccessor.wrap(clientMessage).getSessionId()
+				: (session != null) ? session.getId() : null;
+		String remoteAddress = (session != null)
+				? SessionAttributes.get(session.getAttributes(), SessionAttributes.REMOTE_ADDRESS) : "";
+		this.hits.record(LimitHits.FRAME_SIZE, null, sessionId, remoteAddress, text);
 	}
 
 	private static String describe(@Nullable Message<byte[]> clientMessage, Throwable ex) {
