@@ -69,7 +69,12 @@ public final class ClusterTap implements AutoCloseable {
 
 	/** Publishes {@code body} (JSON) to {@code courier.cluster}, persistent, as the console would. */
 	public void publish(String routingKey, String body) {
-		send(routingKey, body, new AMQP.BasicProperties.Builder().contentType("application/json")
+		publish(EXCHANGE, routingKey, body);
+	}
+
+	/** Publishes {@code body} (JSON) to {@code exchange}, persistent. */
+	public void publish(String exchange, String routingKey, String body) {
+		send(exchange, routingKey, body, new AMQP.BasicProperties.Builder().contentType("application/json")
 			.deliveryMode(2)
 			.build());
 	}
@@ -77,16 +82,16 @@ public final class ClusterTap implements AutoCloseable {
 	/** Publishes a request with {@code reply_to} this tap's queue; returns its correlation id. */
 	public String request(String routingKey, String body) {
 		String correlationId = UUID.randomUUID().toString();
-		send(routingKey, body, new AMQP.BasicProperties.Builder().contentType("application/json")
+		send(EXCHANGE, routingKey, body, new AMQP.BasicProperties.Builder().contentType("application/json")
 			.replyTo(this.queue)
 			.correlationId(correlationId)
 			.build());
 		return correlationId;
 	}
 
-	private void send(String routingKey, String body, AMQP.BasicProperties properties) {
+	private void send(String exchange, String routingKey, String body, AMQP.BasicProperties properties) {
 		try {
-			this.channel.basicPublish(EXCHANGE, routingKey, properties, body.getBytes(StandardCharsets.UTF_8));
+			this.channel.basicPublish(exchange, routingKey, properties, body.getBytes(StandardCharsets.UTF_8));
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
