@@ -15,7 +15,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -48,8 +47,6 @@ class RuntimeLimitsIntegrationTests {
 
 	private static ConfigurableApplicationContext nodeB;
 
-	private static CachingConnectionFactory amqp;
-
 	private static ClusterTap console;
 
 	/** Above any version a previous run may have left, should its clean-up have failed. */
@@ -60,8 +57,7 @@ class RuntimeLimitsIntegrationTests {
 		RabbitBroker.deleteQueue(LimitsStreamConfiguration.STREAM);
 		nodeA = GatewayNodes.start("limits-a", NODE_PROPERTIES);
 		nodeB = GatewayNodes.start("limits-b", NODE_PROPERTIES);
-		amqp = RabbitBroker.connectionFactory();
-		console = ClusterTap.open(amqp);
+		console = ClusterTap.open();
 	}
 
 	@AfterAll
@@ -69,7 +65,6 @@ class RuntimeLimitsIntegrationTests {
 		GatewayNodes.close(nodeA, nodeB);
 		if (console != null) {
 			console.close();
-			amqp.destroy();
 		}
 		RabbitBroker.deleteQueue(LimitsStreamConfiguration.STREAM);
 	}
