@@ -17,18 +17,24 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * Limits WebSocket handshakes (and SockJS session starts, {@code /sockjs/info}) per remote address with a
  * {@link TokenBucket}; beyond it the handshake gets HTTP 429 with {@code Retry-After: 1}. Other SockJS requests
  * (polling of an established session) are not counted. Behind a proxy the remote address is the proxy's unless
- * {@code server.forward-headers-strategy} is set. Idle buckets are evicted as new addresses come.
+ * {@code server.forward-headers-strategy} is set. Idle buckets are evicted as new addresses come. Rate and burst
+ * come from {@link RuntimeLimits}, existing buckets included when they change.
  */
 class HandshakeRateFilter extends OncePerRequestFilter {
 
 	private static final long IDLE_NANOS = Duration.ofMinutes(1).toNanos();
 
-	private final LimitsProperties limits;
+	private final RuntimeLimits limits;
 
 	private final Map<String, TokenBucket> buckets = new ConcurrentHashMap<>();
 
-	HandshakeRateFilter(LimitsProperties limits) {
+	private final LimitHits hits;
+
+	HandshakeRateFilter(RuntimeLimits limits, LimitHits hits) {
 		this.limits = limits;
+		this.hits = hits;
+		limits.onChange(() -> this.buckets.values()
+			.forEach((bucket) -> bucket.reconfigure(limits.handshakeRate(), limits.handshakeBurst())));
 	}
 
 	@Override
@@ -38,7 +44,9 @@ class HandshakeRateFilter extends OncePerRequestFilter {
 			response.setStatus(HttpStatus.TOO_MANY_REQUESTS.value());
 			response.setHeader("Retry-After", "1");
 			response.setContentType("text/plain");
-			response.getWriter().write("too many handshakes from " + request.getRemoteAddr());
+			String detail = "too many handshakes from " + request.getRemoteAddr();
+			response.getWriter().write(detail);
+			this.hits.record(LimitHits.HANDSHAKE_RATE, null, null, request.getRemoteAddr(), detail);
 			return;
 		}
 		chain.doFilter(request, response);

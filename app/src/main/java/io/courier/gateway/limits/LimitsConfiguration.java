@@ -32,11 +32,17 @@ class LimitsConfiguration implements WebSocketMessageBrokerConfigurer {
 
 	private final SessionsPerUserLimiter sessionsPerUser;
 
+	private final RuntimeLimits runtimeLimits;
+
+	private final LimitHits hits;
+
 	private final OutboundBuffers outboundBuffers;
 
-	LimitsConfiguration(LimitsProperties limits, InboundRateLimiter rateLimiter,
-			SessionsPerUserLimiter sessionsPerUser, OutboundBuffers outboundBuffers) {
+	LimitsConfiguration(LimitsProperties limits, RuntimeLimits runtimeLimits, InboundRateLimiter rateLimiter,
+			SessionsPerUserLimiter sessionsPerUser, LimitHits hits, OutboundBuffers outboundBuffers) {
 		this.limits = limits;
+		this.runtimeLimits = runtimeLimits;
+		this.hits = hits;
 		this.outboundBuffers = outboundBuffers;
 		this.rateLimiter = rateLimiter;
 		this.sessionsPerUser = sessionsPerUser;
@@ -50,7 +56,7 @@ class LimitsConfiguration implements WebSocketMessageBrokerConfigurer {
 	@Bean
 	FilterRegistrationBean<HandshakeRateFilter> handshakeRateFilter() {
 		FilterRegistrationBean<HandshakeRateFilter> registration = new FilterRegistrationBean<>(
-				new HandshakeRateFilter(this.limits));
+				new HandshakeRateFilter(this.runtimeLimits, this.hits));
 		registration.addUrlPatterns("/ws", "/ws/*", "/sockjs", "/sockjs/*");
 		registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
 		return registration;

@@ -1,5 +1,6 @@
 package io.courier.gateway.limits;
 
+import java.security.Principal;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -17,7 +18,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Lazy;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.CloseStatus;
@@ -26,13 +27,14 @@ import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.handler.WebSocketHandlerDecorator;
 
 import io.courier.gateway.stomp.GatewayProperties;
+import io.courier.gateway.stomp.SessionAttributes;
 
 /**
  * Slow-consumer protection for every WebSocket and SockJS session of the node: gives each session an
  * {@link OutboundBuffer} of {@code courier.limits.send-buffer-size} bytes and closes, with status 1008 and
  * reason {@code slow consumer: …}, a session whose buffer overflows or whose socket has not taken a message for
- * {@code courier.limits.send-time-limit}. Counted in {@code courier.slow-consumer.disconnects}; announced as a
- * {@link SlowConsumerEvent}.
+ * {@code courier.limits.send-time-limit}. Counted in {@code courier.slow-consumer.disconnects} and recorded as
+ * a {@link LimitHits#SLOW_CONSUMER} hit (announced on {@code courier.cluster}).
  */
 @Component
 public class OutboundBuffers implements OutboundBuffer.Listener, DisposableBean {
@@ -47,7 +49,7 @@ public class OutboundBuffers implements OutboundBuffer.Listener, DisposableBean 
 
 	private final long sendTimeLimitMillis;
 
-	private final ApplicationEventPublisher events;
+	private final LimitHits hits;
 
 	private final Counter slowConsumers;
 
@@ -58,11 +60,10 @@ public class OutboundBuffers implements OutboundBuffer.Listener, DisposableBean 
 
 	private final ScheduledExecutorService sweeper;
 
-	OutboundBuffers(LimitsProperties limits, GatewayProperties gateway, MeterRegistry meters,
-			ApplicationEventPublisher events) {
+	OutboundBuffers(LimitsProperties limits, GatewayProperties gateway, MeterRegistry meters, @Lazy LimitHits hits) {
 		this.bufferLimitBytes = limits.sendBufferSize().toBytes();
 		this.sendTimeLimitMillis = limits.sendTimeLimit().toMillis();
-		this.events = events;
+		this.hits = hits;
 		this.slowConsumers = Counter.builder("courier.slow-consumer.disconnects")
 			.description("Sessions closed because they did not read what the node sent them")
 			.tag("node", gateway.nodeId())
@@ -114,7 +115,10 @@ public class OutboundBuffers implements OutboundBuffer.Listener, DisposableBean 
 		}
 		logger.info("Closing session " + buffer.getId() + ": slow consumer (" + reason + ")");
 		this.slowConsumers.increment();
-		this.events.publishEvent(new SlowConsumerEvent(buffer.getId(), reason));
+		Principal user = buffer.getPrincipal();
+		this.hits.record(LimitHits.SLOW_CONSUMER, (user != null) ? user.getName() : null, buffer.getId(),
+				SessionAttributes.get(buffer.getAttributes(), SessionAttributes.REMOTE_ADDRESS),
+				"slow consumer: " + reason);
 		CloseStatus status = CloseStatus.POLICY_VIOLATION.withReason("slow consumer: " + reason);
 		this.io.execute(() -> buffer.closeQuietly(status));
 	}
@@ -150,10 +154,6 @@ public class OutboundBuffers implements OutboundBuffer.Listener, DisposableBean 
 		CustomizableThreadFactory factory = new CustomizableThreadFactory(prefix);
 		factory.setDaemon(true);
 		return factory;
-	}
-
-	/** A session closed as a slow consumer, with why. */
-	public record SlowConsumerEvent(String sessionId, String reason) {
 	}
 
 }

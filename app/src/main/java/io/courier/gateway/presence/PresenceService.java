@@ -11,10 +11,6 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.ObjectMapper;
 
-import org.springframework.amqp.AmqpException;
-import org.springframework.amqp.core.MessageProperties;
-import org.springframework.amqp.rabbit.annotation.RabbitListener;
-import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.annotation.Lazy;
@@ -30,6 +26,8 @@ import org.springframework.util.MimeTypeUtils;
 import org.springframework.web.socket.messaging.SessionConnectedEvent;
 import org.springframework.web.socket.messaging.SessionDisconnectEvent;
 
+import io.courier.gateway.cluster.ClusterMessageHandler;
+import io.courier.gateway.cluster.ClusterPublisher;
 import io.courier.gateway.presence.PresenceRegistry.Transition;
 import io.courier.gateway.stomp.GatewayProperties;
 import io.courier.gateway.stomp.SessionAttributes;
@@ -44,7 +42,7 @@ import io.courier.gateway.stomp.SessionAttributes;
  * joins and leaves; when a node expires, the live node with the smallest id announces its users going offline.
  */
 @Component
-class PresenceService implements Presence {
+class PresenceService implements Presence, ClusterMessageHandler {
 
 	private static final Log logger = LogFactory.getLog(PresenceService.class);
 
@@ -54,7 +52,7 @@ class PresenceService implements Presence {
 
 	private final PresenceRegistry registry;
 
-	private final RabbitTemplate rabbit;
+	private final ClusterPublisher cluster;
 
 	private final ObjectMapper mapper;
 
@@ -62,18 +60,21 @@ class PresenceService implements Presence {
 
 	private final TaskScheduler scheduler;
 
+	private final NodeStatusSource status;
+
 	private volatile @Nullable ScheduledFuture<?> heartbeats;
 
-	PresenceService(GatewayProperties gateway, PresenceProperties properties, RabbitTemplate rabbit,
+	PresenceService(GatewayProperties gateway, PresenceProperties properties, ClusterPublisher cluster,
 			ObjectMapper mapper, SimpMessagingTemplate messaging,
-			@Lazy @Qualifier("messageBrokerTaskScheduler") TaskScheduler scheduler) {
+			@Lazy @Qualifier("messageBrokerTaskScheduler") TaskScheduler scheduler, NodeStatusSource status) {
 		this.nodeId = gateway.nodeId();
 		this.properties = properties;
 		this.registry = new PresenceRegistry(properties.expiry());
-		this.rabbit = rabbit;
+		this.cluster = cluster;
 		this.mapper = mapper;
 		this.messaging = messaging;
 		this.scheduler = scheduler;
+		this.status = status;
 	}
 
 	@Override
@@ -125,9 +126,14 @@ class PresenceService implements Presence {
 		});
 	}
 
-	@RabbitListener(queues = "#{@presenceQueue.name}")
-	void onClusterMessage(byte[] body) {
-		ClusterMessage message = this.mapper.readValue(body, ClusterMessage.class);
+	@Override
+	public boolean handles(String routingKey) {
+		return routingKey.startsWith("presence.") || routingKey.startsWith("node.");
+	}
+
+	@Override
+	public void handle(org.springframework.amqp.core.Message amqp) {
+		ClusterMessage message = this.mapper.readValue(amqp.getBody(), ClusterMessage.class);
 		if (this.nodeId.equals(message.nodeId())) {
 			return;
 		}
@@ -156,7 +162,8 @@ class PresenceService implements Presence {
 	private void heartbeat() {
 		Instant now = Instant.now();
 		this.registry.heartbeat(this.nodeId, now);
-		announce(ClusterMessage.HEARTBEAT, null, null);
+		this.cluster.publish(ClusterMessage.HEARTBEAT,
+				new ClusterMessage(ClusterMessage.HEARTBEAT, this.nodeId, now, null, null, this.status.status()));
 		List<Transition> expired = this.registry.expire(now, this.nodeId);
 		if (!expired.isEmpty() && this.nodeId.equals(this.registry.nodes().iterator().next())) {
 			publishTransitions(expired);
@@ -164,16 +171,7 @@ class PresenceService implements Presence {
 	}
 
 	private void announce(String type, @Nullable SessionInfo session, @Nullable List<SessionInfo> sessions) {
-		try {
-			byte[] body = this.mapper.writeValueAsBytes(new ClusterMessage(type, this.nodeId, Instant.now(), session,
-					sessions));
-			this.rabbit.send(ClusterMessage.EXCHANGE, type, org.springframework.amqp.core.MessageBuilder.withBody(body)
-				.setContentType(MessageProperties.CONTENT_TYPE_JSON)
-				.build());
-		}
-		catch (AmqpException ex) {
-			logger.warn("Could not announce " + type + " on " + ClusterMessage.EXCHANGE + ": " + ex.getMessage());
-		}
+		this.cluster.publish(type, new ClusterMessage(type, this.nodeId, Instant.now(), session, sessions, null));
 	}
 
 	private void publishTransitions(List<Transition> transitions) {

@@ -1,5 +1,6 @@
 package io.courier.gateway.stomp;
 
+import java.net.InetSocketAddress;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
@@ -11,15 +12,17 @@ import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.server.HandshakeInterceptor;
 
 /**
- * Keeps what the handshake knows about a client in the session's attributes (remote address, User-Agent,
- * transport), where presence and the console read it.
+ * Keeps what the handshake knows about a client in the session's attributes (remote address as {@code ip:port},
+ * User-Agent, transport), where presence and the console read it.
  */
 class HandshakeInfoInterceptor implements HandshakeInterceptor {
 
 	@Override
 	public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler wsHandler,
 			Map<String, Object> attributes) {
-		attributes.put(SessionAttributes.REMOTE_ADDRESS, String.valueOf(request.getRemoteAddress()));
+		InetSocketAddress remote = request.getRemoteAddress();
+		attributes.put(SessionAttributes.REMOTE_ADDRESS, (remote != null && remote.getAddress() != null)
+				? remote.getAddress().getHostAddress() + ":" + remote.getPort() : String.valueOf(remote));
 		String userAgent = request.getHeaders().getFirst(HttpHeaders.USER_AGENT);
 		attributes.put(SessionAttributes.USER_AGENT, (userAgent != null) ? userAgent : "");
 		attributes.put(SessionAttributes.TRANSPORT, request.getURI().getPath().contains("/sockjs") ? "sockjs" : "websocket");

@@ -36,12 +36,21 @@ public abstract class RejectingChannelInterceptor implements ChannelInterceptor 
 			if (sessionId == null) {
 				throw rejection;
 			}
-			this.terminator.terminate(sessionId, rejection, accessor.getReceipt());
+			if (this.terminator.terminate(sessionId, rejection, accessor.getReceipt())) {
+				rejected(accessor, rejection);
+			}
 			return null;
 		}
 	}
 
 	/** Checks a client frame; throws {@link StompRejection} to refuse it. May set the frame's user. */
 	protected abstract void inspect(StompHeaderAccessor accessor);
+
+	/**
+	 * Called once per session, when a rejection by this interceptor ended it (frames still in flight after that
+	 * are dropped without another call).
+	 */
+	protected void rejected(StompHeaderAccessor accessor, StompRejection rejection) {
+	}
 
 }

@@ -2,6 +2,8 @@ package io.courier.gateway.stomp;
 
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.messaging.Message;
 import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
 
@@ -19,7 +21,12 @@ public final class SessionAttributes {
 
 	/** The attribute, from the message or from the CONNECT it acknowledges; empty if unknown. */
 	public static String get(Message<?> message, String name) {
-		Object value = attributes(message).get(name);
+		return get(attributes(message), name);
+	}
+
+	/** The attribute from a session's attributes; empty if unknown. */
+	public static String get(@Nullable Map<String, Object> attributes, String name) {
+		Object value = (attributes != null) ? attributes.get(name) : null;
 		return (value != null) ? value.toString() : "";
 	}
 

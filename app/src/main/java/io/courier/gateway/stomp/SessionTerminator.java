@@ -37,10 +37,13 @@ public class SessionTerminator {
 
 	private final MeterRegistry meters;
 
+	private final LocalSessions sessions;
+
 	SessionTerminator(@Lazy @Qualifier("clientOutboundChannel") MessageChannel clientOutboundChannel,
-			MeterRegistry meters) {
+			MeterRegistry meters, LocalSessions sessions) {
 		this.clientOutboundChannel = clientOutboundChannel;
 		this.meters = meters;
+		this.sessions = sessions;
 	}
 
 	/**
@@ -49,17 +52,22 @@ public class SessionTerminator {
 	 */
 	private final Map<String, Long> terminating = new ConcurrentHashMap<>();
 
-	/** Sends ERROR {@code rejection.getMessage()} to the session and closes it; once per session. */
-	public void terminate(String sessionId, StompRejection rejection, @Nullable String receiptId) {
+	/**
+	 * Sends ERROR {@code rejection.getMessage()} to the session and closes it; once per session.
+	 * @return true if this call ended the session, false if it was already being ended
+	 */
+	public boolean terminate(String sessionId, StompRejection rejection, @Nullable String receiptId) {
 		long now = System.nanoTime();
 		if (this.terminating.size() > 1_000) {
 			this.terminating.values().removeIf((since) -> now - since > PRUNE_AFTER_NANOS);
 		}
 		if (this.terminating.putIfAbsent(sessionId, now) != null) {
-			return;
+			return false;
 		}
 		logger.info("Closing session " + sessionId + ": " + rejection.getMessage());
-		this.meters.counter("courier.frames.rejected", "reason", rejection.error().name().toLowerCase()).increment();
+		String reason = rejection.error().name().toLowerCase();
+		this.meters.counter("courier.frames.rejected", "reason", reason).increment();
+		this.sessions.ending(sessionId, reason);
 		StompHeaderAccessor accessor = StompHeaderAccessor.create(StompCommand.ERROR);
 		accessor.setSessionId(sessionId);
 		accessor.setMessage(rejection.getMessage());
@@ -68,6 +76,7 @@ public class SessionTerminator {
 		}
 		accessor.setLeaveMutable(true);
 		this.clientOutboundChannel.send(MessageBuilder.createMessage(new byte[0], accessor.getMessageHeaders()));
+		return true;
 	}
 
 	@EventListener

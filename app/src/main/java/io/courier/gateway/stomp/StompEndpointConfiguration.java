@@ -11,6 +11,9 @@ import org.springframework.messaging.simp.config.MessageBrokerRegistry;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.web.socket.config.annotation.StompEndpointRegistry;
 import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerConfigurer;
+import org.springframework.web.socket.config.annotation.WebSocketTransportRegistration;
+
+import io.courier.gateway.limits.LimitHits;
 
 /**
  * Endpoints ({@code /ws}, {@code /sockjs}), destination prefixes and the relay to RabbitMQ.
@@ -35,10 +38,17 @@ class StompEndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 
 	private final TaskScheduler brokerScheduler;
 
+	private final LimitHits hits;
+
+	private final LocalSessions sessions;
+
 	StompEndpointConfiguration(GatewayProperties properties,
-			@Lazy @Qualifier("messageBrokerTaskScheduler") TaskScheduler brokerScheduler) {
+			@Lazy @Qualifier("messageBrokerTaskScheduler") TaskScheduler brokerScheduler, LimitHits hits,
+			LocalSessions sessions) {
 		this.properties = properties;
 		this.brokerScheduler = brokerScheduler;
+		this.hits = hits;
+		this.sessions = sessions;
 	}
 
 	@Override
@@ -51,8 +61,14 @@ class StompEndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 			.setAllowedOriginPatterns(origins)
 			.addInterceptors(originHeader, handshakeInfo)
 			.withSockJS();
-		registry.setErrorHandler(new StompErrorHandler());
+		registry.setErrorHandler(new StompErrorHandler(this.hits, this.sessions));
 		registry.setPreserveReceiveOrder(true);
+	}
+
+	/** Unordered, so after security and limits: {@link LocalSessions} sees only the frames they accepted. */
+	@Override
+	public void configureClientInboundChannel(ChannelRegistration registration) {
+		registration.interceptors(this.sessions.inbound());
 	}
 
 	/**
@@ -62,9 +78,15 @@ class StompEndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 	 */
 	@Override
 	public void configureClientOutboundChannel(ChannelRegistration registration) {
+		registration.interceptors(this.sessions.outbound());
 		if (this.properties.relay().engine() == GatewayProperties.Engine.MULTIPLEXED) {
 			registration.executor(new SyncTaskExecutor());
 		}
+	}
+
+	@Override
+	public void configureWebSocketTransport(WebSocketTransportRegistration registration) {
+		registration.addDecoratorFactory(ReceivingSession::new);
 	}
 
 	@Override

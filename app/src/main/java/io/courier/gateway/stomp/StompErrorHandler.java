@@ -14,7 +14,10 @@ import org.springframework.messaging.simp.stomp.StompConversionException;
 import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
 import org.springframework.messaging.support.MessageBuilder;
 import org.springframework.messaging.support.MessageHeaderAccessor;
+import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.messaging.StompSubProtocolErrorHandler;
+
+import io.courier.gateway.limits.LimitHits;
 
 /**
  * Turns any failure while handling a client frame into an ERROR frame whose {@code message} header is one of
@@ -29,6 +32,15 @@ class StompErrorHandler extends StompSubProtocolErrorHandler {
 
 	/** How Spring's STOMP decoder reports a frame over the size limit, in its two wordings. */
 	private static final Pattern BUFFER_LIMIT = Pattern.compile("buffer size limit (?:of )?(\\d+)");
+
+	private final LimitHits hits;
+
+	private final LocalSessions sessions;
+
+	StompErrorHandler(LimitHits hits, LocalSessions sessions) {
+		this.hits = hits;
+		this.sessions = sessions;
+	}
 
 	/** How Spring's relay words the ERROR it sends when a session's broker connection fails or is missing. */
 	private static final List<String> RELAY_CONNECTION_ERRORS = List.of("Broker not available",
@@ -57,7 +69,20 @@ class StompErrorHandler extends StompSubProtocolErrorHandler {
 	public @Nullable Message<byte[]> handleClientMessageProcessingError(@Nullable Message<byte[]> clientMessage,
 			Throwable ex) {
 		StompHeaderAccessor accessor = StompHeaderAccessor.create(StompCommand.ERROR);
-		accessor.setMessage(describe(clientMessage, ex));
+		String text = describe(clientMessage, ex);
+		accessor.setMessage(text);
+		String sessionId = sessionId(clientMessage);
+		if (sessionId != null) {
+			this.sessions.ending(sessionId, reason(text));
+		}
+		if (text.startsWith(ClientError.FRAME_TOO_LARGE.text())) {
+			WebSocketSession session = ReceivingSession.current();
+			String remoteAddress = (session != null)
+					? SessionAttributes.get(session.getAttributes(), SessionAttributes.REMOTE_ADDRESS) : "";
+			LocalSession local = (sessionId != null) ? this.sessions.get(sessionId) : null;
+			this.hits.record(LimitHits.FRAME_SIZE, (local != null) ? local.user() : null, sessionId, remoteAddress,
+					text);
+		}
 		if (clientMessage != null) {
 			StompHeaderAccessor client = StompHeaderAccessor.wrap(clientMessage);
 			String receipt = client.getReceipt();
@@ -67,6 +92,24 @@ class StompErrorHandler extends StompSubProtocolErrorHandler {
 		}
 		accessor.setLeaveMutable(true);
 		return MessageBuilder.createMessage(EMPTY, accessor.getMessageHeaders());
+	}
+
+	/** A frame too large to decode comes with no message: the session is the one this thread is reading. */
+	private static @Nullable String sessionId(@Nullable Message<byte[]> clientMessage) {
+		if (clientMessage != null) {
+			return StompHeaderAccessor.wrap(clientMessage).getSessionId();
+		}
+		WebSocketSession session = ReceivingSession.current();
+		return (session != null) ? session.getId() : null;
+	}
+
+	private static String reason(String text) {
+		for (ClientError error : ClientError.values()) {
+			if (text.startsWith(error.text())) {
+				return error.name().toLowerCase();
+			}
+		}
+		return "error";
 	}
 
 	private static String describe(@Nullable Message<byte[]> clientMessage, Throwable ex) {
