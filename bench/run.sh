@@ -9,10 +9,12 @@
 #   bench/run.sh                                  # the full suite (about 12 minutes)
 #   bench/run.sh fanout --subscribers 100 --rate 50 --duration 30
 #   bench/run.sh connections --sessions 2000 --hold 30
+#   BENCH_ENGINE=spring bench/run.sh fanout ...   # the gateway on Spring's stock relay (the "before")
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 PORT="${BENCH_PORT:-18080}"
+ENGINE="${BENCH_ENGINE:-multiplexed}"
 MANAGEMENT_PORT="${BENCH_MANAGEMENT_PORT:-18081}"
 OUT="$ROOT/data/bench"
 KEYS="$OUT/keys"
@@ -36,8 +38,9 @@ fi
 # thousands of sessions: 1 socket each in the bench, 2 in the gateway (client + relay connection)
 ulimit -n "$(ulimit -Hn)"
 mkdir -p "$OUT"
-log "starting a dev gateway on 127.0.0.1:$PORT (log: $OUT/gateway.log)"
+log "starting a dev gateway on 127.0.0.1:$PORT, relay engine $ENGINE (log: $OUT/gateway.log)"
 java -jar "$GATEWAY_JAR" --spring.profiles.active=dev --server.port="$PORT" --management.server.port="$MANAGEMENT_PORT" \
+  --courier.relay.engine="$ENGINE" \
   --courier.limits.handshake-rate=100000 --courier.limits.handshake-burst=100000 \
   --courier.limits.sessions-per-user=100000 \
   --courier.dev.key-dir="$KEYS" >"$OUT/gateway.log" 2>&1 &

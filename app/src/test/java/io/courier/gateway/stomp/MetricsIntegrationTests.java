@@ -38,6 +38,8 @@ class MetricsIntegrationTests extends GatewayIntegrationTest {
 	void countersMoveWithSessionsRefusalsAndOrderEvents() throws Exception {
 		String before = scrape();
 		assertThat(before).contains("courier_relay_broker_available{node=\"test-node\"} 1.0");
+		assertThat(before).contains("courier_relay_connections{node=\"test-node\",state=\"up\"} 4.0")
+			.contains("courier_relay_connections{node=\"test-node\",state=\"down\"} 0.0");
 		assertThat(before).contains("courier_limits_hits_total{limit=\"slow-consumer\"}");
 		double forwardedBefore = value(before, "courier_order_events_total{outcome=\"forwarded\"}");
 		double consumedBefore = value(before, "courier_order_events_consumed_total");
