@@ -42,7 +42,10 @@ class OrderEventConsumer {
 		this.meters = meters;
 	}
 
-	/** {@code courier.order.events{outcome=forwarded|dead-lettered|requeued}}. */
+	/**
+	 * {@code courier.order.events{outcome=forwarded|dead-lettered|requeued}}, one per event consumed; every
+	 * delivery is also counted in {@code courier.order.events.consumed}.
+	 */
 	private void count(String outcome) {
 		this.meters.counter("courier.order.events", "outcome", outcome).increment();
 	}
@@ -50,6 +53,7 @@ class OrderEventConsumer {
 	@RabbitListener(id = OrderAmqpConfiguration.LISTENER_ID, queues = OrderProperties.QUEUE,
 			containerFactory = "orderListenerFactory")
 	void onEvent(Message message, Channel channel) throws IOException {
+		this.meters.counter("courier.order.events.consumed").increment();
 		MessageProperties properties = message.getMessageProperties();
 		long tag = properties.getDeliveryTag();
 		OrderEvent event;

@@ -16,9 +16,10 @@ import org.jspecify.annotations.Nullable;
  * @param at when
  * @param session the session joining or leaving ({@code presence.*})
  * @param sessions every session of the node ({@code node.snapshot})
+ * @param node how the node is doing ({@code node.heartbeat})
  */
 record ClusterMessage(String type, String nodeId, Instant at, @Nullable SessionInfo session,
-		@Nullable List<SessionInfo> sessions) {
+		@Nullable List<SessionInfo> sessions, @Nullable NodeStatus node) {
 
 	static final String JOIN = "presence.join";
 

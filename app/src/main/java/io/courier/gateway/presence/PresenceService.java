@@ -60,11 +60,13 @@ class PresenceService implements Presence {
 
 	private final TaskScheduler scheduler;
 
+	private final NodeStatusSource status;
+
 	private volatile @Nullable ScheduledFuture<?> heartbeats;
 
 	PresenceService(GatewayProperties gateway, PresenceProperties properties, ClusterPublisher cluster,
 			ObjectMapper mapper, SimpMessagingTemplate messaging,
-			@Lazy @Qualifier("messageBrokerTaskScheduler") TaskScheduler scheduler) {
+			@Lazy @Qualifier("messageBrokerTaskScheduler") TaskScheduler scheduler, NodeStatusSource status) {
 		this.nodeId = gateway.nodeId();
 		this.properties = properties;
 		this.registry = new PresenceRegistry(properties.expiry());
@@ -72,6 +74,7 @@ class PresenceService implements Presence {
 		this.mapper = mapper;
 		this.messaging = messaging;
 		this.scheduler = scheduler;
+		this.status = status;
 	}
 
 	@Override
@@ -154,7 +157,8 @@ class PresenceService implements Presence {
 	private void heartbeat() {
 		Instant now = Instant.now();
 		this.registry.heartbeat(this.nodeId, now);
-		announce(ClusterMessage.HEARTBEAT, null, null);
+		this.cluster.publish(ClusterMessage.HEARTBEAT,
+				new ClusterMessage(ClusterMessage.HEARTBEAT, this.nodeId, now, null, null, this.status.status()));
 		List<Transition> expired = this.registry.expire(now, this.nodeId);
 		if (!expired.isEmpty() && this.nodeId.equals(this.registry.nodes().iterator().next())) {
 			publishTransitions(expired);
@@ -162,7 +166,7 @@ class PresenceService implements Presence {
 	}
 
 	private void announce(String type, @Nullable SessionInfo session, @Nullable List<SessionInfo> sessions) {
-		this.cluster.publish(type, new ClusterMessage(type, this.nodeId, Instant.now(), session, sessions));
+		this.cluster.publish(type, new ClusterMessage(type, this.nodeId, Instant.now(), session, sessions, null));
 	}
 
 	private void publishTransitions(List<Transition> transitions) {

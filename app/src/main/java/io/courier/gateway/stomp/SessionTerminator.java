@@ -37,10 +37,13 @@ public class SessionTerminator {
 
 	private final MeterRegistry meters;
 
+	private final LocalSessions sessions;
+
 	SessionTerminator(@Lazy @Qualifier("clientOutboundChannel") MessageChannel clientOutboundChannel,
-			MeterRegistry meters) {
+			MeterRegistry meters, LocalSessions sessions) {
 		this.clientOutboundChannel = clientOutboundChannel;
 		this.meters = meters;
+		this.sessions = sessions;
 	}
 
 	/**
@@ -62,7 +65,9 @@ public class SessionTerminator {
 			return false;
 		}
 		logger.info("Closing session " + sessionId + ": " + rejection.getMessage());
-		this.meters.counter("courier.frames.rejected", "reason", rejection.error().name().toLowerCase()).increment();
+		String reason = rejection.error().name().toLowerCase();
+		this.meters.counter("courier.frames.rejected", "reason", reason).increment();
+		this.sessions.ending(sessionId, reason);
 		StompHeaderAccessor accessor = StompHeaderAccessor.create(StompCommand.ERROR);
 		accessor.setSessionId(sessionId);
 		accessor.setMessage(rejection.getMessage());

@@ -3,6 +3,7 @@ package io.courier.gateway.stomp;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
+import org.springframework.messaging.simp.config.ChannelRegistration;
 import org.springframework.messaging.simp.config.MessageBrokerRegistry;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.web.socket.config.annotation.StompEndpointRegistry;
@@ -33,11 +34,15 @@ class StompEndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 
 	private final LimitHits hits;
 
+	private final LocalSessions sessions;
+
 	StompEndpointConfiguration(GatewayProperties properties,
-			@Lazy @Qualifier("messageBrokerTaskScheduler") TaskScheduler brokerScheduler, LimitHits hits) {
+			@Lazy @Qualifier("messageBrokerTaskScheduler") TaskScheduler brokerScheduler, LimitHits hits,
+			LocalSessions sessions) {
 		this.properties = properties;
 		this.brokerScheduler = brokerScheduler;
 		this.hits = hits;
+		this.sessions = sessions;
 	}
 
 	@Override
@@ -50,8 +55,19 @@ class StompEndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 			.setAllowedOriginPatterns(origins)
 			.addInterceptors(originHeader, handshakeInfo)
 			.withSockJS();
-		registry.setErrorHandler(new StompErrorHandler(this.hits));
+		registry.setErrorHandler(new StompErrorHandler(this.hits, this.sessions));
 		registry.setPreserveReceiveOrder(true);
+	}
+
+	/** Unordered, so after security and limits: {@link LocalSessions} sees only the frames they accepted. */
+	@Override
+	public void configureClientInboundChannel(ChannelRegistration registration) {
+		registration.interceptors(this.sessions.inbound());
+	}
+
+	@Override
+	public void configureClientOutboundChannel(ChannelRegistration registration) {
+		registration.interceptors(this.sessions.outbound());
 	}
 
 	@Override

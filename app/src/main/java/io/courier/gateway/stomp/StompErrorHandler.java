@@ -35,8 +35,11 @@ class StompErrorHandler extends StompSubProtocolErrorHandler {
 
 	private final LimitHits hits;
 
-	StompErrorHandler(LimitHits hits) {
+	private final LocalSessions sessions;
+
+	StompErrorHandler(LimitHits hits, LocalSessions sessions) {
 		this.hits = hits;
+		this.sessions = sessions;
 	}
 
 	/** How Spring's relay words the ERROR it sends when a session's broker connection fails or is missing. */
@@ -68,8 +71,17 @@ class StompErrorHandler extends StompSubProtocolErrorHandler {
 		StompHeaderAccessor accessor = StompHeaderAccessor.create(StompCommand.ERROR);
 		String text = describe(clientMessage, ex);
 		accessor.setMessage(text);
+		String sessionId = sessionId(clientMessage);
+		if (sessionId != null) {
+			this.sessions.ending(sessionId, reason(text));
+		}
 		if (text.startsWith(ClientError.FRAME_TOO_LARGE.text())) {
-			recordFrameSizeHit(clientMessage, text);
+			WebSocketSession session = ReceivingSession.current();
+			String remoteAddress = (session != null)
+					? SessionAttributes.get(session.getAttributes(), SessionAttributes.REMOTE_ADDRESS) : "";
+			LocalSession local = (sessionId != null) ? this.sessions.get(sessionId) : null;
+			this.hits.record(LimitHits.FRAME_SIZE, (local != null) ? local.user() : null, sessionId, remoteAddress,
+					text);
 		}
 		if (clientMessage != null) {
 			StompHeaderAccessor client = StompHeaderAccessor.wrap(clientMessage);
@@ -83,13 +95,21 @@ class StompErrorHandler extends StompSubProtocolErrorHandler {
 	}
 
 	/** A frame too large to decode comes with no message: the session is the one this thread is reading. */
-	private void recordFrameSizeHit(@Nullable Message<byte[]> clientMessage, String text) {
+	private static @Nullable String sessionId(@Nullable Message<byte[]> clientMessage) {
+		if (clientMessage != null) {
+			return StompHeaderAccessor.wrap(clientMessage).getSessionId();
+		}
 		WebSocketSession session = ReceivingSession.current();
-		String sessionId = (clientMessage != null) ? StompHeaderAccessor.wrap(clientMessage).getSessionId()
-				: (session != null) ? session.getId() : null;
-		String remoteAddress = (session != null)
-				? SessionAttributes.get(session.getAttributes(), SessionAttributes.REMOTE_ADDRESS) : "";
-		this.hits.record(LimitHits.FRAME_SIZE, null, sessionId, remoteAddress, text);
+		return (session != null) ? session.getId() : null;
+	}
+
+	private static String reason(String text) {
+		for (ClientError error : ClientError.values()) {
+			if (text.startsWith(error.text())) {
+				return error.name().toLowerCase();
+			}
+		}
+		return "error";
 	}
 
 	private static String describe(@Nullable Message<byte[]> clientMessage, Throwable ex) {

@@ -23,6 +23,8 @@ import static org.awaitility.Awaitility.await;
 /** Prometheus metrics on the management port move as sessions connect, are refused, and receive events. */
 class MetricsIntegrationTests extends GatewayIntegrationTest {
 
+	private static final String DISCONNECTS = "courier_session_disconnects_total{node=\"test-node\",";
+
 	@LocalManagementPort
 	private int managementPort;
 
@@ -33,8 +35,15 @@ class MetricsIntegrationTests extends GatewayIntegrationTest {
 
 	@Test
 	void countersMoveWithSessionsRefusalsAndOrderEvents() throws Exception {
-		assertThat(scrape()).contains("courier_relay_broker_available{node=\"test-node\"} 1.0");
-		double forwardedBefore = value(scrape(), "courier_order_events_total{outcome=\"forwarded\"}");
+		String before = scrape();
+		assertThat(before).contains("courier_relay_broker_available{node=\"test-node\"} 1.0");
+		assertThat(before).contains("courier_limits_hits_total{limit=\"slow-consumer\"}");
+		double forwardedBefore = value(before, "courier_order_events_total{outcome=\"forwarded\"}");
+		double consumedBefore = value(before, "courier_order_events_consumed_total");
+		double framesInBefore = value(before, "courier_frames_in_total{node=\"test-node\"}");
+		double framesOutBefore = value(before, "courier_frames_out_total{node=\"test-node\"}");
+		double refusedBefore = value(before, DISCONNECTS + "reason=\"forbidden_destination\"}");
+		double clientBefore = value(before, DISCONNECTS + "reason=\"client\"}");
 
 		String orderId = "metrics" + System.nanoTime();
 		Connection alice = StompTestClient.connect(wsUrl(), this.idp.token("alice", orderId));
@@ -48,6 +57,7 @@ class MetricsIntegrationTests extends GatewayIntegrationTest {
 			String metrics = scrape();
 			assertThat(metrics).contains("courier_frames_rejected_total{reason=\"forbidden_destination\"} 1.0");
 			assertThat(metrics).contains("courier_sessions{node=\"test-node\"} 1.0");
+			assertThat(value(metrics, DISCONNECTS + "reason=\"forbidden_destination\"}")).isEqualTo(refusedBefore + 1);
 		});
 
 		alice.subscribe("/topic/orders." + orderId);
@@ -55,6 +65,14 @@ class MetricsIntegrationTests extends GatewayIntegrationTest {
 		await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> assertThat(
 				value(scrape(), "courier_order_events_total{outcome=\"forwarded\"}")).isGreaterThan(forwardedBefore));
 		alice.disconnect();
+		await().atMost(5, TimeUnit.SECONDS).untilAsserted(() -> {
+			String metrics = scrape();
+			assertThat(value(metrics, DISCONNECTS + "reason=\"client\"}")).isEqualTo(clientBefore + 1);
+			assertThat(value(metrics, "courier_order_events_consumed_total")).isGreaterThan(consumedBefore);
+			// CONNECT x2, SUBSCRIBE x2 (one refused, not counted), DISCONNECT; CONNECTED x2, ERROR, MESSAGE
+			assertThat(value(metrics, "courier_frames_in_total{node=\"test-node\"}")).isGreaterThanOrEqualTo(framesInBefore + 4);
+			assertThat(value(metrics, "courier_frames_out_total{node=\"test-node\"}")).isGreaterThanOrEqualTo(framesOutBefore + 4);
+		});
 	}
 
 	@Test

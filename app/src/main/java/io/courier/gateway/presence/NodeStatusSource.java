@@ -1,0 +1,82 @@
+package io.courier.gateway.presence;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Instant;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.info.BuildProperties;
+import org.springframework.boot.web.server.context.WebServerInitializedEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.core.env.Environment;
+import org.springframework.messaging.simp.stomp.StompBrokerRelayMessageHandler;
+import org.springframework.stereotype.Component;
+
+import io.courier.gateway.stomp.GatewayProperties;
+import io.courier.gateway.stomp.LocalSessions;
+
+/**
+ * Builds this node's {@link NodeStatus}: the address comes from the main web server once it listens
+ * ({@code server.address}, or the host name when that is a wildcard), the version from the build info.
+ */
+@Component
+class NodeStatusSource {
+
+	private final String nodeId;
+
+	private final Instant startedAt = Instant.now();
+
+	private final LocalSessions sessions;
+
+	private final ObjectProvider<StompBrokerRelayMessageHandler> relay;
+
+	private final Environment environment;
+
+	private final String version;
+
+	private volatile String address = "";
+
+	NodeStatusSource(GatewayProperties gateway, LocalSessions sessions,
+			ObjectProvider<StompBrokerRelayMessageHandler> relay, ObjectProvider<BuildProperties> build,
+			Environment environment) {
+		this.nodeId = gateway.nodeId();
+		this.sessions = sessions;
+		this.relay = relay;
+		this.environment = environment;
+		BuildProperties properties = build.getIfAvailable();
+		String version = (properties != null) ? properties.getVersion() : null;
+		this.version = (version != null) ? version : "unknown";
+	}
+
+	/** The main server only: the management server has a namespace of its own. */
+	@EventListener
+	void onWebServer(WebServerInitializedEvent event) {
+		if (event.getApplicationContext().getServerNamespace() == null) {
+			boolean tls = this.environment.getProperty("server.ssl.enabled", Boolean.class,
+					this.environment.containsProperty("server.ssl.key-store")
+							|| this.environment.containsProperty("server.ssl.bundle"));
+			this.address = (tls ? "https://" : "http://") + host() + ":" + event.getWebServer().getPort();
+		}
+	}
+
+	NodeStatus status() {
+		StompBrokerRelayMessageHandler relay = this.relay.getIfAvailable();
+		boolean up = relay != null && relay.isBrokerAvailable();
+		return new NodeStatus(this.nodeId, this.address, this.startedAt, this.sessions.connectedCount(),
+				this.sessions.framesIn(), this.sessions.framesOut(), up ? "UP" : "DOWN", this.version);
+	}
+
+	private String host() {
+		String address = this.environment.getProperty("server.address", "");
+		if (!address.isEmpty() && !address.equals("0.0.0.0") && !address.equals("::")) {
+			return address.contains(":") ? "[" + address + "]" : address;
+		}
+		try {
+			return InetAddress.getLocalHost().getHostName();
+		}
+		catch (UnknownHostException ex) {
+			return "localhost";
+		}
+	}
+
+}
