@@ -7,6 +7,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
@@ -67,6 +69,13 @@ public class LiveUpdates {
 	@Scheduled(fixedDelay = 15000)
 	void keepAlive() {
 		send(SseEmitter.event().comment("keep-alive"));
+	}
+
+	/** Ends the open streams before the graceful shutdown, which would otherwise wait for them. */
+	@EventListener
+	void onClose(ContextClosedEvent event) {
+		this.emitters.forEach(SseEmitter::complete);
+		this.emitters.clear();
 	}
 
 	private void send(SseEmitter.SseEventBuilder event) {
