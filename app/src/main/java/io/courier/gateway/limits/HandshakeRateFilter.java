@@ -17,21 +17,24 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * Limits WebSocket handshakes (and SockJS session starts, {@code /sockjs/info}) per remote address with a
  * {@link TokenBucket}; beyond it the handshake gets HTTP 429 with {@code Retry-After: 1}. Other SockJS requests
  * (polling of an established session) are not counted. Behind a proxy the remote address is the proxy's unless
- * {@code server.forward-headers-strategy} is set. Idle buckets are evicted as new addresses come.
+ * {@code server.forward-headers-strategy} is set. Idle buckets are evicted as new addresses come. Rate and burst
+ * come from {@link RuntimeLimits}, existing buckets included when they change.
  */
 class HandshakeRateFilter extends OncePerRequestFilter {
 
 	private static final long IDLE_NANOS = Duration.ofMinutes(1).toNanos();
 
-	private final LimitsProperties limits;
+	private final RuntimeLimits limits;
 
 	private final Map<String, TokenBucket> buckets = new ConcurrentHashMap<>();
 
 	private final LimitHits hits;
 
-	HandshakeRateFilter(LimitsProperties limits, LimitHits hits) {
+	HandshakeRateFilter(RuntimeLimits limits, LimitHits hits) {
 		this.limits = limits;
 		this.hits = hits;
+		limits.onChange(() -> this.buckets.values()
+			.forEach((bucket) -> bucket.reconfigure(limits.handshakeRate(), limits.handshakeBurst())));
 	}
 
 	@Override

@@ -1,5 +1,6 @@
 package io.courier.gateway.limits;
 
+import java.security.Principal;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -15,23 +16,25 @@ import io.courier.gateway.stomp.SessionTerminator;
 import io.courier.gateway.stomp.StompRejection;
 
 /**
- * Limits SEND and SUBSCRIBE frames per session with a {@link TokenBucket} ({@code courier.limits.frame-rate},
- * {@code frame-burst}). The frame over the limit is dropped and the session ends with ERROR
- * {@code rate limit exceeded}; every frame accepted before it was forwarded as usual.
+ * Limits SEND and SUBSCRIBE frames per session with a {@link TokenBucket} (the user's frame rate and burst in
+ * {@link RuntimeLimits}, {@code courier.limits.frame-rate} and {@code frame-burst} until changed). The frame over
+ * the limit is dropped and the session ends with ERROR {@code rate limit exceeded}; every frame accepted before
+ * it was forwarded as usual. A change of limits is applied to the buckets of existing sessions too.
  */
 @Component
 class InboundRateLimiter extends RejectingChannelInterceptor {
 
-	private final LimitsProperties limits;
+	private final RuntimeLimits limits;
 
-	private final Map<String, TokenBucket> buckets = new ConcurrentHashMap<>();
+	private final Map<String, SessionBucket> buckets = new ConcurrentHashMap<>();
 
 	private final LimitHits hits;
 
-	InboundRateLimiter(SessionTerminator terminator, LimitsProperties limits, LimitHits hits) {
+	InboundRateLimiter(SessionTerminator terminator, RuntimeLimits limits, LimitHits hits) {
 		super(terminator);
 		this.limits = limits;
 		this.hits = hits;
+		limits.onChange(() -> this.buckets.values().forEach(SessionBucket::reconfigure));
 	}
 
 	/**
@@ -47,16 +50,17 @@ class InboundRateLimiter extends RejectingChannelInterceptor {
 		}
 		long now = System.nanoTime();
 		if (StompCommand.CONNECT.equals(command) || StompCommand.STOMP.equals(command)) {
-			this.buckets.put(sessionId, new TokenBucket(this.limits.frameRate(), this.limits.frameBurst(), now));
+			Principal user = accessor.getUser();
+			this.buckets.put(sessionId, new SessionBucket((user != null) ? user.getName() : "", now));
 			return;
 		}
-		TokenBucket bucket = this.buckets.get(sessionId);
+		SessionBucket bucket = this.buckets.get(sessionId);
 		if (bucket == null || !(StompCommand.SEND.equals(command) || StompCommand.SUBSCRIBE.equals(command))) {
 			return;
 		}
-		if (!bucket.tryTake(now)) {
-			throw new StompRejection(ClientError.RATE_LIMITED, this.limits.frameRate() + " frames/s, burst "
-					+ this.limits.frameBurst());
+		if (!bucket.bucket.tryTake(now)) {
+			throw new StompRejection(ClientError.RATE_LIMITED, bucket.bucket.rate() + " frames/s, burst "
+					+ bucket.bucket.capacity());
 		}
 	}
 
@@ -72,6 +76,26 @@ class InboundRateLimiter extends RejectingChannelInterceptor {
 	@EventListener
 	void onDisconnect(SessionDisconnectEvent event) {
 		this.buckets.remove(event.getSessionId());
+	}
+
+	/** A session's bucket, with the user whose limits it follows. */
+	private final class SessionBucket {
+
+		private final String user;
+
+		private final TokenBucket bucket;
+
+		SessionBucket(String user, long now) {
+			this.user = user;
+			this.bucket = new TokenBucket(InboundRateLimiter.this.limits.frameRate(user),
+					InboundRateLimiter.this.limits.frameBurst(user), now);
+		}
+
+		void reconfigure() {
+			this.bucket.reconfigure(InboundRateLimiter.this.limits.frameRate(this.user),
+					InboundRateLimiter.this.limits.frameBurst(this.user));
+		}
+
 	}
 
 }

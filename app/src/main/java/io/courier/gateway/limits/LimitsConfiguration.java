@@ -32,11 +32,14 @@ class LimitsConfiguration implements WebSocketMessageBrokerConfigurer {
 
 	private final SessionsPerUserLimiter sessionsPerUser;
 
+	private final RuntimeLimits runtimeLimits;
+
 	private final LimitHits hits;
 
-	LimitsConfiguration(LimitsProperties limits, InboundRateLimiter rateLimiter,
+	LimitsConfiguration(LimitsProperties limits, RuntimeLimits runtimeLimits, InboundRateLimiter rateLimiter,
 			SessionsPerUserLimiter sessionsPerUser, LimitHits hits) {
 		this.limits = limits;
+		this.runtimeLimits = runtimeLimits;
 		this.hits = hits;
 		this.rateLimiter = rateLimiter;
 		this.sessionsPerUser = sessionsPerUser;
@@ -50,7 +53,7 @@ class LimitsConfiguration implements WebSocketMessageBrokerConfigurer {
 	@Bean
 	FilterRegistrationBean<HandshakeRateFilter> handshakeRateFilter() {
 		FilterRegistrationBean<HandshakeRateFilter> registration = new FilterRegistrationBean<>(
-				new HandshakeRateFilter(this.limits, this.hits));
+				new HandshakeRateFilter(this.runtimeLimits, this.hits));
 		registration.addUrlPatterns("/ws", "/ws/*", "/sockjs", "/sockjs/*");
 		registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
 		return registration;

@@ -14,8 +14,8 @@ import io.courier.gateway.stomp.SessionTerminator;
 import io.courier.gateway.stomp.StompRejection;
 
 /**
- * Refuses a CONNECT when its user already holds {@code courier.limits.sessions-per-user} sessions anywhere in the
- * cluster, counted from the presence view. The view is as fresh as the cluster announcements, so two CONNECTs on
+ * Refuses a CONNECT when its user already holds as many sessions anywhere in the cluster as {@link RuntimeLimits}
+ * allows them ({@code courier.limits.sessions-per-user} until changed), counted from the presence view. The view is as fresh as the cluster announcements, so two CONNECTs on
  * two nodes at the same instant can both pass: the limit is enforced to within that race.
  */
 @Component
@@ -23,16 +23,16 @@ class SessionsPerUserLimiter extends RejectingChannelInterceptor {
 
 	private final Presence presence;
 
-	private final int limit;
+	private final RuntimeLimits limits;
 
 	private final LimitHits hits;
 
 	/** Presence is lazy: it needs the messaging template, which needs the broker configurers, this one among them. */
-	SessionsPerUserLimiter(SessionTerminator terminator, @Lazy Presence presence, LimitsProperties limits,
+	SessionsPerUserLimiter(SessionTerminator terminator, @Lazy Presence presence, RuntimeLimits limits,
 			LimitHits hits) {
 		super(terminator);
 		this.presence = presence;
-		this.limit = limits.sessionsPerUser();
+		this.limits = limits;
 		this.hits = hits;
 	}
 
@@ -43,8 +43,9 @@ class SessionsPerUserLimiter extends RejectingChannelInterceptor {
 		if (user == null || !(StompCommand.CONNECT.equals(command) || StompCommand.STOMP.equals(command))) {
 			return;
 		}
-		if (this.presence.sessionCount(user.getName()) >= this.limit) {
-			throw new StompRejection(ClientError.TOO_MANY_SESSIONS, "limit " + this.limit + " per user");
+		int limit = this.limits.sessionsPerUser(user.getName());
+		if (this.presence.sessionCount(user.getName()) >= limit) {
+			throw new StompRejection(ClientError.TOO_MANY_SESSIONS, "limit " + limit + " per user");
 		}
 	}
 

@@ -7,19 +7,36 @@ package io.courier.gateway.limits;
  */
 final class TokenBucket {
 
-	private final double capacity;
+	private double ratePerSecond;
 
-	private final double tokensPerNano;
+	private int capacity;
+
+	private double tokensPerNano;
 
 	private double tokens;
 
 	private long last;
 
 	TokenBucket(double ratePerSecond, int capacity, long nowNanos) {
-		this.capacity = capacity;
-		this.tokensPerNano = ratePerSecond / 1_000_000_000d;
+		reconfigure(ratePerSecond, capacity);
 		this.tokens = capacity;
 		this.last = nowNanos;
+	}
+
+	/** Takes a new rate and size from now on; tokens above the new size are dropped. */
+	synchronized void reconfigure(double ratePerSecond, int capacity) {
+		this.ratePerSecond = ratePerSecond;
+		this.capacity = capacity;
+		this.tokensPerNano = ratePerSecond / 1_000_000_000d;
+		this.tokens = Math.min(this.tokens, capacity);
+	}
+
+	synchronized double rate() {
+		return this.ratePerSecond;
+	}
+
+	synchronized int capacity() {
+		return this.capacity;
 	}
 
 	/** When the bucket was last used, for evicting idle ones. */

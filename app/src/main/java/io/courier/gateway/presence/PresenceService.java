@@ -11,7 +11,6 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.ObjectMapper;
 
-import org.springframework.amqp.rabbit.annotation.RabbitListener;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.annotation.Lazy;
@@ -27,6 +26,7 @@ import org.springframework.util.MimeTypeUtils;
 import org.springframework.web.socket.messaging.SessionConnectedEvent;
 import org.springframework.web.socket.messaging.SessionDisconnectEvent;
 
+import io.courier.gateway.cluster.ClusterMessageHandler;
 import io.courier.gateway.cluster.ClusterPublisher;
 import io.courier.gateway.presence.PresenceRegistry.Transition;
 import io.courier.gateway.stomp.GatewayProperties;
@@ -44,7 +44,7 @@ import io.courier.gateway.stomp.SessionAttributes;
  * joins and leaves; when a node expires, the live node with the smallest id announces its users going offline.
  */
 @Component
-class PresenceService implements Presence {
+class PresenceService implements Presence, ClusterMessageHandler {
 
 	private static final Log logger = LogFactory.getLog(PresenceService.class);
 
@@ -137,9 +137,14 @@ class PresenceService implements Presence {
 		});
 	}
 
-	@RabbitListener(queues = "#{@presenceQueue.name}")
-	void onClusterMessage(byte[] body) {
-		ClusterMessage message = this.mapper.readValue(body, ClusterMessage.class);
+	@Override
+	public boolean handles(String routingKey) {
+		return routingKey.startsWith("presence.") || routingKey.startsWith("node.");
+	}
+
+	@Override
+	public void handle(org.springframework.amqp.core.Message amqp) {
+		ClusterMessage message = this.mapper.readValue(amqp.getBody(), ClusterMessage.class);
 		if (this.nodeId.equals(message.nodeId())) {
 			return;
 		}

@@ -31,6 +31,8 @@ public enum ClientError {
 	FRAME_TOO_LARGE("frame too large"),
 	/** The frame could not be parsed. */
 	MALFORMED_FRAME("malformed frame"),
+	/** An operator closed the session from the admin console ({@code control.disconnect}). */
+	DISCONNECTED_BY_OPERATOR("disconnected by operator"),
 	/** The broker connection of this session failed or closed; reconnect. */
 	BROKER_UNAVAILABLE("broker unavailable"),
 	/** Anything else: the server logged it with the session id. */

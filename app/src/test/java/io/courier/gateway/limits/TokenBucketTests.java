@@ -36,4 +36,15 @@ class TokenBucketTests {
 		assertThat(bucket.tryTake(SECOND)).isFalse();
 	}
 
+	@Test
+	void reconfiguredBucketKeepsAtMostItsNewSizeAndRefillsAtTheNewRate() {
+		TokenBucket bucket = new TokenBucket(50, 100, 0);
+		bucket.reconfigure(2, 2);
+		assertThat(bucket.tryTake(0)).isTrue();
+		assertThat(bucket.tryTake(0)).isTrue();
+		assertThat(bucket.tryTake(0)).isFalse();
+		assertThat(bucket.tryTake(SECOND / 4)).as("2/s: no token after 250 ms").isFalse();
+		assertThat(bucket.tryTake(SECOND / 2 + SECOND / 4)).isTrue();
+	}
+
 }

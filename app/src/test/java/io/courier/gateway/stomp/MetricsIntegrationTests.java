@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -60,10 +61,12 @@ class MetricsIntegrationTests extends GatewayIntegrationTest {
 			assertThat(value(metrics, DISCONNECTS + "reason=\"forbidden_destination\"}")).isEqualTo(refusedBefore + 1);
 		});
 
-		alice.subscribe("/topic/orders." + orderId);
+		BlockingQueue<String> events = alice.subscribe("/topic/orders." + orderId);
+		awaitTopicDelivery("orders." + orderId, "live", events);
 		OrderEvents.publish(this.rabbit, orderId, "alice", "COUNTED");
 		await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> assertThat(
 				value(scrape(), "courier_order_events_total{outcome=\"forwarded\"}")).isGreaterThan(forwardedBefore));
+		assertThat(events.poll(10, TimeUnit.SECONDS)).contains("COUNTED");
 		alice.disconnect();
 		await().atMost(5, TimeUnit.SECONDS).untilAsserted(() -> {
 			String metrics = scrape();

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
@@ -18,6 +19,7 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.connection.Connection;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 
@@ -34,6 +36,8 @@ public final class ClusterTap implements AutoCloseable {
 
 	private final Connection connection;
 
+	private final @Nullable CachingConnectionFactory ownFactory;
+
 	private final Channel channel;
 
 	private final String queue;
@@ -44,7 +48,9 @@ public final class ClusterTap implements AutoCloseable {
 	public record Received(JsonNode body, AMQP.BasicProperties properties, String routingKey) {
 	}
 
-	private ClusterTap(ConnectionFactory connectionFactory, String... routingKeys) throws IOException {
+	private ClusterTap(ConnectionFactory connectionFactory, @Nullable CachingConnectionFactory ownFactory,
+			String... routingKeys) throws IOException {
+		this.ownFactory = ownFactory;
 		this.connection = connectionFactory.createConnection();
 		this.channel = this.connection.createChannel(false);
 		this.queue = this.channel.queueDeclare("", false, true, true, null).getQueue();
@@ -60,16 +66,33 @@ public final class ClusterTap implements AutoCloseable {
 	/** Opens a tap bound to {@code routingKeys} (topic patterns) on {@code courier.cluster}. */
 	public static ClusterTap open(ConnectionFactory connectionFactory, String... routingKeys) {
 		try {
-			return new ClusterTap(connectionFactory, routingKeys);
+			return new ClusterTap(connectionFactory, null, routingKeys);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
 	}
 
+	/** Opens a tap on a connection of its own to the test vhost, closed with the tap. */
+	public static ClusterTap open(String... routingKeys) {
+		CachingConnectionFactory factory = RabbitBroker.connectionFactory();
+		try {
+			return new ClusterTap(factory, factory, routingKeys);
+		}
+		catch (IOException ex) {
+			factory.destroy();
+			throw new UncheckedIOException(ex);
+		}
+	}
+
 	/** Publishes {@code body} (JSON) to {@code courier.cluster}, persistent, as the console would. */
 	public void publish(String routingKey, String body) {
-		send(routingKey, body, new AMQP.BasicProperties.Builder().contentType("application/json")
+		publish(EXCHANGE, routingKey, body);
+	}
+
+	/** Publishes {@code body} (JSON) to {@code exchange}, persistent. */
+	public void publish(String exchange, String routingKey, String body) {
+		send(exchange, routingKey, body, new AMQP.BasicProperties.Builder().contentType("application/json")
 			.deliveryMode(2)
 			.build());
 	}
@@ -77,16 +100,16 @@ public final class ClusterTap implements AutoCloseable {
 	/** Publishes a request with {@code reply_to} this tap's queue; returns its correlation id. */
 	public String request(String routingKey, String body) {
 		String correlationId = UUID.randomUUID().toString();
-		send(routingKey, body, new AMQP.BasicProperties.Builder().contentType("application/json")
+		send(EXCHANGE, routingKey, body, new AMQP.BasicProperties.Builder().contentType("application/json")
 			.replyTo(this.queue)
 			.correlationId(correlationId)
 			.build());
 		return correlationId;
 	}
 
-	private void send(String routingKey, String body, AMQP.BasicProperties properties) {
+	private void send(String exchange, String routingKey, String body, AMQP.BasicProperties properties) {
 		try {
-			this.channel.basicPublish(EXCHANGE, routingKey, properties, body.getBytes(StandardCharsets.UTF_8));
+			this.channel.basicPublish(exchange, routingKey, properties, body.getBytes(StandardCharsets.UTF_8));
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
@@ -115,13 +138,16 @@ public final class ClusterTap implements AutoCloseable {
 		return await((r) -> type.equals(text(r.body(), "type")) && value.equals(text(r.body(), field)), 10).body();
 	}
 
-	/** Replies to {@code correlationId} collected for {@code millis}, by the answering node's id. */
-	public Map<String, JsonNode> replies(String correlationId, long millis) {
+	/**
+	 * Replies to {@code correlationId} by the answering node's id: until each of {@code nodes} answered, or for
+	 * {@code millis} (the console waits 2 s).
+	 */
+	public Map<String, JsonNode> replies(String correlationId, Set<String> nodes, long millis) {
 		Map<String, JsonNode> replies = new TreeMap<>();
 		long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
 		try {
 			long left;
-			while ((left = deadline - System.nanoTime()) > 0) {
+			while ((left = deadline - System.nanoTime()) > 0 && !replies.keySet().containsAll(nodes)) {
 				Received next = this.received.poll(left, TimeUnit.NANOSECONDS);
 				if (next != null && correlationId.equals(next.properties().getCorrelationId())) {
 					replies.put(text(next.body(), "nodeId"), next.body());
@@ -148,6 +174,9 @@ public final class ClusterTap implements AutoCloseable {
 			// the connection goes next, and the exclusive queue with it
 		}
 		this.connection.close();
+		if (this.ownFactory != null) {
+			this.ownFactory.destroy();
+		}
 	}
 
 }

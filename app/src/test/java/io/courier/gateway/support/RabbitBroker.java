@@ -14,9 +14,13 @@ import java.util.concurrent.TimeUnit;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
+
 /**
  * The real local RabbitMQ as tests see it from outside: its management API (read-only monitoring user from
- * {@code rabbitmq/definitions.json}) and {@code rabbitmqctl} to stop and start the broker application.
+ * {@code rabbitmq/definitions.json}), AMQP as the gateway user, and {@code rabbitmqctl} to stop and start the
+ * broker application.
  */
 public final class RabbitBroker {
 
@@ -36,6 +40,26 @@ public final class RabbitBroker {
 		List<String> names = new ArrayList<>();
 		queues.forEach((queue) -> names.add(queue.get("name").asString()));
 		return names;
+	}
+
+	/** An AMQP connection factory for the test vhost, as the gateway user; close it when done. */
+	public static CachingConnectionFactory connectionFactory() {
+		CachingConnectionFactory factory = new CachingConnectionFactory("127.0.0.1", 5672);
+		factory.setUsername("courier-gateway");
+		factory.setPassword("courier-gateway");
+		factory.setVirtualHost(VHOST);
+		return factory;
+	}
+
+	/** Deletes a queue (or stream) of the test vhost if it exists. */
+	public static void deleteQueue(String name) {
+		CachingConnectionFactory factory = connectionFactory();
+		try {
+			new RabbitAdmin(factory).deleteQueue(name);
+		}
+		finally {
+			factory.destroy();
+		}
 	}
 
 	public static void stopApp() {

@@ -1,0 +1,74 @@
+package io.courier.gateway.limits;
+
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.util.unit.DataSize;
+
+import io.courier.gateway.limits.LimitsDocument.Limits;
+import io.courier.gateway.limits.LimitsDocument.UserLimits;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RuntimeLimitsTests {
+
+	private final RuntimeLimits limits = new RuntimeLimits(
+			new LimitsProperties(50, 100, DataSize.ofKilobytes(64), 20, 20, 40));
+
+	@Test
+	void propertiesAreInForceAsVersionZero() {
+		assertThat(this.limits.version()).isZero();
+		assertThat(this.limits.frameRate("alice")).isEqualTo(50);
+		assertThat(this.limits.sessionsPerUser("alice")).isEqualTo(20);
+	}
+
+	@Test
+	void newerDocumentWinsOlderOrEqualIsIgnored() {
+		assertThat(this.limits.apply(document(7, new Limits(5.0, 5, 3, 1.0, 2), Map.of()))).isTrue();
+		assertThat(this.limits.apply(document(6, new Limits(9.0, 9, 9, 9.0, 9), Map.of()))).isFalse();
+		assertThat(this.limits.apply(document(7, new Limits(9.0, 9, 9, 9.0, 9), Map.of()))).isFalse();
+		assertThat(this.limits.version()).isEqualTo(7);
+		assertThat(this.limits.frameRate("alice")).isEqualTo(5);
+		assertThat(this.limits.handshakeBurst()).isEqualTo(2);
+	}
+
+	@Test
+	void absentGlobalFieldIsThePropertyAbsentOverrideFieldIsTheGlobalValue() {
+		this.limits.apply(document(1, new Limits(null, 10, null, null, null),
+				Map.of("bob", new UserLimits(200.0, null, 50))));
+		assertThat(this.limits.frameRate("alice")).isEqualTo(50);
+		assertThat(this.limits.frameBurst("alice")).isEqualTo(10);
+		assertThat(this.limits.frameRate("bob")).isEqualTo(200);
+		assertThat(this.limits.frameBurst("bob")).isEqualTo(10);
+		assertThat(this.limits.sessionsPerUser("bob")).isEqualTo(50);
+		assertThat(this.limits.handshakeRate()).isEqualTo(20);
+	}
+
+	@Test
+	void listenersHearOfEachAppliedChangeOnly() {
+		AtomicInteger changes = new AtomicInteger();
+		this.limits.onChange(changes::incrementAndGet);
+		this.limits.apply(document(2, new Limits(1.0, 1, 1, 1.0, 1), Map.of()));
+		this.limits.apply(document(1, new Limits(1.0, 1, 1, 1.0, 1), Map.of()));
+		assertThat(changes).hasValue(1);
+	}
+
+	@Test
+	void problemsNameEveryWrongField() {
+		LimitsDocument wrong = document(0, new Limits(0.0, -1, 0, Double.NaN, null),
+				Map.of("bob", new UserLimits(-5.0, null, null)));
+		assertThat(wrong.problems()).containsExactly("version must be at least 1, was 0",
+				"limits.frameRate must be greater than 0, was 0.0", "limits.frameBurst must be at least 1, was -1",
+				"limits.sessionsPerUser must be at least 1, was 0", "limits.handshakeRate must be greater than 0, was NaN",
+				"overrides.bob.frameRate must be greater than 0, was -5.0");
+		assertThat(document(3, null, null).problems())
+			.containsExactly("limits is missing (the document is always the whole set)");
+		assertThat(document(3, new Limits(50.0, 100, 20, 20.0, 40), null).problems()).isEmpty();
+	}
+
+	private static LimitsDocument document(long version, Limits limits, Map<String, UserLimits> overrides) {
+		return new LimitsDocument("limits.changed", version, null, "test", limits, overrides);
+	}
+
+}
