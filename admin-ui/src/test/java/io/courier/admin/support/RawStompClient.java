@@ -44,11 +44,12 @@ public final class RawStompClient implements WebSocket.Listener, AutoCloseable {
 		}
 		String command = frame.lines().findFirst().orElse("");
 		String message = frame.lines().filter((line) -> line.startsWith("message:")).findFirst().orElse("");
-		return (command + " " + message.replaceFirst("^message:", "")).trim();
+		return (command + " " + unescape(message.replaceFirst("^message:", ""))).trim();
 	}
 
-	public boolean isClosed() {
-		return this.closed.isDone();
+	/** STOMP 1.2 header value escapes. */
+	private static String unescape(String value) {
+		return value.replace("\\c", ":").replace("\\n", "\n").replace("\\r", "\r").replace("\\\\", "\\");
 	}
 
 	@Override
