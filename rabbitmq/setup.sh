@@ -7,8 +7,8 @@
 # changes online instead of restarting. Runs as root, non-interactively.
 #
 # Listeners (loopback only): AMQP 5672, STOMP 61613, Web STOMP 15674,
-# management 15672. Vhost "courier", users courier-gateway / courier-admin
-# (see rabbitmq/definitions.json).
+# management 15672. Vhost "courier", users courier-gateway / courier-admin /
+# courier-console (see rabbitmq/definitions.json).
 set -euo pipefail
 exec </dev/null
 export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
@@ -19,6 +19,8 @@ PLUGINS=(rabbitmq_management rabbitmq_stomp rabbitmq_web_stomp)
 PORTS=(5672 61613 15674 15672)
 VHOST=courier
 GATEWAY_USER=courier-gateway
+# The admin console's user (admin-ui/): added later than the others, so a broker set up before it gets it too.
+CONSOLE_USER=courier-console
 
 log() { echo "[rabbitmq] $*"; }
 die() { echo "[rabbitmq] ERROR: $*" >&2; exit 1; }
@@ -166,22 +168,23 @@ for port in "${PORTS[@]}"; do
 done
 log "listening on 127.0.0.1: AMQP 5672, STOMP 61613, Web STOMP 15674, management 15672"
 
-# One CLI call checks both: fails if the vhost is missing, lists the users
+# One CLI call checks all: fails if the vhost is missing, lists the users
 # that have permissions on it. "courier-test" is the test suite's own vhost, so
 # tests never share queues (e.g. courier.order-events) with a running gateway.
-has_vhost_and_user() {
+has_vhost_and_users() {
   local perms
   perms="$(rabbitmqctl -q list_permissions -p "$1" 2>/dev/null)" || return 1
-  printf '%s\n' "$perms" | awk -v u="$GATEWAY_USER" '$1 == u { found = 1 } END { exit !found }'
+  printf '%s\n' "$perms" | awk -v g="$GATEWAY_USER" -v c="$CONSOLE_USER" \
+    '$1 == g { gw = 1 } $1 == c { console = 1 } END { exit !(gw && console) }'
 }
 for vhost in "$VHOST" courier-test; do
-  if ! has_vhost_and_user "$vhost"; then
-    log "vhost '$vhost' or user '$GATEWAY_USER' missing"
+  if ! has_vhost_and_users "$vhost"; then
+    log "vhost '$vhost' or user '$GATEWAY_USER' / '$CONSOLE_USER' missing"
     import_definitions
-    has_vhost_and_user "$vhost" || die "vhost '$vhost' / user '$GATEWAY_USER' still missing after import"
+    has_vhost_and_users "$vhost" || die "vhost '$vhost' / users '$GATEWAY_USER', '$CONSOLE_USER' still missing after import"
   fi
 done
-log "vhosts '$VHOST', 'courier-test' and user '$GATEWAY_USER' present"
+log "vhosts '$VHOST', 'courier-test' and users '$GATEWAY_USER', '$CONSOLE_USER' present"
 
 # Effective open-file limit of the running broker (beam.smp).
 beam_pid=""

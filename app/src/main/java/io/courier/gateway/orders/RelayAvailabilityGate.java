@@ -5,6 +5,7 @@ import org.apache.commons.logging.LogFactory;
 
 import org.springframework.amqp.core.MessageListenerContainer;
 import org.springframework.amqp.rabbit.listener.RabbitListenerEndpointRegistry;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.messaging.simp.broker.BrokerAvailabilityEvent;
@@ -26,18 +27,40 @@ class RelayAvailabilityGate {
 
 	private volatile boolean closing;
 
+	private volatile boolean refreshed;
+
+	private volatile boolean brokerAvailable;
+
 	RelayAvailabilityGate(RabbitListenerEndpointRegistry registry, OrderProperties properties) {
 		this.registry = registry;
 		this.consumerEnabled = properties.consumerEnabled();
 	}
 
+	/**
+	 * Not before the application is ready: Spring AMQP's listener registry counts as running when any of its
+	 * containers runs, and the lifecycle processor then never starts it, so starting this container early (the
+	 * relay connects during startup) left every other listener, the node's cluster queue among them, stopped.
+	 */
+	@EventListener
+	void onReady(ApplicationReadyEvent event) {
+		this.refreshed = true;
+		apply(this.brokerAvailable);
+	}
+
 	@EventListener
 	void onBrokerAvailability(BrokerAvailabilityEvent event) {
+		this.brokerAvailable = event.isBrokerAvailable();
+		if (this.refreshed) {
+			apply(event.isBrokerAvailable());
+		}
+	}
+
+	private synchronized void apply(boolean available) {
 		MessageListenerContainer container = this.registry.getListenerContainer(OrderAmqpConfiguration.LISTENER_ID);
-		if (container == null || !this.consumerEnabled) {
+		if (container == null || !this.consumerEnabled || container.isRunning() == available) {
 			return;
 		}
-		if (event.isBrokerAvailable()) {
+		if (available) {
 			logger.info("Relay connected to the broker: consuming order events");
 			container.start();
 		}

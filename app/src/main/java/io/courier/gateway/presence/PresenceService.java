@@ -30,6 +30,8 @@ import io.courier.gateway.cluster.ClusterMessageHandler;
 import io.courier.gateway.cluster.ClusterPublisher;
 import io.courier.gateway.presence.PresenceRegistry.Transition;
 import io.courier.gateway.stomp.GatewayProperties;
+import io.courier.gateway.stomp.LocalSession;
+import io.courier.gateway.stomp.LocalSessions;
 import io.courier.gateway.stomp.SessionAttributes;
 
 /**
@@ -47,6 +49,8 @@ class PresenceService implements Presence, ClusterMessageHandler {
 	private static final Log logger = LogFactory.getLog(PresenceService.class);
 
 	private final String nodeId;
+
+	private final LocalSessions localSessions;
 
 	private final PresenceProperties properties;
 
@@ -66,7 +70,9 @@ class PresenceService implements Presence, ClusterMessageHandler {
 
 	PresenceService(GatewayProperties gateway, PresenceProperties properties, ClusterPublisher cluster,
 			ObjectMapper mapper, SimpMessagingTemplate messaging,
-			@Lazy @Qualifier("messageBrokerTaskScheduler") TaskScheduler scheduler, NodeStatusSource status) {
+			@Lazy @Qualifier("messageBrokerTaskScheduler") TaskScheduler scheduler, NodeStatusSource status,
+			LocalSessions localSessions) {
+		this.localSessions = localSessions;
 		this.nodeId = gateway.nodeId();
 		this.properties = properties;
 		this.registry = new PresenceRegistry(properties.expiry());
@@ -109,10 +115,15 @@ class PresenceService implements Presence, ClusterMessageHandler {
 		if (sessionId == null || event.getUser() == null) {
 			return;
 		}
-		SessionInfo session = new SessionInfo(sessionId, this.nodeId, event.getUser().getName(), Instant.now(),
-				SessionAttributes.get(message, SessionAttributes.REMOTE_ADDRESS),
-				SessionAttributes.get(message, SessionAttributes.USER_AGENT),
-				SessionAttributes.get(message, SessionAttributes.TRANSPORT));
+		// The relay's CONNECTED carries no session attributes; the session followed since its CONNECT has them.
+		LocalSession local = this.localSessions.get(sessionId);
+		SessionInfo session = (local != null)
+				? new SessionInfo(sessionId, this.nodeId, event.getUser().getName(), Instant.now(),
+						local.remoteAddress(), local.userAgent(), local.transport())
+				: new SessionInfo(sessionId, this.nodeId, event.getUser().getName(), Instant.now(),
+						SessionAttributes.get(message, SessionAttributes.REMOTE_ADDRESS),
+						SessionAttributes.get(message, SessionAttributes.USER_AGENT),
+						SessionAttributes.get(message, SessionAttributes.TRANSPORT));
 		publishTransitions(this.registry.join(session, Instant.now()));
 		announce(ClusterMessage.JOIN, session, null);
 	}

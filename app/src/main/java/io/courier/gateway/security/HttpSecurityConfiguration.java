@@ -13,12 +13,20 @@ import org.springframework.security.web.SecurityFilterChain;
 /**
  * HTTP security of the gateway. The WebSocket and SockJS handshakes are open at the HTTP level: their Origin is
  * checked by the endpoint and the JWT by the STOMP CONNECT. The HTTP API takes bearer tokens (resource server).
- * No cookie authenticates anything, so there is no session and no CSRF token to check.
+ * No cookie authenticates anything, so there is no session and no CSRF token to check. The order-tracking page
+ * ({@code /}, static files) is public.
  */
 @Configuration(proxyBeanMethods = false)
 class HttpSecurityConfiguration {
 
 	static final String PUBLISH_AUTHORITY = "SCOPE_orders:publish";
+
+	/** The order-tracking page and its static files (public: the page holds no data, the token is the user's). */
+	static final String[] ORDER_PAGE = { "/", "/index.html", "/order-tracking/**", "/vendor/**" };
+
+	/** Scripts and styles from the gateway only (the order page has no inline script); WebSocket to itself. */
+	static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
+			+ "connect-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'self'";
 
 	/**
 	 * Actuator endpoints listen on the management port ({@code management.server.port}, loopback by default), which
@@ -39,6 +47,8 @@ class HttpSecurityConfiguration {
 	SecurityFilterChain gatewaySecurity(HttpSecurity http) throws Exception {
 		http.authorizeHttpRequests((requests) -> requests.requestMatchers("/ws/**", "/sockjs/**")
 			.permitAll()
+			.requestMatchers(HttpMethod.GET, ORDER_PAGE)
+			.permitAll()
 			.requestMatchers(HttpMethod.POST, "/api/orders/*/events")
 			.hasAuthority(PUBLISH_AUTHORITY)
 			.requestMatchers("/dev/**", "/error")
@@ -48,7 +58,8 @@ class HttpSecurityConfiguration {
 			.oauth2ResourceServer((resourceServer) -> resourceServer.jwt(Customizer.withDefaults()))
 			.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 			.csrf((csrf) -> csrf.disable())
-			.headers((headers) -> headers.frameOptions((frames) -> frames.sameOrigin()));
+			.headers((headers) -> headers.frameOptions((frames) -> frames.sameOrigin())
+				.contentSecurityPolicy((csp) -> csp.policyDirectives(CONTENT_SECURITY_POLICY)));
 		return http.build();
 	}
 

@@ -1,0 +1,4 @@
+@NullMarked
+package io.courier.admin.audit;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package io.courier.admin.cluster;
+
+import org.jspecify.annotations.NullMarked;

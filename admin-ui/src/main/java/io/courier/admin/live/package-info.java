@@ -1,0 +1,4 @@
+@NullMarked
+package io.courier.admin.live;
+
+import org.jspecify.annotations.NullMarked;

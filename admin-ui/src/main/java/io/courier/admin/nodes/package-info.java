@@ -1,0 +1,4 @@
+@NullMarked
+package io.courier.admin.nodes;
+
+import org.jspecify.annotations.NullMarked;

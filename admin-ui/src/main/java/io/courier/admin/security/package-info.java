@@ -1,0 +1,4 @@
+@NullMarked
+package io.courier.admin.security;
+
+import org.jspecify.annotations.NullMarked;
