@@ -16,10 +16,11 @@ import io.courier.gateway.stomp.StompRejection;
 /**
  * Refuses a CONNECT when its user already holds {@code courier.limits.sessions-per-user} sessions anywhere in the
  * cluster, counted from the presence view. The view is as fresh as the cluster announcements, so two CONNECTs on
- * two nodes at the same instant can both pass: the limit is enforced to within that race.
+ * two nodes at the same instant can both pass: the limit is enforced to within that race. SSE streams and poll
+ * clients are sessions too (presence counts them) and are admitted through {@link #check}.
  */
 @Component
-class SessionsPerUserLimiter extends RejectingChannelInterceptor {
+public class SessionsPerUserLimiter extends RejectingChannelInterceptor {
 
 	private final Presence presence;
 
@@ -39,7 +40,12 @@ class SessionsPerUserLimiter extends RejectingChannelInterceptor {
 		if (user == null || !(StompCommand.CONNECT.equals(command) || StompCommand.STOMP.equals(command))) {
 			return;
 		}
-		if (this.presence.sessionCount(user.getName()) >= this.limit) {
+		check(user.getName());
+	}
+
+	/** Refuses one more session of {@code user} when they hold the limit already. */
+	public void check(String user) {
+		if (this.presence.sessionCount(user) >= this.limit) {
 			throw new StompRejection(ClientError.TOO_MANY_SESSIONS, "limit " + this.limit + " per user");
 		}
 	}
