@@ -99,6 +99,9 @@ class HistoryConsumer implements SmartLifecycle {
 			channel = this.connectionFactory.createConnection().createChannel(false);
 			channel.basicQos(PREFETCH);
 			long head = this.hub.head();
+			if (head >= 0) {
+				this.hub.restart();
+			}
 			Object offset = (head >= 0) ? (Object) (head + 1) : "last";
 			channel.basicConsume(this.topology.stream(), false, Map.of(HistoryMessages.OFFSET_HEADER, offset),
 					new StreamConsumer(channel));

@@ -59,7 +59,10 @@ class HistoryHub {
 	/** Last offset the node's consumer handed over, -1 before any. */
 	private long head = -1;
 
-	/** Offsets from here to {@link #head} are all accounted for in {@link #recent}; -1 when nothing is. */
+	/**
+	 * Every message from this offset to {@link #head} went through {@link #onMessage} since the consumer
+	 * (re)started, so {@link #recent} holds all events in that range; -1 when nothing is.
+	 */
 	private long recentFrom = -1;
 
 	HistoryHub(SseProperties properties, HistoryReader reader, SseThreads threads, MeterRegistry meters) {
@@ -78,10 +81,6 @@ class HistoryHub {
 		synchronized (this.lock) {
 			if (offset <= this.head) {
 				return;
-			}
-			if (this.head >= 0 && offset != this.head + 1) {
-				this.recent.clear();
-				this.recentFrom = offset;
 			}
 			if (this.recentFrom < 0) {
 				this.recentFrom = offset;
@@ -106,6 +105,17 @@ class HistoryHub {
 		markReady();
 		for (HistorySubscriber subscriber : targets) {
 			subscriber.offer(event);
+		}
+	}
+
+	/**
+	 * The consumer subscribes again after a lost connection. Stream offsets are not contiguous (RabbitMQ leaves
+	 * gaps), so a gap cannot tell "trimmed while away" from "no message there": the window starts afresh.
+	 */
+	void restart() {
+		synchronized (this.lock) {
+			this.recent.clear();
+			this.recentFrom = -1;
 		}
 	}
 
@@ -200,7 +210,7 @@ class HistoryHub {
 
 	private void replayFromStream(HistorySubscriber subscriber, long since, long until) {
 		try {
-			HistoryReader.Replay replay = this.reader.read(since + 1, until, subscriber::receives, subscriber.limit());
+			HistoryReader.Replay replay = this.reader.read(since, until, subscriber::receives, subscriber.limit());
 			if (replay.gap()) {
 				subscriber.reset(until, "events after id " + since + " are no longer kept");
 			}

@@ -23,10 +23,11 @@ import org.springframework.amqp.rabbit.connection.RabbitUtils;
 import org.springframework.stereotype.Component;
 
 /**
- * Reads a range of the history stream for one resuming client: a short-lived consumer that starts at the first
- * missed offset ({@code x-stream-offset}) and stops at the offset the client's live delivery starts after. If the
- * stream no longer holds the first missed offset (retention trimmed it), RabbitMQ starts at its first one, and
- * the range is reported as a gap.
+ * Reads a range of the history stream for one resuming client: a short-lived consumer that starts at the
+ * client's last id ({@code x-stream-offset}) and stops at the offset the client's live delivery starts after.
+ * Stream offsets are not contiguous, so the read starts at the last id itself, which the stream held when the
+ * client got it: if the first offset delivered is above it, retention trimmed it, and the range is reported as a
+ * gap (RabbitMQ starts an older offset at its first one).
  */
 @Component
 class HistoryReader {
@@ -56,8 +57,12 @@ class HistoryReader {
 		this.topology = topology;
 	}
 
-	/** Events with offsets in {@code [from, to]} that {@code filter} accepts; {@code to} must exist. */
-	Replay read(long from, long to, Predicate<HistoryEvent> filter, int limit) throws IOException, TimeoutException {
+	/**
+	 * Events with offsets in {@code (since, to]} that {@code filter} accepts; {@code since} is an offset the stream
+	 * held (or -1: from the start), {@code to} one it holds.
+	 */
+	Replay read(long since, long to, Predicate<HistoryEvent> filter, int limit) throws IOException, TimeoutException {
+		long from = Math.max(since, 0);
 		BlockingQueue<Delivery> deliveries = new LinkedBlockingQueue<>();
 		Channel channel = this.connectionFactory.createConnection().createChannel(false);
 		try {
@@ -84,6 +89,9 @@ class HistoryReader {
 					return new Replay(List.of(), true, true);
 				}
 				first = false;
+				if (offset <= since) {
+					continue;
+				}
 				if (offset > to) {
 					return new Replay(events, true, false);
 				}

@@ -8,6 +8,7 @@ import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.CorsConfigurationSource;
@@ -47,6 +48,23 @@ class SseConfiguration {
 				connection.keepAlive();
 			}
 		}), this.properties.keepAlive());
+	}
+
+	/**
+	 * A stopping node ends its streams with a {@code close} event and answers its held polls, so clients go to
+	 * another node at once, and graceful shutdown does not wait for streams that would never end by themselves.
+	 */
+	@EventListener
+	void onClose(ContextClosedEvent event) {
+		HistoryHub hub = event.getApplicationContext().getBean(HistoryHub.class);
+		hub.subscribers().forEach((subscriber) -> {
+			if (subscriber instanceof SseConnection connection) {
+				connection.finish("gateway node stopping; reconnect", false);
+			}
+			else if (subscriber instanceof PollRequest poll) {
+				poll.timeout();
+			}
+		});
 	}
 
 	/**

@@ -25,7 +25,8 @@ import org.springframework.validation.annotation.Validated;
  * @param retentionMaxAge events older than this may be dropped from history ({@code x-max-age})
  * @param retentionMaxBytes history is trimmed beyond this size ({@code x-max-length-bytes})
  * @param segmentSize size of one stream segment ({@code x-stream-max-segment-size-bytes}); RabbitMQ trims whole
- * segments, so retention is exact to within one segment
+ * segments, so retention is exact to within one segment. At least 64KB: with 4-8 KB segments RabbitMQ 3.10.8 gave
+ * consumers starting at the first offset nothing at all
  * @param clientBuffer events one SSE client may have waiting, and the most events one poll answer or one
  * catch-up carries
  * @param recentEvents events each node keeps in memory to resume clients without reading the stream
@@ -55,10 +56,10 @@ public record SseProperties(@DefaultValue("courier.history") @NotBlank String st
 		return this.retentionMaxAge.toSeconds() >= 1;
 	}
 
-	@AssertTrue(message = "courier.sse.segment-size must be between 1KB and courier.sse.retention-max-bytes (and under 2GB)")
+	@AssertTrue(message = "courier.sse.segment-size must be between 64KB and courier.sse.retention-max-bytes (and under 2GB)")
 	boolean isSegmentSizeValid() {
 		long bytes = this.segmentSize.toBytes();
-		return bytes >= 1024 && bytes <= this.retentionMaxBytes.toBytes() && bytes < Integer.MAX_VALUE;
+		return bytes >= 64 * 1024 && bytes <= this.retentionMaxBytes.toBytes() && bytes < Integer.MAX_VALUE;
 	}
 
 	@AssertTrue(message = "courier.sse.keep-alive must be at least 1s")
