@@ -20,6 +20,7 @@ import org.springframework.test.context.TestPropertySource;
 import io.courier.gateway.support.GatewayIntegrationTest;
 import io.courier.gateway.support.SseTestClient;
 import io.courier.gateway.support.SseTestClient.Event;
+import io.courier.gateway.support.Topics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -103,16 +104,11 @@ class SseRetentionIntegrationTests extends GatewayIntegrationTest {
 	}
 
 	private void publish(String key, String... bodies) {
-		this.rabbit.invoke((operations) -> {
-			for (String body : bodies) {
-				operations.convertAndSend("amq.topic", key, body);
-			}
-			return null;
-		});
+		Topics.publish(this.rabbit, key, bodies);
 	}
 
 	private String sseUrl(String topic) {
-		return httpUrl("/sse?dest=" + URLEncoder.encode("/topic/" + topic, StandardCharsets.UTF_8));
+		return SseTestClient.url(httpUrl(""), "/topic/" + topic);
 	}
 
 }

@@ -26,6 +26,7 @@ import io.courier.gateway.support.OrderEvents;
 import io.courier.gateway.support.SseTestClient;
 import io.courier.gateway.support.SseTestClient.Event;
 import io.courier.gateway.support.TestIdentityProvider;
+import io.courier.gateway.support.Topics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -113,17 +114,11 @@ class SseTwoNodeIntegrationTests {
 	}
 
 	private static void publish(String key, String... bodies) {
-		nodeA.getBean(RabbitTemplate.class).invoke((operations) -> {
-			for (String body : bodies) {
-				operations.convertAndSend("amq.topic", key, body);
-			}
-			return null;
-		});
+		Topics.publish(nodeA.getBean(RabbitTemplate.class), key, bodies);
 	}
 
 	private static String sseUrl(ConfigurableApplicationContext node, String destination) {
-		return "http://127.0.0.1:" + GatewayNodes.port(node) + "/sse?dest="
-				+ URLEncoder.encode(destination, StandardCharsets.UTF_8);
+		return SseTestClient.url("http://127.0.0.1:" + GatewayNodes.port(node), destination);
 	}
 
 }

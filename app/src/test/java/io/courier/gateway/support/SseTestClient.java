@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
@@ -64,6 +65,15 @@ public final class SseTestClient implements AutoCloseable {
 		return (lastEventId != null)
 				? open(url, Map.of("Authorization", "Bearer " + token, "Last-Event-ID", lastEventId))
 				: open(url, Map.of("Authorization", "Bearer " + token));
+	}
+
+	/** {@code <base>/sse?dest=...&dest=...}, each destination URL-encoded. */
+	public static String url(String base, String... destinations) {
+		StringBuilder url = new StringBuilder(base).append("/sse?");
+		for (String destination : destinations) {
+			url.append("dest=").append(URLEncoder.encode(destination, StandardCharsets.UTF_8)).append('&');
+		}
+		return url.substring(0, url.length() - 1);
 	}
 
 	public int status() {
