@@ -15,11 +15,13 @@ import io.courier.gateway.stomp.StompRejection;
 
 /**
  * Refuses a CONNECT when its user already holds as many sessions anywhere in the cluster as {@link RuntimeLimits}
- * allows them ({@code courier.limits.sessions-per-user} until changed), counted from the presence view. The view is as fresh as the cluster announcements, so two CONNECTs on
- * two nodes at the same instant can both pass: the limit is enforced to within that race.
+ * allows them ({@code courier.limits.sessions-per-user} until changed), counted from the presence view. The view is
+ * as fresh as the cluster announcements, so two CONNECTs on two nodes at the same instant can both pass: the limit
+ * is enforced to within that race. SSE streams and poll clients are sessions too (presence counts them) and are
+ * admitted through {@link #check}.
  */
 @Component
-class SessionsPerUserLimiter extends RejectingChannelInterceptor {
+public class SessionsPerUserLimiter extends RejectingChannelInterceptor {
 
 	private final Presence presence;
 
@@ -43,8 +45,13 @@ class SessionsPerUserLimiter extends RejectingChannelInterceptor {
 		if (user == null || !(StompCommand.CONNECT.equals(command) || StompCommand.STOMP.equals(command))) {
 			return;
 		}
-		int limit = this.limits.sessionsPerUser(user.getName());
-		if (this.presence.sessionCount(user.getName()) >= limit) {
+		check(user.getName());
+	}
+
+	/** Refuses one more session of {@code user} when they hold the limit already. */
+	public void check(String user) {
+		int limit = this.limits.sessionsPerUser(user);
+		if (this.presence.sessionCount(user) >= limit) {
 			throw new StompRejection(ClientError.TOO_MANY_SESSIONS, "limit " + limit + " per user");
 		}
 	}

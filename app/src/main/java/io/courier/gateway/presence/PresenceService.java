@@ -117,21 +117,34 @@ class PresenceService implements Presence, ClusterMessageHandler {
 		}
 		// The relay's CONNECTED carries no session attributes; the session followed since its CONNECT has them.
 		LocalSession local = this.localSessions.get(sessionId);
-		SessionInfo session = (local != null)
-				? new SessionInfo(sessionId, this.nodeId, event.getUser().getName(), Instant.now(),
-						local.remoteAddress(), local.userAgent(), local.transport())
-				: new SessionInfo(sessionId, this.nodeId, event.getUser().getName(), Instant.now(),
-						SessionAttributes.get(message, SessionAttributes.REMOTE_ADDRESS),
-						SessionAttributes.get(message, SessionAttributes.USER_AGENT),
-						SessionAttributes.get(message, SessionAttributes.TRANSPORT));
-		publishTransitions(this.registry.join(session, Instant.now()));
-		announce(ClusterMessage.JOIN, session, null);
+		if (local != null) {
+			join(sessionId, event.getUser().getName(), local.remoteAddress(), local.userAgent(), local.transport());
+		}
+		else {
+			join(sessionId, event.getUser().getName(),
+					SessionAttributes.get(message, SessionAttributes.REMOTE_ADDRESS),
+					SessionAttributes.get(message, SessionAttributes.USER_AGENT),
+					SessionAttributes.get(message, SessionAttributes.TRANSPORT));
+		}
 	}
 
 	@EventListener
 	void onDisconnect(SessionDisconnectEvent event) {
+		leave(event.getSessionId());
+	}
+
+	@Override
+	public void join(String sessionId, String user, String remoteAddress, String userAgent, String transport) {
+		SessionInfo session = new SessionInfo(sessionId, this.nodeId, user, Instant.now(), remoteAddress, userAgent,
+				transport);
+		publishTransitions(this.registry.join(session, Instant.now()));
+		announce(ClusterMessage.JOIN, session, null);
+	}
+
+	@Override
+	public void leave(String sessionId) {
 		List<SessionInfo> mine = this.registry.sessionsOn(this.nodeId);
-		mine.stream().filter((s) -> s.sessionId().equals(event.getSessionId())).findFirst().ifPresent((session) -> {
+		mine.stream().filter((s) -> s.sessionId().equals(sessionId)).findFirst().ifPresent((session) -> {
 			publishTransitions(this.registry.leave(this.nodeId, session.sessionId()));
 			announce(ClusterMessage.LEAVE, session, null);
 		});

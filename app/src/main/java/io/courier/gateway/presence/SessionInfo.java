@@ -11,7 +11,7 @@ import java.time.Instant;
  * @param connectedAt when it got CONNECTED
  * @param remoteAddress the client's address as the node saw it
  * @param userAgent the handshake's User-Agent, or empty
- * @param transport {@code websocket} or {@code sockjs}
+ * @param transport {@code websocket}, {@code sockjs}, {@code sse} or {@code poll}
  */
 public record SessionInfo(String sessionId, String nodeId, String user, Instant connectedAt, String remoteAddress,
 		String userAgent, String transport) {

@@ -25,9 +25,11 @@ import io.courier.gateway.stomp.StompRejection;
  * <p>Order ownership is proven statelessly: the connect token's {@code orders} claim lists the order, or the
  * SUBSCRIBE carries a {@code subscription-token} header: a JWT from the same issuer whose {@code sub} is the
  * connected user and whose {@code dest} claim is the destination.
+ *
+ * <p>SSE and long polling ask it too, as for a SUBSCRIBE: the same destination means the same on every transport.
  */
 @Component
-class DestinationAuthorizer {
+public class DestinationAuthorizer {
 
 	static final String SUBSCRIPTION_TOKEN = "subscription-token";
 
@@ -50,7 +52,7 @@ class DestinationAuthorizer {
 	 * Returns normally when access is granted, else throws a {@link StompRejection} whose message names the
 	 * destination and the reason.
 	 */
-	void authorize(Frame frame, @Nullable String destination, JwtAuthenticationToken user,
+	public void authorize(Frame frame, @Nullable String destination, JwtAuthenticationToken user,
 			@Nullable String subscriptionToken) {
 		if (destination == null || destination.isBlank()) {
 			throw forbidden("(none)", "no destination header");

@@ -1,5 +1,8 @@
 package io.courier.gateway.security;
 
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -9,10 +12,13 @@ import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.web.cors.CorsConfigurationSource;
 
 /**
  * HTTP security of the gateway. The WebSocket and SockJS handshakes are open at the HTTP level: their Origin is
- * checked by the endpoint and the JWT by the STOMP CONNECT. The HTTP API takes bearer tokens (resource server).
+ * checked by the endpoint and the JWT by the STOMP CONNECT. The HTTP API, {@code /sse} and {@code /poll} take bearer
+ * tokens (resource server); {@code /sse} also the {@code access_token} query parameter. CORS applies to {@code /sse}
+ * and {@code /poll} only, with the WebSocket endpoints' allowed origins.
  * No cookie authenticates anything, so there is no session and no CSRF token to check. The order-tracking page
  * ({@code /}, static files) is public.
  */
@@ -28,6 +34,8 @@ class HttpSecurityConfiguration {
 	static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
 			+ "connect-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'self'";
 
+	static final String SSE_PATH = "/sse";
+
 	/**
 	 * Actuator endpoints listen on the management port ({@code management.server.port}, loopback by default), which
 	 * is for operators and scrapers, not the public: no token there.
@@ -42,9 +50,22 @@ class HttpSecurityConfiguration {
 		return http.build();
 	}
 
+	/**
+	 * Takes {@code access_token} out of every request's query before anything logs it; accepted on {@code /sse}
+	 * only (an {@code EventSource} cannot send headers), see {@link AccessTokenParameter}.
+	 */
+	@Bean
+	FilterRegistrationBean<AccessTokenParameter> accessTokenParameterFilter() {
+		FilterRegistrationBean<AccessTokenParameter> registration = new FilterRegistrationBean<>(
+				new AccessTokenParameter(SSE_PATH));
+		registration.setOrder(SecurityFilterProperties.DEFAULT_FILTER_ORDER - 1);
+		return registration;
+	}
+
 	@Bean
 	@Order(2)
-	SecurityFilterChain gatewaySecurity(HttpSecurity http) throws Exception {
+	SecurityFilterChain gatewaySecurity(HttpSecurity http,
+			@Qualifier("sseCorsConfigurationSource") CorsConfigurationSource sseCors) throws Exception {
 		http.authorizeHttpRequests((requests) -> requests.requestMatchers("/ws/**", "/sockjs/**")
 			.permitAll()
 			.requestMatchers(HttpMethod.GET, ORDER_PAGE)
@@ -55,7 +76,9 @@ class HttpSecurityConfiguration {
 			.permitAll()
 			.anyRequest()
 			.authenticated())
-			.oauth2ResourceServer((resourceServer) -> resourceServer.jwt(Customizer.withDefaults()))
+			.oauth2ResourceServer((resourceServer) -> resourceServer.jwt(Customizer.withDefaults())
+				.bearerTokenResolver(AccessTokenParameter.resolver()))
+			.cors((cors) -> cors.configurationSource(sseCors))
 			.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 			.csrf((csrf) -> csrf.disable())
 			.headers((headers) -> headers.frameOptions((frames) -> frames.sameOrigin())

@@ -1,0 +1,70 @@
+package io.courier.gateway.sse;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+
+import io.courier.gateway.security.DestinationAuthorizer;
+import io.courier.gateway.security.DestinationRule.Frame;
+import io.courier.gateway.stomp.StompRejection;
+
+/**
+ * The destinations one SSE or poll client asked for ({@code dest} parameters), checked exactly as STOMP SUBSCRIBE
+ * frames are (by {@link DestinationAuthorizer}) and then against what history keeps: {@code /topic/{key}} whose
+ * key matches a {@code courier.sse.topics} pattern, and {@code /user/queue/{name}} (the caller's own).
+ *
+ * @param destinations the destinations as given, without repeats
+ * @param keys what the client receives: see {@link #key}
+ */
+record ClientDestinations(List<String> destinations, Set<String> keys) {
+
+	static final int MAX_DESTINATIONS = 32;
+
+	private static final String TOPIC = "/topic/";
+
+	private static final String USER_QUEUE = "/user/queue/";
+
+	/**
+	 * The key an event is dispatched under: the destination for a topic, the destination and the user for a user
+	 * destination (which means the caller's own).
+	 */
+	static String key(String destination, @Nullable String user) {
+		return (user != null) ? destination + "\n" + user : destination;
+	}
+
+	/**
+	 * Validates and authorizes; throws {@link ClientRequestException} (400) or the authorizer's
+	 * {@link StompRejection} (403).
+	 */
+	static ClientDestinations of(String @Nullable [] requested, JwtAuthenticationToken user,
+			DestinationAuthorizer authorizer, List<String> topicPatterns) {
+		if (requested == null || requested.length == 0) {
+			throw ClientRequestException.badRequest("at least one dest parameter is required, e.g. dest=/topic/public.news");
+		}
+		Set<String> destinations = new LinkedHashSet<>(List.of(requested));
+		if (destinations.size() > MAX_DESTINATIONS) {
+			throw ClientRequestException.badRequest("at most " + MAX_DESTINATIONS + " dest parameters");
+		}
+		Set<String> keys = new LinkedHashSet<>();
+		for (String destination : destinations) {
+			authorizer.authorize(Frame.SUBSCRIBE, destination, user, null);
+			if (destination.startsWith(USER_QUEUE) && destination.length() > USER_QUEUE.length()) {
+				keys.add(key(destination, user.getName()));
+			}
+			else if (destination.startsWith(TOPIC) && TopicPatterns.matchesAny(topicPatterns,
+					destination.substring(TOPIC.length()))) {
+				keys.add(key(destination, null));
+			}
+			else {
+				throw ClientRequestException.badRequest("not served over SSE and long polling: " + destination
+						+ " (history keeps /user/queue/* and /topic/ keys matching " + topicPatterns + ")");
+			}
+		}
+		return new ClientDestinations(List.copyOf(destinations), keys);
+	}
+
+}

@@ -1,0 +1,21 @@
+package io.courier.gateway.sse;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One event of the history stream as SSE and poll clients see it.
+ *
+ * @param id the stream offset: the same on every node, increasing in publish order
+ * @param destination the STOMP destination it was sent to, e.g. {@code /topic/orders.42} or
+ * {@code /user/queue/order-updates}
+ * @param user for a user destination, the user it is for; null for a topic
+ * @param data the body as text (UTF-8)
+ */
+record HistoryEvent(long id, String destination, @Nullable String user, String data) {
+
+	/** The subscription key that receives this event: see {@link ClientDestinations#key}. */
+	String key() {
+		return ClientDestinations.key(this.destination, this.user);
+	}
+
+}

@@ -1,0 +1,49 @@
+package io.courier.gateway.sse;
+
+import java.util.Map;
+
+import org.springframework.amqp.core.MessageBuilder;
+import org.springframework.amqp.core.MessageDeliveryMode;
+import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Keeps one copy per user of what is sent to a user destination, for SSE and poll clients. STOMP delivers
+ * {@code /user/{name}/queue/x} to each session of the user through {@code courier.user}, per session; history
+ * needs it once per user, with the user and the destination the client subscribed to as headers.
+ */
+@Component
+public class UserEventHistory {
+
+	static final String USER_HEADER = "courier-user";
+
+	static final String DESTINATION_HEADER = "courier-destination";
+
+	private final RabbitTemplate rabbit;
+
+	UserEventHistory(RabbitTemplate rabbit) {
+		this.rabbit = rabbit;
+	}
+
+	/**
+	 * Publishes the copy and waits for RabbitMQ's confirm, so that a caller that acknowledges its input afterwards
+	 * loses nothing; throws {@link org.springframework.amqp.AmqpException} if it was not confirmed.
+	 * @param user the user's principal name
+	 * @param destination the destination as the client names it, e.g. {@code /user/queue/order-updates}
+	 * @param json the body
+	 */
+	public void record(String user, String destination, byte[] json) {
+		org.springframework.amqp.core.Message message = MessageBuilder.withBody(json)
+			.setContentType(MessageProperties.CONTENT_TYPE_JSON)
+			.setDeliveryMode(MessageDeliveryMode.PERSISTENT)
+			.copyHeaders(Map.of(USER_HEADER, user, DESTINATION_HEADER, destination))
+			.build();
+		this.rabbit.invoke((operations) -> {
+			operations.send(HistoryTopology.EXCHANGE, HistoryTopology.USER_KEY, message);
+			operations.waitForConfirmsOrDie(5_000);
+			return null;
+		});
+	}
+
+}
