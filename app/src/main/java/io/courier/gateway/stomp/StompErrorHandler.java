@@ -1,6 +1,9 @@
 package io.courier.gateway.stomp;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -65,6 +68,21 @@ class StompErrorHandler extends StompSubProtocolErrorHandler {
 		return MessageBuilder.createMessage(errorMessage.getPayload(), accessor.getMessageHeaders());
 	}
 
+	/**
+	 * The rest of an oversized frame keeps arriving (as partial messages) until the socket is closed, and each part
+	 * fails again: one hit per session. The last few hundred session ids are remembered, no more.
+	 */
+	private final Map<String, Boolean> oversized = Collections.synchronizedMap(new LinkedHashMap<>() {
+		@Override
+		protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+			return size() > 256;
+		}
+	});
+
+	private boolean firstOversizedFrameOf(@Nullable String sessionId) {
+		return sessionId == null || this.oversized.put(sessionId, Boolean.TRUE) == null;
+	}
+
 	@Override
 	public @Nullable Message<byte[]> handleClientMessageProcessingError(@Nullable Message<byte[]> clientMessage,
 			Throwable ex) {
@@ -75,7 +93,7 @@ class StompErrorHandler extends StompSubProtocolErrorHandler {
 		if (sessionId != null) {
 			this.sessions.ending(sessionId, reason(text));
 		}
-		if (text.startsWith(ClientError.FRAME_TOO_LARGE.text())) {
+		if (text.startsWith(ClientError.FRAME_TOO_LARGE.text()) && firstOversizedFrameOf(sessionId)) {
 			WebSocketSession session = ReceivingSession.current();
 			String remoteAddress = (session != null)
 					? SessionAttributes.get(session.getAttributes(), SessionAttributes.REMOTE_ADDRESS) : "";
