@@ -90,42 +90,6 @@ class SseRetentionIntegrationTests extends GatewayIntegrationTest {
 			assertThat(reset.get("data").asString()).contains("events after id " + since + " are no longer kept");
 		});
 
-		try (SseTestClient resumed = SseTestClient.open(sseUrl(topic), token, since)) {
-			assertThat(resumed.next().data()).isEqualTo("k1");
-			assertThat(resumed.next().data()).isEqualTo("k2");
-			assertThat(resumed.next().data()).isEqualTo("k3");
-			assertThat(resumed.next(300, TimeUnit.MILLISECONDS)).isNull();
-		}
-	}
-
-	@Test
-	void resumingFromAnIdTheStreamNoLongerKeepsGetsReset() throws Exception {
-		String topic = "public.retention-" + UUID.randomUUID().toString().substring(0, 8);
-		String token = this.idp.token("forgetful");
-		String first;
-		try (SseTestClient sse = SseTestClient.open(sseUrl(topic), token, null)) {
-			sse.awaitSubscribed();
-			publish(topic, "old");
-			first = sse.next().id();
-			// 640 KB more: more than twice the retention, so the segment holding "old" is deleted
-			String filler = "f".repeat(1024);
-			for (int batch = 0; batch < 64; batch++) {
-				publish(topic, java.util.Collections.nCopies(10, filler).toArray(String[]::new));
-			}
-			for (int i = 0; i < 640; i++) {
-				sse.next();
-			}
-		}
-
-		HttpResponse<String> poll = http.send(HttpRequest.newBuilder(URI.create(httpUrl("/poll?dest="
-				+ URLEncoder.encode("/topic/" + topic, StandardCharsets.UTF_8) + "&wait=0&since=" + first)))
-			.header("Authorization", "Bearer " + token)
-			.build(), HttpResponse.BodyHandlers.ofString());
-		assertThat(poll.statusCode()).isEqualTo(200);
-		JsonNode reset = json.readTree(poll.body()).get("events").get(0);
-		assertThat(reset.get("event").asString()).isEqualTo("reset");
-		assertThat(reset.get("data").asString()).contains("events after id " + first + " are no longer kept");
-
 		try (SseTestClient resumed = SseTestClient.open(sseUrl(topic), token, first)) {
 			Event event = resumed.next();
 			assertThat(event.event()).isEqualTo("reset");
