@@ -10,6 +10,8 @@
 #   bench/run.sh fanout --subscribers 100 --rate 50 --duration 30
 #   bench/run.sh connections --sessions 2000 --hold 30
 #   BENCH_ENGINE=spring bench/run.sh fanout ...   # the gateway on Spring's stock relay (the "before")
+#   BENCH_GATEWAY_OPTS="-XX:StartFlightRecording=filename=data/bench/gw.jfr,settings=profile" bench/run.sh ...
+#                                                 # extra JVM options for the gateway (a JFR profile here)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -39,7 +41,8 @@ fi
 ulimit -n "$(ulimit -Hn)"
 mkdir -p "$OUT"
 log "starting a dev gateway on 127.0.0.1:$PORT, relay engine $ENGINE (log: $OUT/gateway.log)"
-java -jar "$GATEWAY_JAR" --spring.profiles.active=dev --server.port="$PORT" --management.server.port="$MANAGEMENT_PORT" \
+# shellcheck disable=SC2086
+java ${BENCH_GATEWAY_OPTS:-} -jar "$GATEWAY_JAR" --spring.profiles.active=dev --server.port="$PORT" --management.server.port="$MANAGEMENT_PORT" \
   --courier.relay.engine="$ENGINE" \
   --courier.limits.handshake-rate=100000 --courier.limits.handshake-burst=100000 \
   --courier.limits.sessions-per-user=100000 \

@@ -1,5 +1,6 @@
 package io.courier.gateway.limits;
 
+import java.io.IOException;
 import java.security.Principal;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,6 +24,7 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.WebSocketHandler;
+import org.springframework.web.socket.WebSocketMessage;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.handler.WebSocketHandlerDecorator;
 
@@ -106,6 +108,25 @@ public class OutboundBuffers implements OutboundBuffer.Listener, DisposableBean 
 			}
 
 		};
+	}
+
+	/**
+	 * Queues a message for the session as Spring's STOMP handler would, for frames encoded elsewhere (the relay's
+	 * topic fan-out). Returns {@code false} if the session has no buffer here (not a WebSocket/SockJS session of
+	 * this node, or already gone).
+	 */
+	public boolean send(String sessionId, WebSocketMessage<?> message) {
+		OutboundBuffer buffer = this.buffers.get(sessionId);
+		if (buffer == null) {
+			return false;
+		}
+		try {
+			buffer.sendMessage(message);
+		}
+		catch (IOException ex) {
+			writeFailed(buffer, ex);
+		}
+		return true;
 	}
 
 	@Override

@@ -4,6 +4,7 @@ import java.security.Principal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,7 @@ import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
 import org.springframework.messaging.simp.SimpMessageType;
 import org.springframework.messaging.simp.broker.AbstractBrokerMessageHandler;
 import org.springframework.messaging.simp.stomp.StompCommand;
+import org.springframework.messaging.simp.stomp.StompEncoder;
 import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
 import org.springframework.messaging.simp.stomp.StompReactorNettyCodec;
 import org.springframework.messaging.support.MessageBuilder;
@@ -34,6 +36,7 @@ import org.springframework.messaging.support.MessageHeaderAccessor;
 import org.springframework.messaging.tcp.TcpOperations;
 import org.springframework.messaging.tcp.reactor.ReactorNettyTcpClient;
 import org.springframework.scheduling.TaskScheduler;
+import org.springframework.util.MimeTypeUtils;
 
 /**
  * A STOMP broker relay that multiplexes every client session of the node over a small pool of broker
@@ -98,6 +101,10 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 
 	private volatile @Nullable ScheduledFuture<?> heartbeats;
 
+	private final StompEncoder encoder = new StompEncoder();
+
+	private volatile @Nullable FrameWriter frameWriter;
+
 	public MultiplexedRelayMessageHandler(SubscribableChannel clientInboundChannel,
 			MessageChannel clientOutboundChannel, SubscribableChannel brokerChannel,
 			Collection<String> destinationPrefixes, RelaySettings settings, TaskScheduler scheduler) {
@@ -109,6 +116,14 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 	/** Destinations the node subscribes to for itself, with their handlers (Spring's user registry broadcasts). */
 	public void setSystemSubscriptions(Map<String, MessageHandler> subscriptions) {
 		this.systemSubscriptions = Map.copyOf(subscriptions);
+	}
+
+	/**
+	 * Where topic MESSAGEs go once encoded (a session's outbound buffer), skipping the client outbound channel;
+	 * without one, every frame goes through the channel.
+	 */
+	public void setFrameWriter(@Nullable FrameWriter frameWriter) {
+		this.frameWriter = frameWriter;
 	}
 
 	/** A snapshot for metrics and tests. */
@@ -490,9 +505,62 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 
 	private void fanOut(Topic topic, Message<byte[]> frame, StompHeaderAccessor accessor) {
 		Map<String, List<String>> headers = nativeHeadersOf(accessor);
+		byte[] payload = frame.getPayload();
+		FrameWriter writer = directWriter(headers);
+		// Clients mostly use the same subscription id ("sub-0" from STOMP.js): one encoding per distinct id.
+		String lastId = null;
+		EncodedFrame encoded = null;
+		Map<String, EncodedFrame> byId = null;
 		for (Topic.Subscriber subscriber : topic.subscribers()) {
-			deliver(subscriber.session(), subscriber.subscriptionId(), frame.getPayload(), headers);
+			ClientSession session = subscriber.session();
+			if (session.closed) {
+				continue;
+			}
+			String id = subscriber.subscriptionId();
+			if (writer == null) {
+				deliver(session, id, payload, headers);
+				continue;
+			}
+			if (!id.equals(lastId)) {
+				if (lastId != null && byId == null) {
+					byId = new HashMap<>();
+					byId.put(lastId, encoded);
+				}
+				encoded = (byId != null) ? byId.computeIfAbsent(id, (key) -> encode(headers, key, payload))
+						: encode(headers, id, payload);
+				lastId = id;
+			}
+			if (writer.write(session.id, encoded)) {
+				session.lastWriteNanos = System.nanoTime();
+			}
+			else {
+				deliver(session, id, payload, headers);
+			}
 		}
+	}
+
+	/**
+	 * The writer for frames with these headers, or {@code null} when they must go through Spring's STOMP handler:
+	 * binary content (which it sends as a binary WebSocket message where the transport allows) and a user
+	 * destination's original destination (which it puts back in place).
+	 */
+	private @Nullable FrameWriter directWriter(Map<String, List<String>> headers) {
+		FrameWriter writer = this.frameWriter;
+		if (writer == null || headers.containsKey(SimpMessageHeaderAccessor.ORIGINAL_DESTINATION)) {
+			return null;
+		}
+		List<String> contentType = headers.get(StompHeaderAccessor.STOMP_CONTENT_TYPE_HEADER);
+		if (contentType != null && !contentType.isEmpty()
+				&& MimeTypeUtils.APPLICATION_OCTET_STREAM.isCompatibleWith(MimeTypeUtils.parseMimeType(contentType.get(0)))) {
+			return null;
+		}
+		return writer;
+	}
+
+	private EncodedFrame encode(Map<String, List<String>> headers, String subscriptionId, byte[] payload) {
+		StompHeaderAccessor out = StompHeaderAccessor.create(StompCommand.MESSAGE, headers);
+		out.setSubscriptionId(subscriptionId);
+		return new EncodedFrame(this.encoder.encode(out.getMessageHeaders(), payload));
 	}
 
 	private static Map<String, List<String>> nativeHeadersOf(StompHeaderAccessor accessor) {

@@ -121,6 +121,15 @@ public class LocalSessions {
 		}
 	}
 
+	/** Counts a MESSAGE the relay wrote to the session without the client outbound channel. */
+	void sentMessage(String sessionId) {
+		this.framesOut.incrementAndGet();
+		LocalSession session = this.sessions.get(sessionId);
+		if (session != null) {
+			session.sent();
+		}
+	}
+
 	private void sent(String sessionId, StompHeaderAccessor accessor) {
 		StompCommand command = accessor.getCommand();
 		if (command == null) {

@@ -5,6 +5,7 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -16,8 +17,16 @@ import org.springframework.messaging.simp.user.UserDestinationMessageHandler;
 import org.springframework.messaging.simp.user.UserDestinationResolver;
 import org.springframework.messaging.support.AbstractSubscribableChannel;
 import org.springframework.scheduling.TaskScheduler;
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketHandler;
+import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.config.annotation.DelegatingWebSocketMessageBrokerConfiguration;
+import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
+import org.springframework.web.socket.messaging.SubProtocolWebSocketHandler;
 
+import io.courier.gateway.limits.OutboundBuffers;
+import io.courier.gateway.relay.EncodedFrame;
+import io.courier.gateway.relay.FrameWriter;
 import io.courier.gateway.relay.MultiplexedRelayMessageHandler;
 import io.courier.gateway.relay.RelaySettings;
 
@@ -42,10 +51,43 @@ class StompBrokerConfiguration extends DelegatingWebSocketMessageBrokerConfigura
 
 	private final TaskScheduler brokerScheduler;
 
+	private final ObjectProvider<OutboundBuffers> outboundBuffers;
+
+	private final ObjectProvider<LocalSessions> localSessions;
+
 	StompBrokerConfiguration(GatewayProperties properties,
-			@Lazy @Qualifier("messageBrokerTaskScheduler") TaskScheduler brokerScheduler) {
+			@Lazy @Qualifier("messageBrokerTaskScheduler") TaskScheduler brokerScheduler,
+			ObjectProvider<OutboundBuffers> outboundBuffers, ObjectProvider<LocalSessions> localSessions) {
 		this.properties = properties;
 		this.brokerScheduler = brokerScheduler;
+		this.outboundBuffers = outboundBuffers;
+		this.localSessions = localSessions;
+	}
+
+	/**
+	 * With the multiplexed relay, Spring's handler writes to each session's {@code OutboundBuffer} as it is, not
+	 * through the {@link ConcurrentWebSocketSessionDecorator} it adds by default: the buffer is already bounded,
+	 * never blocks and serializes writes, and the relay's topic fan-out writes to the same buffer directly, so
+	 * both paths must meet in one queue to keep a session's frames in order.
+	 */
+	@Override
+	@Bean
+	public WebSocketHandler subProtocolWebSocketHandler(AbstractSubscribableChannel clientInboundChannel,
+			AbstractSubscribableChannel clientOutboundChannel) {
+		if (this.properties.relay().engine() == GatewayProperties.Engine.SPRING) {
+			return super.subProtocolWebSocketHandler(clientInboundChannel, clientOutboundChannel);
+		}
+		SubProtocolWebSocketHandler handler = new SubProtocolWebSocketHandler(clientInboundChannel,
+				clientOutboundChannel) {
+
+			@Override
+			protected WebSocketSession decorateSession(WebSocketSession session) {
+				return session;
+			}
+
+		};
+		handler.setPhase(getPhase());
+		return handler;
 	}
 
 	@Override
@@ -80,9 +122,39 @@ class StompBrokerConfiguration extends DelegatingWebSocketMessageBrokerConfigura
 			subscriptions.put(StompEndpointConfiguration.USER_REGISTRY_BROADCAST, userRegistryMessageHandler);
 		}
 		handler.setSystemSubscriptions(subscriptions);
+		handler.setFrameWriter(frameWriter());
 		handler.setUserDestinationPredicate((candidate) -> candidate.startsWith("/user/"));
 		handler.setPhase(getPhase());
 		return handler;
+	}
+
+	/** Topic MESSAGEs encoded once by the relay, queued in the session's outbound buffer and counted. */
+	private FrameWriter frameWriter() {
+		return new FrameWriter() {
+
+			private @Nullable OutboundBuffers buffers;
+
+			private @Nullable LocalSessions sessions;
+
+			@Override
+			public boolean write(String sessionId, EncodedFrame frame) {
+				OutboundBuffers buffers = this.buffers;
+				LocalSessions sessions = this.sessions;
+				if (buffers == null || sessions == null) {
+					// resolved on first use: these beans sit on the other side of the WebSocket configuration
+					buffers = StompBrokerConfiguration.this.outboundBuffers.getObject();
+					sessions = StompBrokerConfiguration.this.localSessions.getObject();
+					this.buffers = buffers;
+					this.sessions = sessions;
+				}
+				if (!buffers.send(sessionId, frame.as(TextMessage::new))) {
+					return false;
+				}
+				sessions.sentMessage(sessionId);
+				return true;
+			}
+
+		};
 	}
 
 }

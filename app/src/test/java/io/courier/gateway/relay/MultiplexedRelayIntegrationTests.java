@@ -1,5 +1,6 @@
 package io.courier.gateway.relay;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -7,6 +8,9 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.messaging.simp.broker.AbstractBrokerMessageHandler;
@@ -15,6 +19,7 @@ import org.springframework.test.context.TestPropertySource;
 import org.springframework.web.socket.WebSocketHttpHeaders;
 import org.springframework.web.socket.messaging.WebSocketStompClient;
 
+import io.courier.gateway.stomp.LocalSessions;
 import io.courier.gateway.support.GatewayIntegrationTest;
 import io.courier.gateway.support.RabbitBroker;
 import io.courier.gateway.support.RawStompSocket;
@@ -36,6 +41,12 @@ class MultiplexedRelayIntegrationTests extends GatewayIntegrationTest {
 	@Autowired
 	@Qualifier("stompBrokerRelayMessageHandler")
 	private AbstractBrokerMessageHandler handler;
+
+	@Autowired
+	private LocalSessions localSessions;
+
+	@Autowired
+	private RabbitTemplate rabbit;
 
 	private MultiplexedRelayMessageHandler relay() {
 		return (MultiplexedRelayMessageHandler) this.handler;
@@ -148,6 +159,60 @@ class MultiplexedRelayIntegrationTests extends GatewayIntegrationTest {
 				received++;
 			}
 			assertThat(received).as("heart-beats from the node in 4 s").isBetween(3, 8);
+		}
+	}
+
+	/**
+	 * The topic fan-out encodes a MESSAGE once per distinct subscription id and writes it to the sessions itself:
+	 * every subscriber still gets its own {@code subscription} header and the broker's headers, after the
+	 * RECEIPT of its SUBSCRIBE, and binary content still arrives as a binary WebSocket message.
+	 */
+	@Test
+	void fannedOutMessagesCarryEachSubscriptionsIdAndTheBrokersHeaders() throws Exception {
+		String key = "public.ids" + System.nanoTime();
+		try (RawStompSocket a = RawStompSocket.open(this.port, 64 * 1024);
+				RawStompSocket b = RawStompSocket.open(this.port, 64 * 1024)) {
+			for (RawStompSocket socket : List.of(a, b)) {
+				socket.sendFrame("CONNECT", "accept-version:1.2", "host:localhost", "heart-beat:0,0",
+						"Authorization:Bearer " + this.idp.token("ids"));
+				assertThat(socket.readFrame()).startsWith("CONNECTED");
+			}
+			a.sendFrame("SUBSCRIBE", "id:sub-0", "destination:/topic/" + key, "receipt:a1");
+			a.sendFrame("SUBSCRIBE", "id:second", "destination:/topic/" + key, "receipt:a2");
+			b.sendFrame("SUBSCRIBE", "id:sub-0", "destination:/topic/" + key, "receipt:b1");
+			assertThat(a.readFrame()).startsWith("RECEIPT").contains("receipt-id:a1");
+			assertThat(a.readFrame()).startsWith("RECEIPT").contains("receipt-id:a2");
+			assertThat(b.readFrame()).startsWith("RECEIPT").contains("receipt-id:b1");
+			assertThat(RabbitBroker.topicBindings(key)).isEqualTo(1);
+
+			long framesOut = this.localSessions.framesOut();
+			MessageProperties json = new MessageProperties();
+			json.setContentType("application/json");
+			json.setHeader("x-trace", "t-42");
+			this.rabbit.send("amq.topic", key, new Message("{\"n\":1}".getBytes(StandardCharsets.UTF_8), json));
+			MessageProperties binary = new MessageProperties();
+			binary.setContentType("application/octet-stream");
+			this.rabbit.send("amq.topic", key, new Message(new byte[] { 'b', 'i', 'n' }, binary));
+
+			List<String> toA = List.of(a.readFrame(), a.readFrame());
+			assertThat(toA).anySatisfy((frame) -> assertThat(frame).contains("subscription:sub-0\n"))
+				.anySatisfy((frame) -> assertThat(frame).contains("subscription:second\n"));
+			String toB = b.readFrame();
+			assertThat(b.lastFrameWasBinary()).isFalse();
+			for (String frame : List.of(toA.get(0), toA.get(1), toB)) {
+				assertThat(frame).startsWith("MESSAGE\n")
+					.contains("destination:/topic/" + key + "\n")
+					.contains("content-type:application/json\n")
+					.contains("x-trace:t-42\n")
+					.contains("message-id:")
+					.endsWith("\n\n{\"n\":1}\0");
+			}
+			assertThat(toB).contains("subscription:sub-0\n");
+			assertThat(this.localSessions.framesOut() - framesOut).as("MESSAGE frames counted").isGreaterThanOrEqualTo(3);
+
+			String binaryToB = b.readFrame();
+			assertThat(b.lastFrameWasBinary()).as("octet-stream content in a binary WebSocket message").isTrue();
+			assertThat(binaryToB).startsWith("MESSAGE\n").contains("subscription:sub-0\n").endsWith("\n\nbin\0");
 		}
 	}
 

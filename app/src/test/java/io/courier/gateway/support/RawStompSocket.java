@@ -24,6 +24,8 @@ public final class RawStompSocket implements AutoCloseable {
 
 	private final InputStream in;
 
+	private boolean lastBinary;
+
 	private RawStompSocket(Socket socket) throws IOException {
 		this.socket = socket;
 		this.out = socket.getOutputStream();
@@ -81,7 +83,10 @@ public final class RawStompSocket implements AutoCloseable {
 		this.out.flush();
 	}
 
-	/** Reads the next text frame the server sent (server frames are not masked); heart-beats are skipped. */
+	/**
+	 * Reads the next text (or binary) frame the server sent (server frames are not masked); heart-beats are
+	 * skipped.
+	 */
 	public String readFrame() throws IOException {
 		return readFrame(false);
 	}
@@ -102,6 +107,11 @@ public final class RawStompSocket implements AutoCloseable {
 		this.out.flush();
 	}
 
+	/** Whether the frame {@link #readFrame()} returned last came in a binary WebSocket message. */
+	public boolean lastFrameWasBinary() {
+		return this.lastBinary;
+	}
+
 	private String readFrame(boolean heartbeats) throws IOException {
 		for (;;) {
 			int opcode = readByte() & 0x0F;
@@ -120,7 +130,12 @@ public final class RawStompSocket implements AutoCloseable {
 			if (opcode == 0x8) {
 				throw new IOException("closed by the server: " + text);
 			}
+			if (opcode == 0x2) {
+				this.lastBinary = true;
+				return text;
+			}
 			if (opcode == 0x1 && (!text.isBlank() || (heartbeats && !text.isEmpty()))) {
+				this.lastBinary = false;
 				return text.isBlank() ? "\n" : text;
 			}
 		}
