@@ -12,7 +12,7 @@ final class Bench {
 
 	static final String USAGE = """
 			usage: bench <scenario> [options]
-			  fanout         --subscribers N --rate R[,R2,...] --duration T [--payload BYTES]
+			  fanout         --subscribers N --rate R[,R2,...] --duration T [--payload BYTES] [--warmup W]
 			  connections    --sessions N --hold T
 			  connect-storm  --sessions N --concurrency C
 			  order-e2e      --users N --events E --rate R

@@ -34,19 +34,27 @@ final class FanoutScenario {
 		int subscribers = options.integer("subscribers", 100, 1, BenchOptions.MAX_SESSIONS);
 		Duration duration = options.seconds("duration", 30);
 		int payload = options.integer("payload", 128, 48, 60_000);
+		int warmup = options.integer("warmup", 0, 0, BenchOptions.MAX_SECONDS);
 		for (int rate : options.integers("rate", 50, 1, 100_000)) {
 			List<Result> results = new java.util.ArrayList<>();
 			for (Target target : options.targets()) {
+				if (warmup > 0) {
+					// the same load on sessions of its own, not reported: JIT compilation and first-use costs
+					// (the gateway's, the floor's in this JVM) stay out of the measured window
+					run(target, subscribers, rate, Duration.ofSeconds(warmup), payload);
+				}
 				results.add(run(target, subscribers, rate, duration, payload));
 			}
 			Report.print(this.context.out, "fanout " + subscribers + " subscribers x " + rate + " msg/s x "
-					+ duration.toSeconds() + " s, " + payload + " B bodies", results);
+					+ duration.toSeconds() + " s, " + payload + " B bodies"
+					+ ((warmup > 0) ? ", after a " + warmup + " s warm-up" : ""), results);
 		}
 	}
 
 	Result run(Target target, int subscribers, int rate, Duration duration, int payload) throws Exception {
 		Result result = new Result("fanout", target);
 		result.put("subscribers", subscribers).put("rate", rate).put("duration_s", duration.toSeconds());
+		// results of a warm-up run are dropped by the caller
 		long total = (long) rate * duration.toSeconds();
 		Receivers receivers = new Receivers(1_000_000_000L / rate);
 		FloorServer floor = (target == Target.FLOOR) ? new FloorServer(0) : null;

@@ -3,6 +3,7 @@ package io.courier.gateway.limits;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.util.ArrayDeque;
+import java.util.concurrent.TimeoutException;
 
 import org.jspecify.annotations.Nullable;
 
@@ -140,6 +141,20 @@ final class OutboundBuffer extends WebSocketSessionDecorator {
 		}
 	}
 
+	/**
+	 * A container's send timeout (the backstop behind the send time limit): Tomcat fails the write with
+	 * {@link SocketTimeoutException}, other containers with exceptions of their own named so.
+	 */
+	private static boolean isTimeout(Throwable failure) {
+		for (Throwable t = failure; t != null; t = (t.getCause() != t) ? t.getCause() : null) {
+			if (t instanceof SocketTimeoutException || t instanceof TimeoutException
+					|| t.getClass().getSimpleName().contains("Timeout")) {
+				return true;
+			}
+		}
+		return false;
+	}
+
 	void slowConsumer(String reason) {
 		this.listener.slowConsumer(this, reason);
 	}
@@ -200,7 +215,7 @@ final class OutboundBuffer extends WebSocketSessionDecorator {
 				continueHere = true;
 			}
 		}
-		if (failure instanceof SocketTimeoutException) {
+		if (failure != null && isTimeout(failure)) {
 			slowConsumer("send time limit exceeded");
 		}
 		else if (failure != null) {

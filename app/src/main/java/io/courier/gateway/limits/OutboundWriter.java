@@ -19,14 +19,18 @@ import org.springframework.web.socket.sockjs.transport.SockJsSession;
 /**
  * Writes one message to a session's socket and reports when the socket took it ({@code null}) or why it did not.
  * {@link #forSession} picks the container's asynchronous send when the session is a plain WebSocket (no thread
- * waits for a client that does not read; the container's send timeout is the send time limit), and a shared
- * executor otherwise (SockJS transports only offer blocking writes).
+ * waits for a client that does not read; Jetty, Courier's server, calls back on the writing thread when the
+ * socket took the frame), and a shared executor otherwise (SockJS transports only offer blocking writes).
+ * {@link OutboundBuffers} enforces the send time limit on both; the container's send timeout is a backstop.
  */
 @FunctionalInterface
 interface OutboundWriter {
 
 	/** Tomcat's user property for the blocking sends it still makes (the close frame), in milliseconds. */
 	String TOMCAT_BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
+
+	/** How much longer than the send time limit the container's own send timeout is. */
+	long CONTAINER_TIMEOUT_MARGIN_MILLIS = 1_000;
 
 	void write(WebSocketSession session, WebSocketMessage<?> message, Consumer<@Nullable Throwable> done);
 
@@ -39,7 +43,9 @@ interface OutboundWriter {
 			return blocking(executor);
 		}
 		RemoteEndpoint.Async remote = jakarta.getAsyncRemote();
-		remote.setSendTimeout(sendTimeLimitMillis);
+		// A backstop only: OutboundBuffers acts at the send time limit and counts the slow consumer; a container that
+		// timed out first would close the session itself (Jetty does) before the limit is recorded.
+		remote.setSendTimeout(sendTimeLimitMillis + CONTAINER_TIMEOUT_MARGIN_MILLIS);
 		jakarta.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT, Math.min(sendTimeLimitMillis, 2000L));
 		return (target, message, done) -> {
 			if (message instanceof TextMessage text) {

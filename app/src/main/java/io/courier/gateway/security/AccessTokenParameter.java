@@ -28,8 +28,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * accepted on {@code /sse} only, and never visible to logging. The filter runs before Spring Security; it takes
  * the parameter out of the request that everything after it sees (query string, parameters, so also Spring's
  * request logging and Spring Security's debug log of the request line) and, on {@code /sse} only, keeps the token
- * in a request attribute for the {@link #resolver() resolver}. Tomcat's access log reads the raw request line:
- * Courier's default access-log pattern ({@code server.tomcat.accesslog.pattern}) leaves the query string out.
+ * in a request attribute for the {@link #resolver() resolver}. Jetty's access log reads the raw request: Courier's
+ * default access-log format ({@code server.jetty.accesslog.custom-format}) leaves the query string out.
  */
 final class AccessTokenParameter extends OncePerRequestFilter {
 

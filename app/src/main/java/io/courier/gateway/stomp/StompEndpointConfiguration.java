@@ -9,6 +9,8 @@ import org.springframework.context.annotation.Lazy;
 import org.springframework.messaging.simp.config.ChannelRegistration;
 import org.springframework.messaging.simp.config.MessageBrokerRegistry;
 import org.springframework.scheduling.TaskScheduler;
+import org.springframework.web.socket.server.standard.StandardWebSocketUpgradeStrategy;
+import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
 import org.springframework.web.socket.config.annotation.StompEndpointRegistry;
 import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketTransportRegistration;
@@ -56,8 +58,15 @@ class StompEndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 		String[] origins = this.properties.allowedOrigins().toArray(String[]::new);
 		OriginHeaderInterceptor originHeader = new OriginHeaderInterceptor();
 		HandshakeInfoInterceptor handshakeInfo = new HandshakeInfoInterceptor();
-		registry.addEndpoint("/ws").setAllowedOriginPatterns(origins).addInterceptors(originHeader, handshakeInfo);
+		// The Jakarta WebSocket API on Jetty rather than Jetty's own, which Spring would pick: only the Jakarta
+		// adapter hands Spring partial messages, which the frame size limit relies on (LimitsConfiguration).
+		DefaultHandshakeHandler handshakeHandler = new DefaultHandshakeHandler(new StandardWebSocketUpgradeStrategy());
+		registry.addEndpoint("/ws")
+			.setHandshakeHandler(handshakeHandler)
+			.setAllowedOriginPatterns(origins)
+			.addInterceptors(originHeader, handshakeInfo);
 		registry.addEndpoint("/sockjs")
+			.setHandshakeHandler(handshakeHandler)
 			.setAllowedOriginPatterns(origins)
 			.addInterceptors(originHeader, handshakeInfo)
 			.withSockJS();

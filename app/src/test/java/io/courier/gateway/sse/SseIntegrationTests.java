@@ -48,7 +48,7 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(OutputCaptureExtension.class)
 @TestPropertySource(properties = { "courier.sse.client-buffer=256", "courier.sse.keep-alive=1s",
 		"courier.sse.poll-presence-grace=1s", "courier.limits.sessions-per-user=3",
-		"server.tomcat.accesslog.enabled=true", "server.tomcat.accesslog.buffered=false",
+		"server.jetty.accesslog.enabled=true",
 		"logging.level.org.springframework.security.web.FilterChainProxy=DEBUG" })
 class SseIntegrationTests extends GatewayIntegrationTest {
 
@@ -64,7 +64,7 @@ class SseIntegrationTests extends GatewayIntegrationTest {
 	@DynamicPropertySource
 	static void accessLogDirectory(DynamicPropertyRegistry registry) throws IOException {
 		accessLogs = Files.createTempDirectory("courier-sse-access");
-		registry.add("server.tomcat.accesslog.directory", accessLogs::toString);
+		registry.add("server.jetty.accesslog.filename", () -> accessLogs.resolve("access.log").toString());
 	}
 
 	@Test

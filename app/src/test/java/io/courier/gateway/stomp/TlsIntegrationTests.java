@@ -51,8 +51,7 @@ class TlsIntegrationTests extends GatewayIntegrationTest {
 
 	@Test
 	void stompOverWssFollowsAnOrder() throws Exception {
-		StandardWebSocketClient webSocket = new StandardWebSocketClient();
-		webSocket.setSslContext(trustingContext());
+		StandardWebSocketClient webSocket = StompTestClient.webSocketClient(trustingContext());
 		WebSocketStompClient client = StompTestClient.client(false);
 		WebSocketStompClient tlsClient = new WebSocketStompClient(webSocket);
 		tlsClient.setMessageConverter(client.getMessageConverter());

@@ -11,6 +11,12 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import javax.net.ssl.SSLContext;
+
+import jakarta.websocket.WebSocketContainer;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.ee11.websocket.jakarta.client.JakartaWebSocketClientContainer;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.messaging.MessageHeaders;
@@ -39,10 +45,38 @@ public final class StompTestClient {
 	private StompTestClient() {
 	}
 
+	/**
+	 * The JSR-356 client of the Jetty on the classpath, made and started here: {@code ContainerProvider} would tie
+	 * each container to the lifecycle of whichever embedded server is current, and stop it with that server.
+	 */
+	private static final WebSocketContainer container = started(new JakartaWebSocketClientContainer());
+
+	/** A WebSocket client on a started JSR-356 container; TLS trusts what {@code ssl} trusts. */
+	public static StandardWebSocketClient webSocketClient(@Nullable SSLContext ssl) {
+		if (ssl == null) {
+			return new StandardWebSocketClient(container);
+		}
+		SslContextFactory.Client tls = new SslContextFactory.Client();
+		tls.setSslContext(ssl);
+		HttpClient http = new HttpClient();
+		http.setSslContextFactory(tls);
+		return new StandardWebSocketClient(started(new JakartaWebSocketClientContainer(http)));
+	}
+
+	private static JakartaWebSocketClientContainer started(JakartaWebSocketClientContainer container) {
+		try {
+			container.start();
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException("cannot start the WebSocket client", ex);
+		}
+		return container;
+	}
+
 	public static WebSocketStompClient client(boolean sockJs) {
-		WebSocketClient transport = new StandardWebSocketClient();
+		WebSocketClient transport = webSocketClient(null);
 		if (sockJs) {
-			transport = new SockJsClient(List.of(new WebSocketTransport(new StandardWebSocketClient())));
+			transport = new SockJsClient(List.of(new WebSocketTransport(webSocketClient(null))));
 		}
 		WebSocketStompClient client = new WebSocketStompClient(transport);
 		client.setMessageConverter(new ByteArrayMessageConverter() {
