@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The cluster-wide presence view one node builds from what the nodes announce: sessions per node and per user,
  * and when each node was last heard from. Every change returns the users whose online state flipped, so the
@@ -30,33 +32,61 @@ class PresenceRegistry {
 
 	private final Map<String, Map<String, SessionInfo>> sessionsByNode = new HashMap<>();
 
+	/** The same sessions by user, keyed by node and session id: every change costs the users it touches only. */
+	private final Map<String, Map<String, SessionInfo>> sessionsByUser = new HashMap<>();
+
 	PresenceRegistry(Duration expiry) {
 		this.expiry = expiry;
 	}
 
 	synchronized List<Transition> join(SessionInfo session, Instant now) {
-		Set<String> before = onlineUsers();
 		this.nodesLastSeen.put(session.nodeId(), now);
-		this.sessionsByNode.computeIfAbsent(session.nodeId(), (n) -> new HashMap<>()).put(session.sessionId(), session);
+		SessionInfo previous = this.sessionsByNode.computeIfAbsent(session.nodeId(), (n) -> new HashMap<>())
+			.put(session.sessionId(), session);
+		Set<String> touched = new HashSet<>(2);
+		touched.add(session.user());
+		Map<String, Integer> before = new HashMap<>(2);
+		if (previous != null) {
+			touched.add(previous.user());
+			countsOf(touched, before);
+			unindex(previous);
+		}
+		else {
+			countsOf(touched, before);
+		}
+		index(session);
 		return transitions(before);
 	}
 
 	synchronized List<Transition> leave(String nodeId, String sessionId) {
-		Set<String> before = onlineUsers();
 		Map<String, SessionInfo> sessions = this.sessionsByNode.get(nodeId);
-		if (sessions != null) {
-			sessions.remove(sessionId);
+		SessionInfo removed = (sessions != null) ? sessions.remove(sessionId) : null;
+		if (removed == null) {
+			return List.of();
 		}
+		Map<String, Integer> before = new HashMap<>(2);
+		countsOf(Set.of(removed.user()), before);
+		unindex(removed);
 		return transitions(before);
 	}
 
 	/** Replaces what is known of one node by its own full account. */
 	synchronized List<Transition> snapshot(String nodeId, Collection<SessionInfo> sessions, Instant now) {
-		Set<String> before = onlineUsers();
 		this.nodesLastSeen.put(nodeId, now);
 		Map<String, SessionInfo> byId = new HashMap<>();
 		sessions.forEach((session) -> byId.put(session.sessionId(), session));
-		this.sessionsByNode.put(nodeId, byId);
+		Map<String, SessionInfo> old = this.sessionsByNode.put(nodeId, byId);
+		Set<String> touched = new HashSet<>();
+		byId.values().forEach((session) -> touched.add(session.user()));
+		if (old != null) {
+			old.values().forEach((session) -> touched.add(session.user()));
+		}
+		Map<String, Integer> before = new HashMap<>();
+		countsOf(touched, before);
+		if (old != null) {
+			old.values().forEach(this::unindex);
+		}
+		byId.values().forEach(this::index);
 		return transitions(before);
 	}
 
@@ -66,9 +96,16 @@ class PresenceRegistry {
 
 	/** A node that left on purpose, or was heard of no more. */
 	synchronized List<Transition> removeNode(String nodeId) {
-		Set<String> before = onlineUsers();
 		this.nodesLastSeen.remove(nodeId);
-		this.sessionsByNode.remove(nodeId);
+		Map<String, SessionInfo> old = this.sessionsByNode.remove(nodeId);
+		if (old == null) {
+			return List.of();
+		}
+		Set<String> touched = new HashSet<>();
+		old.values().forEach((session) -> touched.add(session.user()));
+		Map<String, Integer> before = new HashMap<>();
+		countsOf(touched, before);
+		old.values().forEach(this::unindex);
 		return transitions(before);
 	}
 
@@ -84,11 +121,19 @@ class PresenceRegistry {
 	}
 
 	synchronized List<SessionInfo> sessionsOf(String user) {
-		return this.sessionsByNode.values()
-			.stream()
-			.flatMap((sessions) -> sessions.values().stream())
-			.filter((session) -> session.user().equals(user))
-			.toList();
+		Map<String, SessionInfo> sessions = this.sessionsByUser.get(user);
+		return (sessions != null) ? List.copyOf(sessions.values()) : List.of();
+	}
+
+	/** How many sessions the user has in the cluster, without copying them. */
+	synchronized int sessionCount(String user) {
+		Map<String, SessionInfo> sessions = this.sessionsByUser.get(user);
+		return (sessions != null) ? sessions.size() : 0;
+	}
+
+	synchronized @Nullable SessionInfo session(String nodeId, String sessionId) {
+		Map<String, SessionInfo> sessions = this.sessionsByNode.get(nodeId);
+		return (sessions != null) ? sessions.get(sessionId) : null;
 	}
 
 	synchronized List<SessionInfo> sessionsOn(String nodeId) {
@@ -100,24 +145,45 @@ class PresenceRegistry {
 	}
 
 	synchronized Set<String> onlineUsers() {
-		Set<String> users = new HashSet<>();
-		this.sessionsByNode.values().forEach((sessions) -> sessions.values().forEach((s) -> users.add(s.user())));
-		return users;
+		return new HashSet<>(this.sessionsByUser.keySet());
 	}
 
-	private List<Transition> transitions(Set<String> before) {
-		Set<String> after = onlineUsers();
+	private void index(SessionInfo session) {
+		this.sessionsByUser.computeIfAbsent(session.user(), (u) -> new HashMap<>()).put(key(session), session);
+	}
+
+	private void unindex(SessionInfo session) {
+		Map<String, SessionInfo> sessions = this.sessionsByUser.get(session.user());
+		if (sessions != null) {
+			sessions.remove(key(session));
+			if (sessions.isEmpty()) {
+				this.sessionsByUser.remove(session.user());
+			}
+		}
+	}
+
+	private static String key(SessionInfo session) {
+		return session.nodeId() + '\n' + session.sessionId();
+	}
+
+	private void countsOf(Set<String> users, Map<String, Integer> counts) {
+		users.forEach((user) -> counts.put(user, sessionCount(user)));
+	}
+
+	/** Users whose count went from some to none (offline) or from none to some (online), in that order. */
+	private List<Transition> transitions(Map<String, Integer> before) {
 		List<Transition> transitions = new ArrayList<>();
-		for (String user : before) {
-			if (!after.contains(user)) {
+		before.forEach((user, count) -> {
+			if (count > 0 && sessionCount(user) == 0) {
 				transitions.add(new Transition(user, false, 0));
 			}
-		}
-		for (String user : after) {
-			if (!before.contains(user)) {
-				transitions.add(new Transition(user, true, sessionsOf(user).size()));
+		});
+		before.forEach((user, count) -> {
+			int now = sessionCount(user);
+			if (count == 0 && now > 0) {
+				transitions.add(new Transition(user, true, now));
 			}
-		}
+		});
 		return transitions;
 	}
 

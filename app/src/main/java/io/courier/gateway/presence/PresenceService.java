@@ -85,7 +85,7 @@ class PresenceService implements Presence, ClusterMessageHandler {
 
 	@Override
 	public int sessionCount(String user) {
-		return this.registry.sessionsOf(user).size();
+		return this.registry.sessionCount(user);
 	}
 
 	PresenceRegistry registry() {
@@ -143,11 +143,11 @@ class PresenceService implements Presence, ClusterMessageHandler {
 
 	@Override
 	public void leave(String sessionId) {
-		List<SessionInfo> mine = this.registry.sessionsOn(this.nodeId);
-		mine.stream().filter((s) -> s.sessionId().equals(sessionId)).findFirst().ifPresent((session) -> {
+		SessionInfo session = this.registry.session(this.nodeId, sessionId);
+		if (session != null) {
 			publishTransitions(this.registry.leave(this.nodeId, session.sessionId()));
 			announce(ClusterMessage.LEAVE, session, null);
-		});
+		}
 	}
 
 	@Override

@@ -52,6 +52,31 @@ class PresenceRegistryTests {
 				new Transition("carol", true, 1));
 	}
 
+	@Test
+	void theUserIndexFollowsEveryKindOfChange() {
+		this.registry.join(session("s1", "a", "alice"), T0);
+		this.registry.join(session("s2", "b", "alice"), T0);
+		this.registry.join(session("s3", "b", "bob"), T0);
+		assertThat(this.registry.sessionCount("alice")).isEqualTo(2);
+
+		// the same session id announced again for another user moves it
+		assertThat(this.registry.join(session("s1", "a", "carol"), T0)).containsExactly(new Transition("carol", true, 1));
+		assertThat(this.registry.sessionCount("alice")).isEqualTo(1);
+		assertThat(this.registry.leave("a", "unknown")).isEmpty();
+
+		assertThat(this.registry.removeNode("b")).containsExactlyInAnyOrder(new Transition("alice", false, 0),
+				new Transition("bob", false, 0));
+		assertThat(this.registry.onlineUsers()).containsExactly("carol");
+		assertThat(this.registry.session("a", "s1").user()).isEqualTo("carol");
+		assertThat(this.registry.sessionsOf("bob")).isEmpty();
+
+		assertThat(this.registry.snapshot("a", List.of(session("s1", "a", "carol"), session("s4", "a", "carol")), T0))
+			.isEmpty();
+		assertThat(this.registry.sessionCount("carol")).isEqualTo(2);
+		assertThat(this.registry.removeNode("a")).containsExactly(new Transition("carol", false, 0));
+		assertThat(this.registry.onlineUsers()).isEmpty();
+	}
+
 	private static SessionInfo session(String id, String node, String user) {
 		return new SessionInfo(id, node, user, T0, "127.0.0.1", "test", "websocket");
 	}
