@@ -77,8 +77,8 @@ bench() {
 if [ "$#" -gt 0 ]; then
   bench "$@"
 else
-  bench fanout --subscribers 100 --rate 50 --duration 30
-  bench fanout --subscribers 100 --rate 50,100,150,200 --duration 20
+  bench fanout --subscribers 100 --rate 50 --duration 30 --warmup 20
+  bench fanout --subscribers 100 --rate 100,200,300,400 --duration 15 --warmup 10
   bench order-e2e --users 100 --events 3000 --rate 100
   bench connect-storm --sessions 2000 --concurrency 50
   bench connections --sessions 2000 --hold 30
