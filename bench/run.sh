@@ -6,7 +6,7 @@
 #   4. the scenario(s), every target (--target all unless you give --target), results in data/bench/
 #   5. stops the gateway
 #
-#   bench/run.sh                                  # the full suite (about 12 minutes)
+#   bench/run.sh                                  # the full suite (about 15 minutes)
 #   bench/run.sh fanout --subscribers 100 --rate 50 --duration 30
 #   bench/run.sh connections --sessions 2000 --hold 30
 #   BENCH_ENGINE=spring bench/run.sh fanout ...   # the gateway on Spring's stock relay (the "before")
