@@ -43,31 +43,13 @@ class PresenceRegistry {
 		this.nodesLastSeen.put(session.nodeId(), now);
 		SessionInfo previous = this.sessionsByNode.computeIfAbsent(session.nodeId(), (n) -> new HashMap<>())
 			.put(session.sessionId(), session);
-		Set<String> touched = new HashSet<>(2);
-		touched.add(session.user());
-		Map<String, Integer> before = new HashMap<>(2);
-		if (previous != null) {
-			touched.add(previous.user());
-			countsOf(touched, before);
-			unindex(previous);
-		}
-		else {
-			countsOf(touched, before);
-		}
-		index(session);
-		return transitions(before);
+		return change((previous != null) ? List.of(previous) : List.of(), List.of(session));
 	}
 
 	synchronized List<Transition> leave(String nodeId, String sessionId) {
 		Map<String, SessionInfo> sessions = this.sessionsByNode.get(nodeId);
 		SessionInfo removed = (sessions != null) ? sessions.remove(sessionId) : null;
-		if (removed == null) {
-			return List.of();
-		}
-		Map<String, Integer> before = new HashMap<>(2);
-		countsOf(Set.of(removed.user()), before);
-		unindex(removed);
-		return transitions(before);
+		return (removed != null) ? change(List.of(removed), List.of()) : List.of();
 	}
 
 	/** Replaces what is known of one node by its own full account. */
@@ -76,18 +58,7 @@ class PresenceRegistry {
 		Map<String, SessionInfo> byId = new HashMap<>();
 		sessions.forEach((session) -> byId.put(session.sessionId(), session));
 		Map<String, SessionInfo> old = this.sessionsByNode.put(nodeId, byId);
-		Set<String> touched = new HashSet<>();
-		byId.values().forEach((session) -> touched.add(session.user()));
-		if (old != null) {
-			old.values().forEach((session) -> touched.add(session.user()));
-		}
-		Map<String, Integer> before = new HashMap<>();
-		countsOf(touched, before);
-		if (old != null) {
-			old.values().forEach(this::unindex);
-		}
-		byId.values().forEach(this::index);
-		return transitions(before);
+		return change((old != null) ? old.values() : List.of(), byId.values());
 	}
 
 	synchronized void heartbeat(String nodeId, Instant now) {
@@ -98,15 +69,7 @@ class PresenceRegistry {
 	synchronized List<Transition> removeNode(String nodeId) {
 		this.nodesLastSeen.remove(nodeId);
 		Map<String, SessionInfo> old = this.sessionsByNode.remove(nodeId);
-		if (old == null) {
-			return List.of();
-		}
-		Set<String> touched = new HashSet<>();
-		old.values().forEach((session) -> touched.add(session.user()));
-		Map<String, Integer> before = new HashMap<>();
-		countsOf(touched, before);
-		old.values().forEach(this::unindex);
-		return transitions(before);
+		return (old != null) ? change(old.values(), List.of()) : List.of();
 	}
 
 	/** Drops every node not heard from within the expiry, except {@code self}. */
@@ -166,8 +129,14 @@ class PresenceRegistry {
 		return session.nodeId() + '\n' + session.sessionId();
 	}
 
-	private void countsOf(Set<String> users, Map<String, Integer> counts) {
-		users.forEach((user) -> counts.put(user, sessionCount(user)));
+	/** Takes {@code removed} out of the user index and puts {@code added} in; who went online or offline. */
+	private List<Transition> change(Collection<SessionInfo> removed, Collection<SessionInfo> added) {
+		Map<String, Integer> before = new HashMap<>();
+		removed.forEach((session) -> before.putIfAbsent(session.user(), sessionCount(session.user())));
+		added.forEach((session) -> before.putIfAbsent(session.user(), sessionCount(session.user())));
+		removed.forEach(this::unindex);
+		added.forEach(this::index);
+		return transitions(before);
 	}
 
 	/** Users whose count went from some to none (offline) or from none to some (online), in that order. */
