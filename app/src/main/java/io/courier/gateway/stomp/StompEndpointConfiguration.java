@@ -9,7 +9,6 @@ import org.springframework.context.annotation.Lazy;
 import org.springframework.messaging.simp.config.ChannelRegistration;
 import org.springframework.messaging.simp.config.MessageBrokerRegistry;
 import org.springframework.scheduling.TaskScheduler;
-import org.springframework.web.socket.server.standard.StandardWebSocketUpgradeStrategy;
 import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
 import org.springframework.web.socket.config.annotation.StompEndpointRegistry;
 import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerConfigurer;
@@ -60,7 +59,7 @@ class StompEndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 		HandshakeInfoInterceptor handshakeInfo = new HandshakeInfoInterceptor();
 		// The Jakarta WebSocket API on Jetty rather than Jetty's own, which Spring would pick: only the Jakarta
 		// adapter hands Spring partial messages, which the frame size limit relies on (LimitsConfiguration).
-		DefaultHandshakeHandler handshakeHandler = new DefaultHandshakeHandler(new StandardWebSocketUpgradeStrategy());
+		DefaultHandshakeHandler handshakeHandler = new DefaultHandshakeHandler(new JakartaUpgradeStrategy());
 		registry.addEndpoint("/ws")
 			.setHandshakeHandler(handshakeHandler)
 			.setAllowedOriginPatterns(origins)
