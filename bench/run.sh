@@ -8,6 +8,7 @@
 #
 #   bench/run.sh                                  # the full suite (about 15 minutes)
 #   bench/run.sh fanout --subscribers 100 --rate 50 --duration 30
+#   bench/run.sh fanout --subscribers 100 --rate 50 --duration 30 --warmup 20 --rounds 3   # C D F, F D C, C D F; medians
 #   bench/run.sh connections --sessions 2000 --hold 30
 #   BENCH_ENGINE=spring bench/run.sh fanout ...   # the gateway on Spring's stock relay (the "before")
 #   BENCH_GATEWAY_OPTS="-XX:StartFlightRecording=filename=data/bench/gw.jfr,settings=profile" bench/run.sh ...
@@ -78,9 +79,10 @@ if [ "$#" -gt 0 ]; then
   bench "$@"
 else
   bench fanout --subscribers 100 --rate 50 --duration 30 --warmup 20
-  bench fanout --subscribers 100 --rate 100,200,300,400 --duration 15 --warmup 10
+  bench fanout --subscribers 100 --rate 100,200,300,400 --duration 10 --warmup 10
+  bench sse-fanout --subscribers 100 --rate 50 --duration 30 --warmup 20
   bench order-e2e --users 100 --events 3000 --rate 100
-  bench connect-storm --sessions 2000 --concurrency 50
+  bench connect-storm --sessions 3000 --concurrency 50 --warmup 20000
   bench connections --sessions 2000 --hold 30
 fi
 grep -h '^RESULT ' "$OUT/results.txt" > "$OUT/results.jsonl" || true

@@ -14,9 +14,11 @@ final class Bench {
 			usage: bench <scenario> [options]
 			  fanout         --subscribers N --rate R[,R2,...] --duration T [--payload BYTES] [--warmup W]
 			  connections    --sessions N --hold T
-			  connect-storm  --sessions N --concurrency C
+			  connect-storm  --sessions N --concurrency C [--warmup N2 (sessions, not reported)]
 			  order-e2e      --users N --events E --rate R
+			  sse-fanout     as fanout, Courier over GET /sse (direct: the same load over Web-STOMP)
 			common: --target courier|direct|floor|all (default all; floor is fanout only)
+			        --rounds N (default 1: every target N times, order alternating; then the medians)
 			        --courier-url ws://127.0.0.1:18080/ws  --direct-url ws://127.0.0.1:15674/ws
 			        --amqp-uri amqp://courier-gateway:courier-gateway@127.0.0.1:5672/courier
 			        --key-dir DIR (the gateway's courier.dev.key-dir, to mint tokens)  [--issuer URL]
@@ -47,6 +49,7 @@ final class Bench {
 				case "connections" -> new ConnectionsScenario(context).run();
 				case "connect-storm" -> new ConnectStormScenario(context).run();
 				case "order-e2e" -> new OrderEndToEndScenario(context).run();
+				case "sse-fanout" -> new SseFanoutScenario(context).run();
 				default -> throw new IllegalArgumentException("unknown scenario '" + options.scenario + "'\n" + USAGE);
 			}
 		}

@@ -14,6 +14,8 @@ import io.courier.bench.stomp.StompSession;
  */
 final class ConnectStormScenario {
 
+	static final int WARMUP_CHUNK = 2000;
+
 	private final BenchContext context;
 
 	ConnectStormScenario(BenchContext context) {
@@ -24,11 +26,23 @@ final class ConnectStormScenario {
 		BenchOptions options = this.context.options;
 		int sessions = options.integer("sessions", 1000, 1, BenchOptions.MAX_SESSIONS);
 		int concurrency = options.integer("concurrency", 50, 1, 5000);
-		List<Result> results = new java.util.ArrayList<>();
-		for (Target target : options.targets()) {
-			results.add(run(target, sessions, concurrency));
+		int warmup = options.integer("warmup", 0, 0, BenchOptions.MAX_SESSIONS);
+		// A warm-up storm of its own sessions, not reported: the gateway's JIT compiles the handshake, security and
+		// CONNECT paths during the first tens of thousands of CONNECTs, and this JVM's client path too.
+		Rounds.run(this.context,
+				"connect-storm " + sessions + " sessions, " + concurrency + " in flight"
+						+ ((warmup > 0) ? ", after a warm-up of " + warmup + " sessions" : ""),
+				(target) -> run(target, sessions, concurrency),
+				(warmup > 0) ? (target) -> warmUp(target, warmup, concurrency) : null);
+	}
+
+	/** Storms of at most {@value #WARMUP_CHUNK} sessions, each closed before the next: no open-file limit is hit. */
+	private Result warmUp(Target target, int sessions, int concurrency) throws Exception {
+		Result last = null;
+		for (int done = 0; done < sessions; done += WARMUP_CHUNK) {
+			last = run(target, Math.min(WARMUP_CHUNK, sessions - done), concurrency);
 		}
-		Report.print(this.context.out, "connect-storm " + sessions + " sessions, " + concurrency + " in flight", results);
+		return last;
 	}
 
 	Result run(Target target, int count, int concurrency) throws Exception {

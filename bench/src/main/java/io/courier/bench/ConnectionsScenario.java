@@ -25,12 +25,8 @@ final class ConnectionsScenario {
 		int sessions = options.integer("sessions", 1000, 1, BenchOptions.MAX_SESSIONS);
 		Duration hold = options.seconds("hold", 30);
 		int concurrency = options.integer("concurrency", 100, 1, 5000);
-		List<Result> results = new java.util.ArrayList<>();
-		for (Target target : options.targets()) {
-			results.add(run(target, sessions, hold, concurrency));
-		}
-		Report.print(this.context.out, "connections " + sessions + " idle sessions held " + hold.toSeconds() + " s",
-				results);
+		Rounds.run(this.context, "connections " + sessions + " idle sessions held " + hold.toSeconds() + " s",
+				(target) -> run(target, sessions, hold, concurrency), null);
 	}
 
 	Result run(Target target, int count, Duration hold, int concurrency) throws Exception {

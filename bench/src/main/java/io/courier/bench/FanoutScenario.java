@@ -29,25 +29,34 @@ final class FanoutScenario {
 		this.context = context;
 	}
 
+	/** One fan-out measurement: N subscribers, R msg/s for T s, B byte bodies. */
+	@FunctionalInterface
+	interface Load {
+
+		Result run(Target target, int subscribers, int rate, Duration duration, int payload) throws Exception;
+
+	}
+
 	void run() throws Exception {
+		run("fanout", "", this::run);
+	}
+
+	/** Reads the fan-out options and runs {@code load} for every rate, in rounds; {@code how} ends the title. */
+	void run(String scenario, String how, Load load) throws Exception {
 		BenchOptions options = this.context.options;
 		int subscribers = options.integer("subscribers", 100, 1, BenchOptions.MAX_SESSIONS);
 		Duration duration = options.seconds("duration", 30);
 		int payload = options.integer("payload", 128, 48, 60_000);
 		int warmup = options.integer("warmup", 0, 0, BenchOptions.MAX_SECONDS);
 		for (int rate : options.integers("rate", 50, 1, 100_000)) {
-			List<Result> results = new java.util.ArrayList<>();
-			for (Target target : options.targets()) {
-				if (warmup > 0) {
-					// the same load on sessions of its own, not reported: JIT compilation and first-use costs
-					// (the gateway's, the floor's in this JVM) stay out of the measured window
-					run(target, subscribers, rate, Duration.ofSeconds(warmup), payload);
-				}
-				results.add(run(target, subscribers, rate, duration, payload));
-			}
-			Report.print(this.context.out, "fanout " + subscribers + " subscribers x " + rate + " msg/s x "
-					+ duration.toSeconds() + " s, " + payload + " B bodies"
-					+ ((warmup > 0) ? ", after a " + warmup + " s warm-up" : ""), results);
+			// A warm-up is the same load on sessions of its own, not reported: JIT compilation and first-use costs
+			// (the gateway's, the floor's in this JVM) stay out of the measured window.
+			Rounds.run(this.context, scenario + " " + subscribers + " subscribers x " + rate + " msg/s x "
+					+ duration.toSeconds() + " s, " + payload + " B bodies" + how
+					+ ((warmup > 0) ? ", after a " + warmup + " s warm-up" : ""),
+					(target) -> load.run(target, subscribers, rate, duration, payload),
+					(warmup > 0) ? (target) -> load.run(target, subscribers, rate, Duration.ofSeconds(warmup), payload)
+							: null);
 		}
 	}
 

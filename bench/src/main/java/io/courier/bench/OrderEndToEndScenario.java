@@ -37,13 +37,10 @@ final class OrderEndToEndScenario {
 		int users = options.integer("users", 100, 1, BenchOptions.MAX_SESSIONS);
 		int rate = options.integer("rate", 100, 1, 100_000);
 		int events = options.integer("events", 1000, 1, rate * BenchOptions.MAX_SECONDS);
-		List<Result> results = new java.util.ArrayList<>();
-		for (Target target : options.targets()) {
-			results.add(run(target, users, events, rate));
-		}
-		Report.print(this.context.out, "order-e2e " + users + " users, " + events + " events at " + rate
+		Rounds.run(this.context, "order-e2e " + users + " users, " + events + " events at " + rate
 				+ " events/s (courier: courier.orders -> /user/queue/order-updates; direct: amq.topic orders.bench-<i>"
-				+ " -> /topic/orders.bench-<i>, no per-user routing in Web-STOMP)", results);
+				+ " -> /topic/orders.bench-<i>, no per-user routing in Web-STOMP)",
+				(target) -> run(target, users, events, rate), null);
 	}
 
 	Result run(Target target, int users, int events, int rate) throws Exception {

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntUnaryOperator;
 import java.util.function.ToIntFunction;
 
 import io.courier.bench.metrics.LatencyRecorder;
@@ -53,13 +54,18 @@ final class Receivers implements StompSession.Listener {
 
 	@Override
 	public void onMessage(StompSession session, StompFrame message) {
+		onBody(session.id(), message.body());
+	}
+
+	/** A delivery to stream {@code id} (a STOMP session's id, or an SSE stream's). */
+	void onBody(int id, byte[] body) {
 		long now = System.nanoTime();
-		long[] fields = BenchPayload.parse(message.body());
+		long[] fields = BenchPayload.parse(body);
 		if (fields == null || !this.recording) {
 			this.foreign.incrementAndGet();
 			return;
 		}
-		Stream stream = this.streams.computeIfAbsent(session.id(), (id) -> new Stream(this.expectedIntervalNanos));
+		Stream stream = this.streams.computeIfAbsent(id, (key) -> new Stream(this.expectedIntervalNanos));
 		synchronized (stream) {
 			stream.sequence.onSequence(fields[0]);
 			stream.latency.record(fields[1], now);
@@ -70,9 +76,13 @@ final class Receivers implements StompSession.Listener {
 
 	@Override
 	public void onError(StompSession session, String reason) {
+		onError("session " + session.id(), reason);
+	}
+
+	void onError(String stream, String reason) {
 		this.sessionErrors.incrementAndGet();
 		if (this.errorSamples.size() < 5) {
-			this.errorSamples.add("session " + session.id() + ": " + reason);
+			this.errorSamples.add(stream + ": " + reason);
 		}
 	}
 
@@ -100,16 +110,23 @@ final class Receivers implements StompSession.Listener {
 
 	/** Sums the streams of the given sessions; {@code published} says how many each session should have got. */
 	void report(Result result, List<StompSession> sessions, ToIntFunction<StompSession> publishedFor) {
+		int[] ids = sessions.stream().mapToInt(StompSession::id).toArray();
+		int[] published = sessions.stream().mapToInt(publishedFor).toArray();
+		report(result, ids, (i) -> published[i]);
+	}
+
+	/** As above for streams by id; {@code publishedFor} takes the index in {@code ids}. */
+	void report(Result result, int[] ids, IntUnaryOperator publishedFor) {
 		LatencyRecorder all = new LatencyRecorder(this.expectedIntervalNanos);
 		long delivered = 0;
 		long lost = 0;
 		long duplicated = 0;
 		long outOfOrder = 0;
 		long expected = 0;
-		for (StompSession session : sessions) {
-			int published = publishedFor.applyAsInt(session);
+		for (int i = 0; i < ids.length; i++) {
+			int published = publishedFor.applyAsInt(i);
 			expected += published;
-			Stream stream = this.streams.get(session.id());
+			Stream stream = this.streams.get(ids[i]);
 			if (stream == null) {
 				lost += published;
 				continue;
@@ -142,16 +159,21 @@ final class Receivers implements StompSession.Listener {
 	 */
 	void reportRun(Result result, OpenLoopPublisher publisher, CpuWindow cpu, long published,
 			BenchContext.Opened opened, int subscribeFailures) {
+		reportRun(result, publisher, cpu, published, opened.failed(), opened.errors(), subscribeFailures);
+	}
+
+	void reportRun(Result result, OpenLoopPublisher publisher, CpuWindow cpu, long published, int connectFailures,
+			List<String> connectErrors, int subscribeFailures) {
 		long delivered = ((Number) result.get("delivered")).longValue();
 		result.put("published", published)
 			.put("delivered_per_s", publisher.deliveryRate(delivered, this.lastDeliveryNanos))
 			.put("publisher_max_lag_ms", publisher.maxLagMillis());
 		cpu.report(result, "delivery", delivered);
-		long errors = opened.failed() + subscribeFailures + this.sessionErrors.get();
-		result.put("connect_failures", opened.failed())
+		long errors = connectFailures + subscribeFailures + this.sessionErrors.get();
+		result.put("connect_failures", connectFailures)
 			.put("subscribe_failures", subscribeFailures)
 			.put("errors", errors);
-		List<String> samples = new java.util.ArrayList<>(opened.errors());
+		List<String> samples = new java.util.ArrayList<>(connectErrors);
 		samples.addAll(this.errorSamples);
 		if (!samples.isEmpty()) {
 			result.put("error_samples", samples);

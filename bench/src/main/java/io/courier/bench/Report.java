@@ -14,7 +14,7 @@ final class Report {
 
 	/** Inputs, not measurements: no ratio. */
 	private static final Set<String> SETTINGS = Set.of("subscribers", "rate", "duration_s", "sessions", "hold_s",
-			"concurrency", "users", "events", "expected", "published");
+			"concurrency", "users", "events", "expected", "published", "round", "rounds");
 
 	private Report() {
 	}

@@ -131,6 +131,34 @@ class BenchSmokeIntegrationTests {
 				"courier", "direct");
 	}
 
+	@Test
+	void sseFanoutDeliversEverythingOverSseAndTheSameLoadOverWebStomp() throws Exception {
+		String output = run("sse-fanout", "--subscribers", "5", "--rate", "20", "--duration", "2");
+		assertEveryTargetDelivered(output, "sse-fanout", "courier", "direct");
+		List<String> results = results(output);
+		assertThat(results.get(0)).contains("\"transport\":\"sse\"");
+		assertThat(number(results.get(0), "lost")).as(results.get(0)).isZero();
+		assertThat(number(results.get(0), "delivered")).as(results.get(0)).isEqualTo(5 * 40);
+		assertThat(results.get(1)).contains("\"transport\":\"web-stomp\"");
+	}
+
+	@Test
+	void roundsAlternateTheTargetsAndEndWithTheMedians() throws Exception {
+		String output = run("connect-storm", "--sessions", "3", "--concurrency", "2", "--warmup", "2", "--rounds", "2");
+		List<String> results = results(output);
+		assertThat(results).as(output).hasSize(6);
+		List<String> targets = results.stream().map((json) -> json.replaceAll(".*\"target\":\"([a-z]+)\".*", "$1"))
+			.toList();
+		// round 1: courier, direct; round 2 the other way round; then one median per target
+		assertThat(targets).containsExactly("courier", "direct", "direct", "courier", "courier", "direct");
+		assertThat(results.subList(0, 4)).allSatisfy((json) -> assertThat(json).contains("\"round\":"));
+		assertThat(results.subList(4, 6)).allSatisfy((json) -> {
+			assertThat(json).contains("\"rounds\":2");
+			assertThat(number(json, "errors")).isZero();
+		});
+		assertThat(output).contains("after a warm-up of 2 sessions", "median of 2 rounds");
+	}
+
 	private String run(String scenario, String... args) throws Exception {
 		ByteArrayOutputStream captured = new ByteArrayOutputStream();
 		PrintStream out = new PrintStream(new Tee(captured, System.out), true, StandardCharsets.UTF_8);
@@ -142,12 +170,17 @@ class BenchSmokeIntegrationTests {
 		return captured.toString(StandardCharsets.UTF_8);
 	}
 
-	private static void assertEveryTargetDelivered(String output, String scenario, String... targets) {
+	private static List<String> results(String output) {
 		Matcher m = RESULT.matcher(output);
 		List<String> results = new java.util.ArrayList<>();
 		while (m.find()) {
 			results.add(m.group(1));
 		}
+		return results;
+	}
+
+	private static void assertEveryTargetDelivered(String output, String scenario, String... targets) {
+		List<String> results = results(output);
 		assertThat(results).as(output).hasSize(targets.length);
 		for (int i = 0; i < targets.length; i++) {
 			String json = results.get(i);
