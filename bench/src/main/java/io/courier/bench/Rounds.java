@@ -18,8 +18,8 @@ import java.util.Set;
 final class Rounds {
 
 	/** Measurements no median may hide. */
-	static final Set<String> SUMMED = Set.of("errors", "lost", "duplicated", "out_of_order", "foreign_messages",
-			"connect_failures", "subscribe_failures", "closed_during_hold");
+	static final List<String> SUMMED = List.of("lost", "duplicated", "out_of_order", "errors", "connect_failures",
+			"subscribe_failures", "closed_during_hold", "foreign_messages");
 
 	@FunctionalInterface
 	interface Measurement {
@@ -70,7 +70,10 @@ final class Rounds {
 		return medians;
 	}
 
-	/** One result per metric: the median of the numbers, the sum for {@link #SUMMED}, else the last value. */
+	/**
+	 * One result per metric: a value every round had as it is, else the median of the numbers, the sum for
+	 * {@link #SUMMED}, or the last value.
+	 */
 	static Result median(List<Result> results) {
 		Result first = results.get(0);
 		if (results.size() == 1) {
@@ -91,6 +94,9 @@ final class Rounds {
 	}
 
 	private static Object combine(String name, List<Object> values) {
+		if (values.stream().distinct().count() == 1) {
+			return values.get(0); // a setting, or the same count every round: as it is
+		}
 		if (values.stream().allMatch(Number.class::isInstance)) {
 			double[] numbers = values.stream().mapToDouble((v) -> ((Number) v).doubleValue()).toArray();
 			if (SUMMED.contains(name)) {

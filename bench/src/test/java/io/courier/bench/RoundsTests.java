@@ -30,6 +30,13 @@ class RoundsTests {
 	}
 
 	@Test
+	void aValueEveryRoundHadStaysAsItIs() {
+		Result median = Rounds.median(List.of(result(1.0, 0).put("sessions", 3000), result(2.0, 0).put("sessions", 3000)));
+		assertThat(median.get("sessions")).isEqualTo(3000);
+		assertThat(median.get("transport")).isEqualTo("sse");
+	}
+
+	@Test
 	void oneRoundIsReportedAsItIs() {
 		Result only = result(1.0, 2);
 		assertThat(Rounds.median(List.of(only))).isSameAs(only);
