@@ -78,8 +78,8 @@ final class SseStream {
 	}
 
 	private void fail(String reason) {
-		if (this.closing) {
-			return;
+		if (this.closing || this.ready.isCompletedExceptionally()) {
+			return; // closed by the bench, or already counted as failing to open
 		}
 		if (!this.ready.completeExceptionally(new IllegalStateException(reason))) {
 			this.receivers.onError("sse stream " + this.id, reason);
