@@ -58,8 +58,7 @@ import org.springframework.util.MimeTypeUtils;
  * subscription was down cannot be replayed, so the relay does not pretend nothing was lost. Clients reconnect;
  * the connection reconnects with backoff.
  *
- * <p>Messages the application sends (no session: {@code SimpMessagingTemplate}, user destinations, the user
- * registry broadcasts) go out on the connection chosen by their destination, so one destination's messages keep
+ * <p>Messages the application sends (no session: {@code SimpMessagingTemplate}, user destinations) go out on the connection chosen by their destination, so one destination's messages keep
  * their order; the system subscriptions ({@link #setSystemSubscriptions}) are made again on every connect.
  */
 public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
@@ -68,6 +67,9 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 	private static final byte[] EMPTY = new byte[0];
 
 	private static final String SYSTEM_SESSION_ID = "_system_";
+
+	/** Where {@link StompHeaderAccessor} keeps the command of a frame a client sent (a private constant there). */
+	private static final String STOMP_COMMAND_HEADER = "stompCommand";
 
 	private static final long HEARTBEAT_SWEEP_MILLIS = 500;
 
@@ -113,7 +115,7 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 		this.scheduler = scheduler;
 	}
 
-	/** Destinations the node subscribes to for itself, with their handlers (Spring's user registry broadcasts). */
+	/** Destinations the node subscribes to for itself, with their handlers (e.g. Spring's user registry broadcasts). */
 	public void setSystemSubscriptions(Map<String, MessageHandler> subscriptions) {
 		this.systemSubscriptions = Map.copyOf(subscriptions);
 	}
@@ -179,7 +181,11 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 	protected void handleMessageInternal(Message<?> message) {
 		MessageHeaders headers = message.getHeaders();
 		String sessionId = SimpMessageHeaderAccessor.getSessionId(headers);
-		if (sessionId == null || SYSTEM_SESSION_ID.equals(sessionId)) {
+		boolean fromApplication = SimpMessageType.MESSAGE.equals(SimpMessageHeaderAccessor.getMessageType(headers))
+				&& headers.get(STOMP_COMMAND_HEADER) == null;
+		// An application message may name a session (@SendToUser(broadcast = false)): it is still the
+		// application's, not a frame of that client, so it goes out like any other, as a SEND.
+		if (sessionId == null || SYSTEM_SESSION_ID.equals(sessionId) || fromApplication) {
 			if (SimpMessageType.MESSAGE.equals(SimpMessageHeaderAccessor.getMessageType(headers))) {
 				sendFromApplication(message);
 			}

@@ -10,8 +10,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Keeps one copy per user of what is sent to a user destination, for SSE and poll clients. STOMP delivers
- * {@code /user/{name}/queue/x} to each session of the user through {@code courier.user}, per session; history
- * needs it once per user, with the user and the destination the client subscribed to as headers.
+ * {@code /user/{name}/queue/x} to the user's sessions through {@code courier.user}, with a routing key that
+ * RabbitMQ's STOMP plugin chose; history needs it once per user, with the user and the destination the client
+ * subscribed to as headers.
  */
 @Component
 public class UserEventHistory {

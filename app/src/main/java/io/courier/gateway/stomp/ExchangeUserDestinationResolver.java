@@ -1,36 +1,106 @@
 package io.courier.gateway.stomp;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.Principal;
+import java.util.Base64;
+import java.util.Set;
+
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.messaging.simp.user.DefaultUserDestinationResolver;
-import org.springframework.messaging.simp.user.SimpUserRegistry;
+import org.springframework.messaging.Message;
+import org.springframework.messaging.MessageHeaders;
+import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
+import org.springframework.messaging.simp.SimpMessageType;
+import org.springframework.messaging.simp.user.UserDestinationResolver;
+import org.springframework.messaging.simp.user.UserDestinationResult;
 
 /**
- * Resolves {@code /user/queue/order-updates} of session {@code s1} to
- * {@code /exchange/courier.user/queue.order-updates-users1} instead of Spring's default
- * {@code /queue/order-updates-users1}.
+ * Resolves user destinations to one routing key per (destination, user) on the {@code courier.user} direct
+ * exchange: {@code /user/queue/order-updates} of any session of {@code alice}, and a message to
+ * {@code /user/alice/queue/order-updates}, both become {@code /exchange/courier.user/queue.order-updates.u.YWxpY2U}
+ * (the user name in unpadded base64url, or {@code .h.} and its SHA-256 when that would make the key too long).
  *
- * <p>On RabbitMQ's STOMP plugin a {@code /queue/} destination declares a durable queue per session that
- * outlives it (spring-framework #34734), and forcing {@code auto-delete} on it breaks the system session's SEND
- * with PRECONDITION_FAILED (stomp-js/stompjs #415). An {@code /exchange/} SUBSCRIBE instead binds an exclusive,
- * auto-deleted queue that RabbitMQ removes with the subscription, and a SEND to it is a plain publish that
- * declares nothing. Messages for a user with no live subscription are dropped, exactly as for a topic.
+ * <p>Each SUBSCRIBE binds an exclusive, auto-deleted queue with that key, and RabbitMQ removes it with the
+ * subscription; a message to the user is one publish that RabbitMQ routes to every session of the user, on
+ * every node. No node needs to know which sessions the others hold: Spring's default resolution (one key per
+ * session, found in a user registry that nodes broadcast to each other every 10 s) missed a session opened on
+ * another node until the next broadcast, and made every node send its whole user list to all the others.
+ * Spring's default also declares a durable {@code /queue/} per session that outlives it (spring-framework
+ * #34734). Messages for a user with no live subscription are dropped, exactly as for a topic.
+ *
+ * <p>A message meant for one session of the user ({@code @SendToUser(broadcast = false)}, or a
+ * {@code simpSessionId} header) resolves to the same key: {@link UserSessionFilter} carries the session id to the
+ * broker as {@code courier-session} and drops the copies that reach the user's other sessions.
  */
-class ExchangeUserDestinationResolver extends DefaultUserDestinationResolver {
+class ExchangeUserDestinationResolver implements UserDestinationResolver {
 
 	/** Destination prefix relayed to RabbitMQ for user destinations; clients may never use it directly. */
 	static final String PREFIX = "/exchange/courier.user/";
 
-	ExchangeUserDestinationResolver(SimpUserRegistry userRegistry) {
-		super(userRegistry);
-	}
+	private static final String USER_PREFIX = "/user/";
+
+	/** Routing keys are at most 255 bytes; longer encoded names are hashed. */
+	private static final int MAX_ENCODED_NAME = 128;
 
 	@Override
-	protected @Nullable String getTargetDestination(String sourceDestination, String actualDestination,
-			String sessionId, @Nullable String user) {
-		String key = (actualDestination.startsWith("/") ? actualDestination.substring(1) : actualDestination)
-			.replace('/', '.');
-		return PREFIX + key + "-user" + sessionId;
+	public @Nullable UserDestinationResult resolveDestination(Message<?> message) {
+		MessageHeaders headers = message.getHeaders();
+		String source = SimpMessageHeaderAccessor.getDestination(headers);
+		SimpMessageType type = SimpMessageHeaderAccessor.getMessageType(headers);
+		if (source == null || type == null || !source.startsWith(USER_PREFIX)) {
+			return null;
+		}
+		String sessionId = SimpMessageHeaderAccessor.getSessionId(headers);
+		return switch (type) {
+			case SUBSCRIBE, UNSUBSCRIBE -> subscription(source, sessionId, SimpMessageHeaderAccessor.getUser(headers));
+			case MESSAGE -> message(source);
+			default -> null;
+		};
+	}
+
+	/** {@code /user/queue/x} of the session's own user. */
+	private static @Nullable UserDestinationResult subscription(String source, @Nullable String sessionId,
+			@Nullable Principal principal) {
+		if (sessionId == null || principal == null) {
+			return null; // every Courier session is authenticated at CONNECT
+		}
+		String actual = source.substring(USER_PREFIX.length() - 1);
+		return new UserDestinationResult(source, Set.of(target(actual, principal.getName())), source,
+				principal.getName(), Set.of(sessionId));
+	}
+
+	/** {@code /user/{name}/queue/x}, with '/' in the name escaped as {@code %2F} (Spring's convention). */
+	private static @Nullable UserDestinationResult message(String source) {
+		int userEnd = source.indexOf('/', USER_PREFIX.length());
+		if (userEnd < 0 || userEnd == USER_PREFIX.length()) {
+			return null;
+		}
+		String user = source.substring(USER_PREFIX.length(), userEnd).replace("%2F", "/");
+		String actual = source.substring(userEnd);
+		return new UserDestinationResult(source, Set.of(target(actual, user)), "/user" + actual, user, Set.of());
+	}
+
+	/** {@code /queue/orders/updates} of {@code alice} → {@code /exchange/courier.user/queue.orders.updates.u.YWxpY2U}. */
+	static String target(String actualDestination, String user) {
+		String key = actualDestination.substring(1).replace('/', '.');
+		return PREFIX + key + userKey(user);
+	}
+
+	private static String userKey(String user) {
+		Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
+		byte[] name = user.getBytes(StandardCharsets.UTF_8);
+		String encoded = base64.encodeToString(name);
+		if (encoded.length() <= MAX_ENCODED_NAME) {
+			return ".u." + encoded;
+		}
+		try {
+			return ".h." + base64.encodeToString(MessageDigest.getInstance("SHA-256").digest(name));
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("SHA-256 is part of every Java platform", ex);
+		}
 	}
 
 }

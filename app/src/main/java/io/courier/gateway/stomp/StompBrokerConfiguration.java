@@ -1,7 +1,5 @@
 package io.courier.gateway.stomp;
 
-import java.util.HashMap;
-import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
@@ -35,14 +33,13 @@ import io.courier.gateway.relay.RelaySettings;
  * STOMP plugin (or, with {@code courier.relay.engine=spring}, Spring's stock relay, kept for comparison).
  *
  * <p>{@code /topic/**} and {@code /queue/**} are relayed to RabbitMQ with the gateway's own credentials. What the
- * server publishes and the two cluster-wide user broadcasts (the user registry and unresolved user destinations)
- * travel on the relay's broker connections too, so {@code /user/**} reaches a user connected to any node
- * (spring-framework #27806, #30347).
+ * server publishes travels on the relay's broker connections too, {@code /user/**} included: RabbitMQ routes it
+ * to the user's sessions on every node ({@link ExchangeUserDestinationResolver}).
  *
  * <p>This class extends {@link DelegatingWebSocketMessageBrokerConfiguration} (what
  * {@code @EnableWebSocketMessageBroker} imports) to replace the broker handler bean, and the user destination
  * resolver with {@link ExchangeUserDestinationResolver}, which keeps RabbitMQ free of per-session queues. The
- * relay registration in {@link StompEndpointConfiguration} still declares the prefixes and broadcasts.
+ * relay registration in {@link StompEndpointConfiguration} still declares the prefixes.
  */
 @Configuration(proxyBeanMethods = false)
 class StompBrokerConfiguration extends DelegatingWebSocketMessageBrokerConfiguration {
@@ -94,8 +91,8 @@ class StompBrokerConfiguration extends DelegatingWebSocketMessageBrokerConfigura
 	@Bean
 	public UserDestinationResolver userDestinationResolver(SimpUserRegistry userRegistry,
 			AbstractSubscribableChannel clientInboundChannel, AbstractSubscribableChannel clientOutboundChannel) {
-		// The resolver's default prefix, "/user/", is the one StompEndpointConfiguration registers.
-		return new ExchangeUserDestinationResolver(userRegistry);
+		// Its prefix, "/user/", is the one StompEndpointConfiguration registers; it needs no user registry.
+		return new ExchangeUserDestinationResolver();
 	}
 
 	@Override
@@ -116,12 +113,6 @@ class StompBrokerConfiguration extends DelegatingWebSocketMessageBrokerConfigura
 		MultiplexedRelayMessageHandler handler = new MultiplexedRelayMessageHandler(clientInboundChannel,
 				clientOutboundChannel, brokerChannel, StompEndpointConfiguration.BROKER_PREFIXES, settings,
 				this.brokerScheduler);
-		Map<String, MessageHandler> subscriptions = new HashMap<>();
-		subscriptions.put(StompEndpointConfiguration.UNRESOLVED_USER_BROADCAST, userDestinationMessageHandler);
-		if (userRegistryMessageHandler != null) {
-			subscriptions.put(StompEndpointConfiguration.USER_REGISTRY_BROADCAST, userRegistryMessageHandler);
-		}
-		handler.setSystemSubscriptions(subscriptions);
 		handler.setFrameWriter(frameWriter());
 		handler.setUserDestinationPredicate((candidate) -> candidate.startsWith("/user/"));
 		handler.setPhase(getPhase());

@@ -19,18 +19,15 @@ import io.courier.gateway.limits.LimitHits;
 /**
  * Endpoints ({@code /ws}, {@code /sockjs}), destination prefixes and the relay to RabbitMQ.
  *
- * <p>The relay's system session carries what the server publishes and the two cluster-wide user broadcasts,
- * the user registry and unresolved user destinations, so {@code /user/**} reaches a user connected to any node
- * (spring-framework #27806, #30347). It heart-beats with the broker through the broker task scheduler, which
+ * <p>The relay's system session carries what the server publishes, including messages to {@code /user/**}:
+ * one publish per user destination, which RabbitMQ routes to the user's sessions on every node
+ * ({@link ExchangeUserDestinationResolver}), so nodes broadcast neither their user registry nor unresolved user
+ * destinations to each other (Spring's way, spring-framework #27806, #30347). It heart-beats with the broker through the broker task scheduler, which
  * is what makes the relay send heart-beats at all (spring-framework #22822); the scheduler is injected lazily
  * because the broker configuration that creates it also consumes this configurer.
  */
 @Configuration(proxyBeanMethods = false)
 class StompEndpointConfiguration implements WebSocketMessageBrokerConfigurer {
-
-	static final String USER_REGISTRY_BROADCAST = "/topic/courier.user-registry";
-
-	static final String UNRESOLVED_USER_BROADCAST = "/topic/courier.unresolved-user";
 
 	/** Destinations the relay carries to RabbitMQ. */
 	static final List<String> BROKER_PREFIXES = List.of("/topic", "/queue", ExchangeUserDestinationResolver.PREFIX);
@@ -43,6 +40,8 @@ class StompEndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 
 	private final LocalSessions sessions;
 
+	private final UserSessionFilter userSessions;
+
 	StompEndpointConfiguration(GatewayProperties properties,
 			@Lazy @Qualifier("messageBrokerTaskScheduler") TaskScheduler brokerScheduler, LimitHits hits,
 			LocalSessions sessions) {
@@ -50,6 +49,7 @@ class StompEndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 		this.brokerScheduler = brokerScheduler;
 		this.hits = hits;
 		this.sessions = sessions;
+		this.userSessions = new UserSessionFilter(sessions);
 	}
 
 	@Override
@@ -86,7 +86,7 @@ class StompEndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 	 */
 	@Override
 	public void configureClientOutboundChannel(ChannelRegistration registration) {
-		registration.interceptors(this.sessions.outbound());
+		registration.interceptors(this.userSessions.toClient(), this.sessions.outbound());
 		if (this.properties.relay().engine() == GatewayProperties.Engine.MULTIPLEXED) {
 			registration.executor(new SyncTaskExecutor());
 		}
@@ -119,9 +119,8 @@ class StompEndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 			.setSystemPasscode(relay.passcode())
 			.setSystemHeartbeatSendInterval(heartbeat)
 			.setSystemHeartbeatReceiveInterval(heartbeat)
-			.setTaskScheduler(this.brokerScheduler)
-			.setUserRegistryBroadcast(USER_REGISTRY_BROADCAST)
-			.setUserDestinationBroadcast(UNRESOLVED_USER_BROADCAST);
+			.setTaskScheduler(this.brokerScheduler);
+		registry.configureBrokerChannel().interceptors(this.userSessions.toBroker());
 	}
 
 }

@@ -3,7 +3,6 @@ package io.courier.gateway.stomp;
 import java.security.Principal;
 
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.messaging.Message;
@@ -11,36 +10,39 @@ import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
 import org.springframework.messaging.simp.SimpMessageType;
 import org.springframework.messaging.simp.user.UserDestinationResult;
 import org.springframework.messaging.support.MessageBuilder;
-import org.springframework.web.socket.messaging.DefaultSimpUserRegistry;
-import org.springframework.web.socket.messaging.SessionConnectedEvent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** User destinations resolve to per-session routing keys on the {@code courier.user} exchange. */
+/** User destinations resolve to one routing key per (destination, user) on the {@code courier.user} exchange. */
 class ExchangeUserDestinationResolverTests {
 
-	private final DefaultSimpUserRegistry registry = new DefaultSimpUserRegistry();
+	private static final String ALICE_KEY = "YWxpY2U"; // base64url("alice"), unpadded
 
-	private final ExchangeUserDestinationResolver resolver = new ExchangeUserDestinationResolver(this.registry);
+	private final ExchangeUserDestinationResolver resolver = new ExchangeUserDestinationResolver();
 
 	private final Principal alice = () -> "alice";
 
-	@BeforeEach
-	void aliceIsConnectedTwice() {
-		connect("s1", this.alice);
-		connect("s2", this.alice);
-		connect("b1", () -> "bob");
-	}
-
 	@Test
-	void subscribeResolvesToTheSessionsRoutingKeyOnTheUserExchange() {
+	void subscribeResolvesToTheUsersRoutingKeyOnTheUserExchange() {
 		UserDestinationResult result = this.resolver
 			.resolveDestination(message(SimpMessageType.SUBSCRIBE, "/user/queue/order-updates", "s1", this.alice));
 		assertThat(result).isNotNull();
 		assertThat(result.getTargetDestinations())
-			.containsExactly("/exchange/courier.user/queue.order-updates-users1");
+			.containsExactly("/exchange/courier.user/queue.order-updates.u." + ALICE_KEY);
 		assertThat(result.getSubscribeDestination()).isEqualTo("/user/queue/order-updates");
 		assertThat(result.getUser()).isEqualTo("alice");
+		assertThat(result.getSessionIds()).containsExactly("s1");
+	}
+
+	@Test
+	void everySessionOfTheUserSubscribesTheSameKey() {
+		UserDestinationResult first = this.resolver
+			.resolveDestination(message(SimpMessageType.SUBSCRIBE, "/user/queue/order-updates", "s1", this.alice));
+		UserDestinationResult second = this.resolver
+			.resolveDestination(message(SimpMessageType.SUBSCRIBE, "/user/queue/order-updates", "s2", this.alice));
+		assertThat(first).isNotNull();
+		assertThat(second).isNotNull();
+		assertThat(second.getTargetDestinations()).isEqualTo(first.getTargetDestinations());
 	}
 
 	@Test
@@ -49,27 +51,56 @@ class ExchangeUserDestinationResolverTests {
 			.resolveDestination(message(SimpMessageType.SUBSCRIBE, "/user/queue/orders/updates", "s2", this.alice));
 		assertThat(result).isNotNull();
 		assertThat(result.getTargetDestinations())
-			.containsExactly("/exchange/courier.user/queue.orders.updates-users2");
+			.containsExactly("/exchange/courier.user/queue.orders.updates.u." + ALICE_KEY);
 	}
 
 	@Test
-	void messageToAUserReachesEveryOneOfTheirSessions() {
+	void messageToAUserIsOnePublishToTheKeyItsSessionsSubscribed() {
 		UserDestinationResult result = this.resolver
 			.resolveDestination(message(SimpMessageType.MESSAGE, "/user/alice/queue/order-updates", null, null));
 		assertThat(result).isNotNull();
-		assertThat(result.getTargetDestinations()).containsExactlyInAnyOrder(
-				"/exchange/courier.user/queue.order-updates-users1",
-				"/exchange/courier.user/queue.order-updates-users2");
+		assertThat(result.getTargetDestinations())
+			.containsExactly("/exchange/courier.user/queue.order-updates.u." + ALICE_KEY);
 		assertThat(result.getSubscribeDestination()).isEqualTo("/user/queue/order-updates");
 		assertThat(result.getUser()).isEqualTo("alice");
 	}
 
 	@Test
-	void messageToAUserWithoutSessionsHasNoTarget() {
-		UserDestinationResult result = this.resolver
-			.resolveDestination(message(SimpMessageType.MESSAGE, "/user/carol/queue/order-updates", null, null));
-		assertThat(result).isNotNull();
-		assertThat(result.getTargetDestinations()).isEmpty();
+	void slashInTheUserNameArrivesEscapedAndResolvesToTheSameKeyAsItsSubscription() {
+		Principal slashed = () -> "tenant/alice";
+		UserDestinationResult subscription = this.resolver
+			.resolveDestination(message(SimpMessageType.SUBSCRIBE, "/user/queue/order-updates", "s1", slashed));
+		UserDestinationResult sent = this.resolver
+			.resolveDestination(message(SimpMessageType.MESSAGE, "/user/tenant%2Falice/queue/order-updates", null, null));
+		assertThat(subscription).isNotNull();
+		assertThat(sent).isNotNull();
+		assertThat(sent.getTargetDestinations()).isEqualTo(subscription.getTargetDestinations());
+		assertThat(sent.getUser()).isEqualTo("tenant/alice");
+	}
+
+	@Test
+	void namesThatLookLikeKeysOrWildcardsStayDistinct() {
+		// "alice.u.x" must not be able to share a key with "alice"; '#' and '*' are no wildcards on the direct
+		// exchange, and the encoding leaves neither them nor '.' in the key anyway.
+		assertThat(target("alice")).isNotEqualTo(target("alice.u.x")).isNotEqualTo(target("#"));
+		assertThat(target("#").substring(ExchangeUserDestinationResolver.PREFIX.length())).doesNotContain("#", "*");
+		assertThat(target("a.b").substring(target("a.b").lastIndexOf(".u.") + 3)).doesNotContain(".");
+	}
+
+	@Test
+	void aVeryLongNameIsHashedSoTheKeyStaysUnder255Bytes() {
+		String longName = "x".repeat(1000);
+		String target = target(longName);
+		assertThat(target).contains(".h.");
+		assertThat(target.length() - ExchangeUserDestinationResolver.PREFIX.length()).isLessThan(255);
+		assertThat(target).isNotEqualTo(target(longName + "y"));
+	}
+
+	@Test
+	void subscribeWithoutAUserIsNotResolved() {
+		assertThat(this.resolver
+			.resolveDestination(message(SimpMessageType.SUBSCRIBE, "/user/queue/order-updates", "s1", null)))
+			.isNull();
 	}
 
 	@Test
@@ -79,12 +110,17 @@ class ExchangeUserDestinationResolverTests {
 			.isNull();
 	}
 
-	private void connect(String sessionId, Principal user) {
-		SimpMessageHeaderAccessor accessor = SimpMessageHeaderAccessor.create(SimpMessageType.CONNECT_ACK);
-		accessor.setSessionId(sessionId);
-		accessor.setUser(user);
-		Message<byte[]> message = MessageBuilder.createMessage(new byte[0], accessor.getMessageHeaders());
-		this.registry.onApplicationEvent(new SessionConnectedEvent(this, message, user));
+	@Test
+	void messageWithoutAUserSegmentIsNotResolved() {
+		assertThat(this.resolver.resolveDestination(message(SimpMessageType.MESSAGE, "/user/alice", null, null)))
+			.isNull();
+	}
+
+	private String target(String user) {
+		UserDestinationResult result = this.resolver
+			.resolveDestination(message(SimpMessageType.SUBSCRIBE, "/user/queue/order-updates", "s1", () -> user));
+		assertThat(result).isNotNull();
+		return result.getTargetDestinations().iterator().next();
 	}
 
 	private static Message<byte[]> message(SimpMessageType type, String destination, @Nullable String sessionId,

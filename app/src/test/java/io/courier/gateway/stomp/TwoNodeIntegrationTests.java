@@ -15,6 +15,9 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
+import org.springframework.messaging.simp.SimpMessageType;
+import org.springframework.messaging.simp.SimpMessagingTemplate;
 import org.springframework.messaging.simp.broker.AbstractBrokerMessageHandler;
 
 import io.courier.gateway.support.GatewayNodes;
@@ -29,8 +32,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Two gateway nodes in one test, sharing the real RabbitMQ: node A serves the user's session and does not
  * consume order events; node B is the only consumer. An event published to RabbitMQ is consumed by B and
- * reaches the user on A, on the order topic and on the user queue (through the unresolved-user broadcast,
- * since B has no session of that user).
+ * reaches the user on A, on the order topic and on the user queue (one publish on {@code courier.user}, which
+ * RabbitMQ routes to the user's sessions wherever they are).
  */
 class TwoNodeIntegrationTests {
 
@@ -65,6 +68,69 @@ class TwoNodeIntegrationTests {
 			assertThat(updates.poll(2, TimeUnit.SECONDS)).contains("PACKED");
 		});
 		alice.disconnect();
+	}
+
+	/**
+	 * A user already connected to the consuming node opens a second session on the other node: the very next
+	 * event reaches both sessions. Routing is RabbitMQ's (one key per user on {@code courier.user}); a node does
+	 * not need to have heard of the other node's sessions first.
+	 */
+	@Test
+	void userWithSessionsOnBothNodesGetsTheNextEventOnEach() throws Exception {
+		String orderId = "o" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+		String user = "both-" + orderId;
+		Connection onB = StompTestClient.connect(wsUrl(nodeB), idp.token(user, orderId));
+		BlockingQueue<String> updatesOnB = onB.subscribeConfirmed("/user/queue/order-updates");
+		Connection onA = StompTestClient.connect(wsUrl(nodeA), idp.token(user, orderId));
+		BlockingQueue<String> updatesOnA = onA.subscribeConfirmed("/user/queue/order-updates");
+
+		OrderEvents.publish(nodeB.getBean(RabbitTemplate.class), orderId, user, "PACKED");
+
+		assertThat(updatesOnB.poll(5, TimeUnit.SECONDS)).contains("PACKED");
+		assertThat(updatesOnA.poll(5, TimeUnit.SECONDS)).contains("PACKED");
+		assertThat(updatesOnA.poll(500, TimeUnit.MILLISECONDS)).as("exactly once").isNull();
+		assertThat(updatesOnB.poll(10, TimeUnit.MILLISECONDS)).as("exactly once").isNull();
+		onA.disconnect();
+		onB.disconnect();
+	}
+
+	/**
+	 * Spring's "this session only" send ({@code @SendToUser(broadcast = false)} builds exactly these headers):
+	 * the session gets it, the user's other sessions, on this node and the other, do not.
+	 */
+	@Test
+	void sendToOneSessionOfAUserReachesThatSessionOnly() throws Exception {
+		String user = "one-" + UUID.randomUUID().toString().substring(0, 8);
+		Connection first = StompTestClient.connect(wsUrl(nodeA), idp.token(user));
+		BlockingQueue<String> firstReplies = first.subscribeConfirmed("/user/queue/replies");
+		String firstId = nodeA.getBean(LocalSessions.class)
+			.sessions()
+			.stream()
+			.filter((session) -> session.user().equals(user))
+			.findFirst()
+			.orElseThrow()
+			.sessionId();
+		Connection sibling = StompTestClient.connect(wsUrl(nodeA), idp.token(user));
+		BlockingQueue<String> siblingReplies = sibling.subscribeConfirmed("/user/queue/replies");
+		Connection elsewhere = StompTestClient.connect(wsUrl(nodeB), idp.token(user));
+		BlockingQueue<String> elsewhereReplies = elsewhere.subscribeConfirmed("/user/queue/replies");
+		SimpMessagingTemplate messaging = nodeA.getBean(SimpMessagingTemplate.class);
+
+		SimpMessageHeaderAccessor toFirst = SimpMessageHeaderAccessor.create(SimpMessageType.MESSAGE);
+		toFirst.setSessionId(firstId);
+		toFirst.setLeaveMutable(true);
+		messaging.convertAndSendToUser(user, "/queue/replies", "{\"to\":\"first\"}", toFirst.getMessageHeaders());
+		messaging.convertAndSendToUser(user, "/queue/replies", "{\"to\":\"all\"}");
+
+		assertThat(firstReplies.poll(5, TimeUnit.SECONDS)).contains("first");
+		assertThat(firstReplies.poll(5, TimeUnit.SECONDS)).contains("all");
+		assertThat(siblingReplies.poll(5, TimeUnit.SECONDS)).contains("all");
+		assertThat(elsewhereReplies.poll(5, TimeUnit.SECONDS)).contains("all");
+		assertThat(siblingReplies.poll(300, TimeUnit.MILLISECONDS)).isNull();
+		assertThat(elsewhereReplies.poll(10, TimeUnit.MILLISECONDS)).isNull();
+		first.disconnect();
+		sibling.disconnect();
+		elsewhere.disconnect();
 	}
 
 	@Test
