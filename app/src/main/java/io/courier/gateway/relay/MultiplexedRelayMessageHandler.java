@@ -21,7 +21,6 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageChannel;
 import org.springframework.messaging.MessageDeliveryException;
-import org.springframework.messaging.MessageHandler;
 import org.springframework.messaging.MessageHeaders;
 import org.springframework.messaging.SubscribableChannel;
 import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
@@ -58,8 +57,8 @@ import org.springframework.util.MimeTypeUtils;
  * subscription was down cannot be replayed, so the relay does not pretend nothing was lost. Clients reconnect;
  * the connection reconnects with backoff.
  *
- * <p>Messages the application sends (no session: {@code SimpMessagingTemplate}, user destinations) go out on the connection chosen by their destination, so one destination's messages keep
- * their order; the system subscriptions ({@link #setSystemSubscriptions}) are made again on every connect.
+ * <p>Messages the application sends ({@code SimpMessagingTemplate}, user destinations) go out on the connection
+ * chosen by their destination, so one destination's messages keep their order.
  */
 public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 		implements BrokerConnection.Listener {
@@ -83,8 +82,6 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 
 	private final TaskScheduler scheduler;
 
-	private Map<String, MessageHandler> systemSubscriptions = Map.of();
-
 	private final List<TcpOperations<byte[]>> clients = new ArrayList<>();
 
 	private final List<BrokerConnection> connections = new ArrayList<>();
@@ -93,7 +90,7 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 
 	private final Map<String, Topic> topics = new ConcurrentHashMap<>();
 
-	/** Broker subscription id to what receives its MESSAGEs: a {@link Topic}, {@link Dedicated} or {@link Sys}. */
+	/** Broker subscription id to what receives its MESSAGEs: a {@link Topic} or a {@link Dedicated}. */
 	private final Map<String, Object> routes = new ConcurrentHashMap<>();
 
 	/** Broker receipt id to what it confirms. */
@@ -113,11 +110,6 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 		super(clientInboundChannel, clientOutboundChannel, brokerChannel, destinationPrefixes);
 		this.settings = settings;
 		this.scheduler = scheduler;
-	}
-
-	/** Destinations the node subscribes to for itself, with their handlers (e.g. Spring's user registry broadcasts). */
-	public void setSystemSubscriptions(Map<String, MessageHandler> subscriptions) {
-		this.systemSubscriptions = Map.copyOf(subscriptions);
 	}
 
 	/**
@@ -481,14 +473,6 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 				dedicated.delivered(accessor.getFirstNativeHeader(StompHeaderAccessor.STOMP_ACK_HEADER));
 				deliver(dedicated.session, dedicated.subscriptionId, frame.getPayload(), nativeHeadersOf(accessor));
 			}
-			else if (route instanceof Sys system) {
-				try {
-					system.handler().handleMessage(frame);
-				}
-				catch (RuntimeException ex) {
-					logger.debug("System subscription handler failed", ex);
-				}
-			}
 		}
 		else if (command == StompCommand.RECEIPT) {
 			String id = accessor.getReceiptId();
@@ -591,29 +575,7 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 		if (connection.isDedicated()) {
 			return;
 		}
-		subscribeSystem();
 		publishBrokerAvailableEvent();
-	}
-
-	/** Makes each system subscription that is not active on the connection its destination maps to. */
-	private synchronized void subscribeSystem() {
-		for (Map.Entry<String, MessageHandler> entry : this.systemSubscriptions.entrySet()) {
-			String destination = entry.getKey();
-			boolean active = this.routes.values()
-				.stream()
-				.anyMatch((route) -> route instanceof Sys system && system.destination().equals(destination)
-						&& system.connection().isConnected());
-			BrokerConnection connection = pick(destination.hashCode());
-			if (active || connection == null) {
-				continue;
-			}
-			String brokerId = "sys" + this.ids.incrementAndGet();
-			this.routes.put(brokerId, new Sys(destination, entry.getValue(), connection));
-			StompHeaderAccessor subscribe = StompHeaderAccessor.create(StompCommand.SUBSCRIBE);
-			subscribe.setSubscriptionId(brokerId);
-			subscribe.setDestination(destination);
-			connection.send(MessageBuilder.createMessage(EMPTY, subscribe.getMessageHeaders()));
-		}
 	}
 
 	@Override
@@ -628,14 +590,10 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 			return;
 		}
 		this.topics.values().removeIf((topic) -> topic.connection == connection);
-		this.routes.values().removeIf((route) -> (route instanceof Topic topic && topic.connection == connection)
-				|| (route instanceof Sys system && system.connection() == connection));
+		this.routes.values().removeIf((route) -> route instanceof Topic topic && topic.connection == connection);
 		this.receipts.values().removeIf((pending) -> pending.connection() == connection);
 		if (this.connections.stream().noneMatch(BrokerConnection::isConnected)) {
 			publishBrokerUnavailableEvent();
-		}
-		else {
-			subscribeSystem(); // what it carried moves to the connections still up
 		}
 	}
 
@@ -778,16 +736,12 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 		return stomp;
 	}
 
-	/** A system subscription. */
-	private record Sys(String destination, MessageHandler handler, BrokerConnection connection) {
-	}
-
 	private record PendingReceipt(BrokerConnection connection, @Nullable ClientSession session, Runnable action) {
 	}
 
 	/**
 	 * The relay's state: broker connections (configured, up), client sessions, node-wide topic subscriptions,
-	 * broker subscriptions (topics, client queue subscriptions, system) and client subscriptions.
+	 * broker subscriptions (topics, client queue subscriptions) and client subscriptions.
 	 */
 	public record Stats(int connections, int connectionsUp, int sessions, int topics, int brokerSubscriptions,
 			int clientSubscriptions) {

@@ -71,15 +71,29 @@ class ExchangeUserDestinationResolver implements UserDestinationResolver {
 				principal.getName(), Set.of(sessionId));
 	}
 
-	/** {@code /user/{name}/queue/x}, with '/' in the name escaped as {@code %2F} (Spring's convention). */
+	/** {@code /user/{name}/queue/x}. */
 	private static @Nullable UserDestinationResult message(String source) {
-		int userEnd = source.indexOf('/', USER_PREFIX.length());
-		if (userEnd < 0 || userEnd == USER_PREFIX.length()) {
+		String user = namedUser(source);
+		if (user == null) {
 			return null;
 		}
-		String user = source.substring(USER_PREFIX.length(), userEnd).replace("%2F", "/");
-		String actual = source.substring(userEnd);
+		String actual = source.substring(source.indexOf('/', USER_PREFIX.length()));
 		return new UserDestinationResult(source, Set.of(target(actual, user)), "/user" + actual, user, Set.of());
+	}
+
+	/**
+	 * The user that {@code /user/{name}/...} names, with '/' in the name escaped as {@code %2F} (Spring's
+	 * convention), or {@code null} for any other destination.
+	 */
+	static @Nullable String namedUser(String destination) {
+		if (!destination.startsWith(USER_PREFIX)) {
+			return null;
+		}
+		int userEnd = destination.indexOf('/', USER_PREFIX.length());
+		if (userEnd <= USER_PREFIX.length()) {
+			return null;
+		}
+		return destination.substring(USER_PREFIX.length(), userEnd).replace("%2F", "/");
 	}
 
 	/** {@code /queue/orders/updates} of {@code alice} → {@code /exchange/courier.user/queue.orders.updates.u.YWxpY2U}. */

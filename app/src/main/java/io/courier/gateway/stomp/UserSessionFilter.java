@@ -29,8 +29,6 @@ final class UserSessionFilter {
 	/** The session a user-destination message is meant for, carried through RabbitMQ. */
 	static final String SESSION_HEADER = "courier-session";
 
-	private static final String USER_PREFIX = "/user/";
-
 	private final LocalSessions sessions;
 
 	UserSessionFilter(LocalSessions sessions) {
@@ -63,14 +61,13 @@ final class UserSessionFilter {
 		MessageHeaders headers = message.getHeaders();
 		String destination = SimpMessageHeaderAccessor.getDestination(headers);
 		String sessionId = SimpMessageHeaderAccessor.getSessionId(headers);
-		if (sessionId == null || destination == null || !destination.startsWith(USER_PREFIX)
+		if (sessionId == null || destination == null
 				|| SimpMessageHeaderAccessor.getMessageType(headers) != SimpMessageType.MESSAGE) {
 			return message;
 		}
-		int userEnd = destination.indexOf('/', USER_PREFIX.length());
-		LocalSession session = this.sessions.get(sessionId);
-		if (userEnd < 0 || session == null
-				|| !session.user().equals(destination.substring(USER_PREFIX.length(), userEnd).replace("%2F", "/"))) {
+		String user = ExchangeUserDestinationResolver.namedUser(destination);
+		LocalSession session = (user != null) ? this.sessions.get(sessionId) : null;
+		if (session == null || !session.user().equals(user)) {
 			return message; // not a session of that user here: every session of the user, as Spring does
 		}
 		SimpMessageHeaderAccessor accessor = SimpMessageHeaderAccessor.wrap(message);
