@@ -32,7 +32,8 @@ final class BenchOptions {
 
 	static BenchOptions parse(String... args) {
 		if (args.length == 0 || args[0].startsWith("--")) {
-			throw new IllegalArgumentException("first argument is the scenario: fanout, connections, connect-storm, order-e2e, sse-fanout");
+			throw new IllegalArgumentException(
+					"first argument is the scenario: fanout, connections, connect-storm, order-e2e, sse-fanout");
 		}
 		Map<String, String> values = new LinkedHashMap<>();
 		for (int i = 1; i < args.length; i++) {

@@ -96,7 +96,10 @@ class ExchangeUserDestinationResolver implements UserDestinationResolver {
 		return destination.substring(USER_PREFIX.length(), userEnd).replace("%2F", "/");
 	}
 
-	/** {@code /queue/orders/updates} of {@code alice} → {@code /exchange/courier.user/queue.orders.updates.u.YWxpY2U}. */
+	/**
+	 * {@code /queue/orders/updates} of {@code alice} →
+	 * {@code /exchange/courier.user/queue.orders.updates.u.YWxpY2U}.
+	 */
 	static String target(String actualDestination, String user) {
 		String key = actualDestination.substring(1).replace('/', '.');
 		return PREFIX + key + userKey(user);

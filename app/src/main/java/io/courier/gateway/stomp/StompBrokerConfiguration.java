@@ -1,6 +1,5 @@
 package io.courier.gateway.stomp;
 
-
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;

@@ -22,9 +22,10 @@ import io.courier.gateway.limits.LimitHits;
  * <p>The relay's system session carries what the server publishes, including messages to {@code /user/**}:
  * one publish per user destination, which RabbitMQ routes to the user's sessions on every node
  * ({@link ExchangeUserDestinationResolver}), so nodes broadcast neither their user registry nor unresolved user
- * destinations to each other (Spring's way, spring-framework #27806, #30347). It heart-beats with the broker through the broker task scheduler, which
- * is what makes the relay send heart-beats at all (spring-framework #22822); the scheduler is injected lazily
- * because the broker configuration that creates it also consumes this configurer.
+ * destinations to each other (Spring's way, spring-framework #27806, #30347). It heart-beats with the broker
+ * through the broker task scheduler, which is what makes the relay send heart-beats at all
+ * (spring-framework #22822); the scheduler is injected lazily because the broker configuration that creates it
+ * also consumes this configurer.
  */
 @Configuration(proxyBeanMethods = false)
 class StompEndpointConfiguration implements WebSocketMessageBrokerConfigurer {
