@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.WindowType;
@@ -93,8 +94,13 @@ class ConsoleBrowserIntegrationTests {
 			browser.navigate().refresh();
 			assertThat(browser.findElements(By.cssSelector("tr.node[data-node='" + NODE + "']"))).hasSize(1);
 		});
-		WebElement node = browser.findElement(By.cssSelector("tr.node[data-node='" + NODE + "']"));
-		assertThat(node.getText()).contains("http://127.0.0.1:" + gateway.port()).contains("UP");
+		// The nodes table is swapped live (live.js) on every node heart-beat: read the row in one go, again if stale.
+		await().atMost(10, TimeUnit.SECONDS)
+			.ignoreException(StaleElementReferenceException.class)
+			.untilAsserted(() -> assertThat(
+					browser.findElement(By.cssSelector("tr.node[data-node='" + NODE + "']")).getText())
+				.contains("http://127.0.0.1:" + gateway.port())
+				.contains("UP"));
 		assertThat(browser.findElement(By.id("stomp-listener")).getText()).isEqualTo("listening");
 		Chromium.screenshot(browser, "console-overview");
 	}
@@ -145,9 +151,15 @@ class ConsoleBrowserIntegrationTests {
 	void operatorDisconnectsTheSessionAndTheClientIsClosedThenReconnects() {
 		browser.switchTo().window(consoleTab);
 		browser.get(console("/connections?user=" + ALICE));
-		WebElement row = browser.findElement(By.cssSelector("tr.session[data-user='" + ALICE + "']"));
-		String sessionId = row.getAttribute("data-session");
-		row.findElement(By.linkText("Disconnect")).click();
+		// The live page swaps its table when sessions change (live.js): a row found a moment ago may be gone.
+		String sessionId = await().atMost(10, TimeUnit.SECONDS)
+			.ignoreException(StaleElementReferenceException.class)
+			.until(() -> {
+				WebElement row = browser.findElement(By.cssSelector("tr.session[data-user='" + ALICE + "']"));
+				String id = row.getAttribute("data-session");
+				row.findElement(By.linkText("Disconnect")).click();
+				return id;
+			}, (id) -> id != null);
 		awaitText(By.id("confirm-text"), sessionId);
 		browser.findElement(By.id("confirm-disconnect")).click();
 		awaitText(By.id("message"), "1 session(s) closed");
