@@ -38,8 +38,10 @@ class InboundRateLimiter extends RejectingChannelInterceptor {
 	}
 
 	/**
-	 * The bucket is made at CONNECT and dropped at disconnect; a frame still queued when its session is gone
-	 * finds no bucket and is let through to nowhere, instead of re-creating a bucket nobody would remove.
+	 * The bucket is made at CONNECT and dropped at disconnect; a frame the client sent just before it closed,
+	 * still queued at its disconnect, finds no bucket and is let through, instead of re-creating a bucket nobody
+	 * would remove. Frames queued behind a refused one never get here: the session was ended, and
+	 * {@link RejectingChannelInterceptor} drops them.
 	 */
 	@Override
 	protected void inspect(StompHeaderAccessor accessor) {

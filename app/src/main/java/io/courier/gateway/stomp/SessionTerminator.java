@@ -2,6 +2,7 @@ package io.courier.gateway.stomp;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -31,7 +32,9 @@ public class SessionTerminator {
 
 	private static final Log logger = LogFactory.getLog(SessionTerminator.class);
 
-	private static final long PRUNE_AFTER_NANOS = 60_000_000_000L;
+	private static final long FORGET_AFTER_NANOS = 60_000_000_000L;
+
+	private static final long SWEEP_EVERY_NANOS = 5_000_000_000L;
 
 	private final MessageChannel clientOutboundChannel;
 
@@ -47,10 +50,13 @@ public class SessionTerminator {
 	}
 
 	/**
-	 * Sessions sent an ERROR, with when: frames already in flight after the first refusal add nothing. Entries go
-	 * at disconnect; one added by a frame handled after its session's disconnect is pruned after a minute.
+	 * Sessions sent an ERROR, with when. A session's frames still queued behind the refused one are handled after
+	 * it, some after its disconnect event, so an entry outlives the disconnect: it is forgotten a minute after the
+	 * refusal (a sweep at most every few seconds, on a refusal or a disconnect).
 	 */
-	private final Map<String, Long> terminating = new ConcurrentHashMap<>();
+	private final Map<String, Long> terminated = new ConcurrentHashMap<>();
+
+	private final AtomicLong nextSweep = new AtomicLong(System.nanoTime());
 
 	/**
 	 * Sends ERROR {@code rejection.getMessage()} to the session and closes it; once per session.
@@ -58,10 +64,8 @@ public class SessionTerminator {
 	 */
 	public boolean terminate(String sessionId, StompRejection rejection, @Nullable String receiptId) {
 		long now = System.nanoTime();
-		if (this.terminating.size() > 1_000) {
-			this.terminating.values().removeIf((since) -> now - since > PRUNE_AFTER_NANOS);
-		}
-		if (this.terminating.putIfAbsent(sessionId, now) != null) {
+		forgetOld(now);
+		if (this.terminated.putIfAbsent(sessionId, now) != null) {
 			return false;
 		}
 		logger.info("Closing session " + sessionId + ": " + rejection.getMessage());
@@ -79,9 +83,24 @@ public class SessionTerminator {
 		return true;
 	}
 
+	/**
+	 * Whether the session was sent an ERROR: its later frames, queued before the socket closed, are dropped
+	 * ({@link RejectingChannelInterceptor}) rather than handled as if the session were still in good standing.
+	 */
+	public boolean isTerminated(String sessionId) {
+		return this.terminated.containsKey(sessionId);
+	}
+
 	@EventListener
 	void onDisconnect(SessionDisconnectEvent event) {
-		this.terminating.remove(event.getSessionId());
+		forgetOld(System.nanoTime());
+	}
+
+	private void forgetOld(long now) {
+		long due = this.nextSweep.get();
+		if (now - due >= 0 && this.nextSweep.compareAndSet(due, now + SWEEP_EVERY_NANOS)) {
+			this.terminated.values().removeIf((since) -> now - since > FORGET_AFTER_NANOS);
+		}
 	}
 
 }
