@@ -17,9 +17,9 @@ import io.courier.gateway.stomp.StompRejection;
 
 /**
  * Validates a bearer token with the resource server's {@link JwtDecoder} (configured by the standard
- * {@code spring.security.oauth2.resourceserver.jwt.*} properties) and names why a token is refused: the token is
- * first parsed without verification so that "not a JWT" and "bad signature" can be told apart, then the
- * decoder's validation errors are sorted into expired, wrong issuer and other claims.
+ * {@code spring.security.oauth2.resourceserver.jwt.*} properties) and names why a token is refused: the
+ * decoder's validation errors are sorted into expired, wrong issuer and other claims; a token it refuses for
+ * another reason is a bad signature if it parses as a JWT at all, else "not a JWT".
  */
 @Component
 class TokenVerifier {
@@ -32,19 +32,25 @@ class TokenVerifier {
 
 	Jwt verify(String token) {
 		try {
-			JWTParser.parse(token);
-		}
-		catch (ParseException ex) {
-			throw new StompRejection(ClientError.MALFORMED_TOKEN);
-		}
-		try {
 			return this.decoder.decode(token);
 		}
 		catch (JwtValidationException ex) {
 			throw new StompRejection(classify(ex), null, ex);
 		}
 		catch (JwtException ex) {
-			throw new StompRejection(ClientError.BAD_SIGNATURE, null, ex);
+			throw isJwt(token) ? new StompRejection(ClientError.BAD_SIGNATURE, null, ex)
+					: new StompRejection(ClientError.MALFORMED_TOKEN);
+		}
+	}
+
+	/** Parsed again only for a refused token: an accepted one is parsed once, by the decoder. */
+	private static boolean isJwt(String token) {
+		try {
+			JWTParser.parse(token);
+			return true;
+		}
+		catch (ParseException ex) {
+			return false;
 		}
 	}
 
