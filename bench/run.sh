@@ -82,7 +82,7 @@ else
   bench fanout --subscribers 100 --rate 100,200,300,400 --duration 10 --warmup 10
   bench sse-fanout --subscribers 100 --rate 50 --duration 30 --warmup 20
   bench order-e2e --users 100 --events 3000 --rate 100
-  bench connect-storm --sessions 3000 --concurrency 50 --warmup 20000
+  bench connect-storm --sessions 3000 --concurrency 50 --warmup 50000
   bench connections --sessions 2000 --hold 30
 fi
 grep -h '^RESULT ' "$OUT/results.txt" > "$OUT/results.jsonl" || true
