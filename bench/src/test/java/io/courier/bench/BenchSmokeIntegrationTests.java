@@ -109,8 +109,14 @@ class BenchSmokeIntegrationTests {
 
 	@Test
 	void fanoutDeliversOnCourierDirectAndFloor() throws Exception {
-		assertEveryTargetDelivered(run("fanout", "--subscribers", "5", "--rate", "20", "--duration", "2"), "fanout",
-				"courier", "direct", "floor");
+		String output = run("fanout", "--subscribers", "5", "--rate", "20", "--duration", "2");
+		assertEveryTargetDelivered(output, "fanout", "courier", "direct", "floor");
+		// the gateway's CPU, and the part of it its JIT compiler threads spent: only Courier has a gateway
+		String courier = results(output).get(0);
+		assertThat(decimal(courier, "cpu_us_per_delivery_gateway_jit")).as(courier)
+			.isNotNegative()
+			.isLessThanOrEqualTo(decimal(courier, "cpu_us_per_delivery_gateway"));
+		assertThat(results(output).get(1)).contains("\"cpu_us_per_delivery_gateway_jit\":null");
 	}
 
 	@Test
@@ -188,6 +194,12 @@ class BenchSmokeIntegrationTests {
 			assertThat(number(json, "delivered")).as(json).isPositive();
 			assertThat(number(json, "errors")).as(json).isZero();
 		}
+	}
+
+	private static double decimal(String json, String field) {
+		Matcher m = Pattern.compile("\"" + field + "\":(-?[\\d.]+)").matcher(json);
+		assertThat(m.find()).as(field + " in " + json).isTrue();
+		return Double.parseDouble(m.group(1));
 	}
 
 	private static long number(String json, String field) {

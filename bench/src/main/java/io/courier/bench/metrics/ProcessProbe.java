@@ -1,17 +1,21 @@
 package io.courier.bench.metrics;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Reads what Linux and the JDK say about a process: CPU time (utime + stime from {@code /proc/<pid>/stat}, in
- * clock ticks converted with {@code getconf CLK_TCK}), resident memory ({@code VmRSS} in
+ * clock ticks converted with {@code getconf CLK_TCK}; per JIT compiler thread from {@code /proc/<pid>/task}),
+ * resident memory ({@code VmRSS} in
  * {@code /proc/<pid>/status}) and, for a JVM, heap used after a full GC ({@code jcmd <pid> GC.run}, then
  * {@code GC.heap_info}). Also finds pids: the listener of a TCP port ({@code ss -ltnp}) and RabbitMQ's
  * {@code beam.smp} ({@code pgrep}).
@@ -54,6 +58,47 @@ public final class ProcessProbe {
 		catch (IOException ex) {
 			return -1;
 		}
+	}
+
+	/**
+	 * utime + stime in microseconds of each HotSpot JIT compiler thread of the process ({@code C1 CompilerThread*},
+	 * {@code C2 CompilerThread*}), by thread id; empty when not readable. A compiler thread that exits takes its
+	 * time with it (HotSpot may stop idle ones), so a difference of two samples can only undercount the JIT.
+	 */
+	public static Map<Long, Long> jitCompilerCpuMicros(long pid) {
+		Map<Long, Long> byThread = new HashMap<>();
+		if (pid <= 0) {
+			return byThread;
+		}
+		long ticks = clockTicksPerSecond();
+		try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
+			for (Path task : tasks) {
+				try {
+					String stat = Files.readString(task.resolve("stat"));
+					if (isJitCompilerThread(stat)) {
+						byThread.put(Long.parseLong(task.getFileName().toString()), cpuMicrosFromStat(stat, ticks));
+					}
+				}
+				catch (IOException | RuntimeException ex) {
+					// the thread ended between listing and reading
+				}
+			}
+		}
+		catch (IOException ex) {
+			// not readable: no figure
+		}
+		return byThread;
+	}
+
+	/** Whether a {@code /proc/<pid>/task/<tid>/stat} line is a HotSpot JIT compiler thread's (comm cut at 15). */
+	public static boolean isJitCompilerThread(String stat) {
+		int open = stat.indexOf('(');
+		int close = stat.lastIndexOf(')');
+		if (open < 0 || close < open) {
+			return false;
+		}
+		String comm = stat.substring(open + 1, close);
+		return comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre");
 	}
 
 	/** Parses a {@code /proc/<pid>/stat} line: fields 14 (utime) and 15 (stime), counted after the comm's ')'. */
