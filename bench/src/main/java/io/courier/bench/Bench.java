@@ -15,7 +15,7 @@ final class Bench {
 			  fanout         --subscribers N --rate R[,R2,...] --duration T [--payload BYTES] [--warmup W]
 			  connections    --sessions N --hold T
 			  connect-storm  --sessions N --concurrency C [--warmup N2]
-			                 (warm-up: N2 <= 100000 sessions in storms of 2000, each closed before the next; not reported)
+			                 (unreported warm-up: N2 <= 100000 sessions, storms of 2000 each closed first)
 			  order-e2e      --users N --events E --rate R
 			  sse-fanout     as fanout, Courier over GET /sse (direct: the same load over Web-STOMP)
 			common: --target courier|direct|floor|all (default all; floor is fanout only)

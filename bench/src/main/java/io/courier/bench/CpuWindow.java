@@ -72,8 +72,8 @@ final class CpuWindow {
 			result.put("cpu_us_per_" + unit + "_" + names[i],
 					(this.used[i] < 0 || count <= 0) ? null : (double) this.used[i] / count);
 		}
-		result.put("cpu_us_per_" + unit + "_gateway_jit",
-				(this.gatewayJitUsed < 0 || this.used[0] < 0 || count <= 0) ? null : (double) this.gatewayJitUsed / count);
+		boolean jitKnown = this.gatewayJitUsed >= 0 && this.used[0] >= 0 && count > 0;
+		result.put("cpu_us_per_" + unit + "_gateway_jit", jitKnown ? (double) this.gatewayJitUsed / count : null);
 		for (int i = 0; i < 3; i++) {
 			result.put("cpu_pct_" + names[i],
 					(this.used[i] < 0) ? null : 100.0 * this.used[i] * 1000.0 / this.wallNanos);

@@ -173,12 +173,12 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 	protected void handleMessageInternal(Message<?> message) {
 		MessageHeaders headers = message.getHeaders();
 		String sessionId = SimpMessageHeaderAccessor.getSessionId(headers);
-		boolean fromApplication = SimpMessageType.MESSAGE.equals(SimpMessageHeaderAccessor.getMessageType(headers))
-				&& headers.get(STOMP_COMMAND_HEADER) == null;
+		boolean isMessage = SimpMessageType.MESSAGE.equals(SimpMessageHeaderAccessor.getMessageType(headers));
+		boolean fromApplication = isMessage && headers.get(STOMP_COMMAND_HEADER) == null;
 		// An application message may name a session (@SendToUser(broadcast = false)): it is still the
 		// application's, not a frame of that client, so it goes out like any other, as a SEND.
 		if (sessionId == null || SYSTEM_SESSION_ID.equals(sessionId) || fromApplication) {
-			if (SimpMessageType.MESSAGE.equals(SimpMessageHeaderAccessor.getMessageType(headers))) {
+			if (isMessage) {
 				sendFromApplication(message);
 			}
 			return;
