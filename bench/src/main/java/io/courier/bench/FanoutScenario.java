@@ -78,7 +78,11 @@ final class FanoutScenario {
 			Thread.sleep(500);
 			long gatewayPid = (target == Target.COURIER) ? this.context.gatewayPid() : -1;
 			long beamPid = (target == Target.FLOOR) ? -1 : ProcessProbe.beamPid();
-			CpuWindow cpu = new CpuWindow(gatewayPid, beamPid).start();
+			CpuWindow cpu = new CpuWindow(gatewayPid, beamPid);
+			if (floor != null) {
+				cpu.withFloorServer();
+			}
+			cpu.start();
 			OpenLoopPublisher publisher = new OpenLoopPublisher();
 			long published;
 			if (floor != null) {

@@ -117,6 +117,12 @@ class BenchSmokeIntegrationTests {
 			.isNotNegative()
 			.isLessThanOrEqualTo(decimal(courier, "cpu_us_per_delivery_gateway"));
 		assertThat(results(output).get(1)).contains("\"cpu_us_per_delivery_gateway_jit\":null");
+		// the floor server's own thread, measured on the floor only
+		String floor = results(output).get(2);
+		assertThat(decimal(floor, "cpu_us_per_delivery_floor_server")).as(floor)
+			.isNotNegative()
+			.isLessThanOrEqualTo(decimal(floor, "cpu_us_per_delivery_loadgen"));
+		assertThat(courier).doesNotContain("floor_server");
 	}
 
 	@Test

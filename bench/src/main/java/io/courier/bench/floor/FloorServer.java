@@ -28,7 +28,10 @@ public final class FloorServer implements AutoCloseable {
 
 	public static final String DESTINATION = "/topic/public.bench";
 
-	private final LoopResources loop = LoopResources.create("bench-floor", 1, true);
+	/** How the server's one event-loop thread is named: every write of the floor's runs on it. */
+	public static final String THREAD_PREFIX = "bench-floor";
+
+	private final LoopResources loop = LoopResources.create(THREAD_PREFIX, 1, true);
 
 	private final ChannelGroup subscribers = new DefaultChannelGroup("floor", GlobalEventExecutor.INSTANCE);
 
@@ -86,7 +89,10 @@ public final class FloorServer implements AutoCloseable {
 		return this.subscribers.size();
 	}
 
-	/** Encodes one MESSAGE (subscription {@code sub-0}) and writes the same bytes to every subscribed session. */
+	/**
+	 * Encodes one MESSAGE (subscription {@code sub-0}) and writes the same bytes to every subscribed session, on the
+	 * server's event loop (one task per message), so that the server's thread carries all of the fan-out's cost.
+	 */
 	public void broadcast(String body) {
 		StompFrame message = new StompFrame("MESSAGE",
 				java.util.Map.of("subscription", "sub-0", "destination", DESTINATION, "message-id",
@@ -94,7 +100,8 @@ public final class FloorServer implements AutoCloseable {
 				body.getBytes(StandardCharsets.UTF_8));
 		ByteBuf encoded = Unpooled.wrappedBuffer(StompEncoder.encode(message));
 		// ChannelGroup.write retains the frame once per channel
-		this.subscribers.writeAndFlush(new TextWebSocketFrame(encoded));
+		TextWebSocketFrame frame = new TextWebSocketFrame(encoded);
+		this.loop.onServer(true).next().execute(() -> this.subscribers.writeAndFlush(frame));
 	}
 
 	@Override

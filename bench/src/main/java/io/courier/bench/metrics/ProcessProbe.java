@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -66,6 +67,14 @@ public final class ProcessProbe {
 	 * time with it (HotSpot may stop idle ones), so a difference of two samples can only undercount the JIT.
 	 */
 	public static Map<Long, Long> jitCompilerCpuMicros(long pid) {
+		return threadCpuMicros(pid, ProcessProbe::isJitCompilerName);
+	}
+
+	/**
+	 * utime + stime in microseconds of each thread of the process whose name (as the kernel keeps it: cut at 15
+	 * characters) {@code name} accepts, by thread id; empty when not readable.
+	 */
+	public static Map<Long, Long> threadCpuMicros(long pid, Predicate<String> name) {
 		Map<Long, Long> byThread = new HashMap<>();
 		if (pid <= 0) {
 			return byThread;
@@ -75,7 +84,7 @@ public final class ProcessProbe {
 			for (Path task : tasks) {
 				try {
 					String stat = Files.readString(task.resolve("stat"));
-					if (isJitCompilerThread(stat)) {
+					if (name.test(threadName(stat))) {
 						byThread.put(Long.parseLong(task.getFileName().toString()), cpuMicrosFromStat(stat, ticks));
 					}
 				}
@@ -92,13 +101,18 @@ public final class ProcessProbe {
 
 	/** Whether a {@code /proc/<pid>/task/<tid>/stat} line is a HotSpot JIT compiler thread's (comm cut at 15). */
 	public static boolean isJitCompilerThread(String stat) {
+		return isJitCompilerName(threadName(stat));
+	}
+
+	private static boolean isJitCompilerName(String comm) {
+		return comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre");
+	}
+
+	/** The command name of a {@code /proc/<pid>/task/<tid>/stat} line (between the first '(' and the last ')'). */
+	static String threadName(String stat) {
 		int open = stat.indexOf('(');
 		int close = stat.lastIndexOf(')');
-		if (open < 0 || close < open) {
-			return false;
-		}
-		String comm = stat.substring(open + 1, close);
-		return comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre");
+		return (open < 0 || close < open) ? "" : stat.substring(open + 1, close);
 	}
 
 	/** Parses a {@code /proc/<pid>/stat} line: fields 14 (utime) and 15 (stime), counted after the comm's ')'. */

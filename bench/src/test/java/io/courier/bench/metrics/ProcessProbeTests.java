@@ -1,5 +1,8 @@
 package io.courier.bench.metrics;
 
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,6 +33,39 @@ class ProcessProbeTests {
 			assertThat(micros).isNotNegative();
 		});
 		assertThat(ProcessProbe.jitCompilerCpuMicros(-1)).isEmpty();
+	}
+
+	@Test
+	void countsOnlyTheThreadsWhoseNameIsAccepted() throws Exception {
+		long pid = ProcessHandle.current().pid();
+		CountDownLatch spun = new CountDownLatch(1);
+		// the kernel keeps the first 15 characters of a thread's name
+		Thread spinner = new Thread(() -> {
+			long end = System.nanoTime() + 200_000_000L;
+			long x = 0;
+			while (System.nanoTime() < end) {
+				x += Long.numberOfTrailingZeros(x + 1);
+			}
+			spun.countDown();
+			try {
+				Thread.sleep(10_000 + (x & 1));
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}, "probe-spinner-with-a-long-name");
+		spinner.start();
+		try {
+			assertThat(spun.await(10, TimeUnit.SECONDS)).isTrue();
+			assertThat(ProcessProbe.threadCpuMicros(pid, (name) -> name.equals("probe-spinner-w"))).hasSize(1)
+				.allSatisfy((tid, micros) -> assertThat(micros).isGreaterThanOrEqualTo(100_000L));
+			assertThat(ProcessProbe.threadCpuMicros(pid, (name) -> name.startsWith("no-such-thread"))).isEmpty();
+			assertThat(ProcessProbe.threadCpuMicros(-1, (name) -> true)).isEmpty();
+		}
+		finally {
+			spinner.interrupt();
+			spinner.join(5_000);
+		}
 	}
 
 	@Test
