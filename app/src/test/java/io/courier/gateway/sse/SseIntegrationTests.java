@@ -135,6 +135,30 @@ class SseIntegrationTests extends GatewayIntegrationTest {
 	}
 
 	@Test
+	void theNodesStreamConsumerKeepsDeliveringPastItsPrefetch() throws Exception {
+		// the node acknowledges the history stream in batches: a batch never acknowledged would stop the stream
+		// after 500 (the prefetch), and a last partial batch must not hold events back
+		String topic = unique("public.many-");
+		int chunk = 100;
+		int total = 1_200 + HistoryConsumer.ACK_EVERY / 2;
+		try (SseTestClient sse = SseTestClient.open(sseUrl("/topic/" + topic), this.idp.token(unique("reader")),
+				null)) {
+			sse.awaitSubscribed();
+			for (int sent = 0; sent < total; sent += chunk) {
+				int size = Math.min(chunk, total - sent);
+				String[] bodies = new String[size];
+				for (int i = 0; i < size; i++) {
+					bodies[i] = "m" + (sent + i);
+				}
+				publish(topic, bodies);
+				for (int i = 0; i < size; i++) {
+					assertThat(sse.next().data()).isEqualTo("m" + (sent + i));
+				}
+			}
+		}
+	}
+
+	@Test
 	void pollAnswers204WhenTheWaitIsOverAnd200WithEventsAndTheNextCursor() throws Exception {
 		String topic = unique("public.poll-");
 		String token = this.idp.token(unique("poller"));
