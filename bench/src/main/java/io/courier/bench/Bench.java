@@ -13,6 +13,7 @@ final class Bench {
 	static final String USAGE = """
 			usage: bench <scenario> [options]
 			  fanout         --subscribers N --rate R[,R2,...] --duration T [--payload BYTES] [--warmup W]
+			                 [--warmup-sets K] (the warm-up K <= 10 times, new sessions each; default 1)
 			  connections    --sessions N --hold T
 			  connect-storm  --sessions N --concurrency C [--warmup N2]
 			                 (unreported warm-up: N2 <= 100000 sessions, storms of 2000 each closed first)

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
@@ -22,6 +23,9 @@ final class FanoutScenario {
 	static final String DESTINATION = "/topic/public.bench";
 
 	static final String ROUTING_KEY = "public.bench";
+
+	/** Most warm-up sets of new sessions ({@code --warmup-sets}). */
+	static final int MAX_WARMUP_SETS = 10;
 
 	private final BenchContext context;
 
@@ -48,16 +52,37 @@ final class FanoutScenario {
 		Duration duration = options.seconds("duration", 30);
 		int payload = options.integer("payload", 128, 48, 60_000);
 		int warmup = options.integer("warmup", 0, 0, BenchOptions.MAX_SECONDS);
+		int warmupSets = options.integer("warmup-sets", 1, 1, MAX_WARMUP_SETS);
 		for (int rate : options.integers("rate", 50, 1, 100_000)) {
 			// A warm-up is the same load on sessions of its own, not reported: JIT compilation and first-use costs
-			// (the gateway's, the floor's in this JVM) stay out of the measured window.
+			// (the gateway's, the floor's in this JVM) stay out of the measured window. With --warmup-sets K it runs
+			// K times on new sessions each: a set of N sessions takes the connect, subscribe and close paths only N
+			// times, so those paths are still being compiled when the next set arrives.
 			Rounds.run(this.context, scenario + " " + subscribers + " subscribers x " + rate + " msg/s x "
-					+ duration.toSeconds() + " s, " + payload + " B bodies" + how
-					+ ((warmup > 0) ? ", after a " + warmup + " s warm-up" : ""),
+					+ duration.toSeconds() + " s, " + payload + " B bodies" + how + warmupTitle(warmup, warmupSets),
 					(target) -> load.run(target, subscribers, rate, duration, payload),
-					(warmup > 0) ? (target) -> load.run(target, subscribers, rate, Duration.ofSeconds(warmup), payload)
-							: null);
+					(warmup > 0) ? (target) -> warmUp(target, warmupSets,
+							() -> load.run(target, subscribers, rate, Duration.ofSeconds(warmup), payload)) : null);
 		}
+	}
+
+	private static String warmupTitle(int seconds, int sets) {
+		if (seconds == 0) {
+			return "";
+		}
+		return (sets == 1) ? ", after a " + seconds + " s warm-up"
+				: ", after " + sets + " warm-ups of " + seconds + " s, new sessions each";
+	}
+
+	/** Runs a warm-up {@code sets} times, each on new sessions, and says so (its results are dropped). */
+	private Result warmUp(Target target, int sets, Callable<Result> set) throws Exception {
+		Result last = null;
+		for (int i = 1; i <= sets; i++) {
+			last = set.call();
+			this.context.out.println("warm-up " + i + " of " + sets + " on " + target.label() + ": delivered "
+					+ last.get("delivered") + " of " + last.get("expected"));
+		}
+		return last;
 	}
 
 	Result run(Target target, int subscribers, int rate, Duration duration, int payload) throws Exception {

@@ -155,6 +155,21 @@ class BenchSmokeIntegrationTests {
 	}
 
 	@Test
+	void warmupSetsRunTheWarmUpOnNewSessionsEachTimeAndReportNothingFromIt() throws Exception {
+		String output = run("fanout", "--subscribers", "3", "--rate", "20", "--duration", "1", "--warmup", "1",
+				"--warmup-sets", "2");
+		for (String target : List.of("courier", "direct", "floor")) {
+			assertThat(output).contains("warm-up 1 of 2 on " + target + ": delivered 60 of 60",
+					"warm-up 2 of 2 on " + target + ": delivered 60 of 60");
+		}
+		assertThat(output).contains("after 2 warm-ups of 1 s, new sessions each");
+		assertThat(output.indexOf("warm-up 2 of 2 on floor")).isLessThan(output.indexOf("RESULT"));
+		// only the measured runs are reported
+		assertThat(results(output)).as(output).hasSize(3)
+			.allSatisfy((json) -> assertThat(number(json, "delivered")).isEqualTo(3 * 20));
+	}
+
+	@Test
 	void roundsAlternateTheTargetsAndEndWithTheMedians() throws Exception {
 		String output = run("connect-storm", "--sessions", "3", "--concurrency", "2", "--warmup", "2", "--rounds", "2");
 		List<String> results = results(output);
