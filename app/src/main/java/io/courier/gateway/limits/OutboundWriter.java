@@ -47,7 +47,7 @@ interface OutboundWriter {
 		// timed out first would close the session itself (Jetty does) before the limit is recorded.
 		remote.setSendTimeout(sendTimeLimitMillis + CONTAINER_TIMEOUT_MARGIN_MILLIS);
 		jakarta.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT, Math.min(sendTimeLimitMillis, 2000L));
-		return (target, message, done) -> {
+		OutboundWriter async = (target, message, done) -> {
 			if (message instanceof TextMessage text) {
 				remote.sendText(text.getPayload(), (result) -> done.accept(result.getException()));
 			}
@@ -58,6 +58,8 @@ interface OutboundWriter {
 				sendNow(target, message, done);
 			}
 		};
+		OutboundWriter jetty = JettyCoreWriter.forSession(jakarta, async);
+		return (jetty != null) ? jetty : async;
 	}
 
 	private static OutboundWriter blocking(Executor executor) {

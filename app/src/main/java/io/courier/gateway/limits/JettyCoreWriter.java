@@ -1,0 +1,59 @@
+package io.courier.gateway.limits;
+
+import java.nio.ByteBuffer;
+
+import jakarta.websocket.Session;
+import org.eclipse.jetty.ee11.websocket.jakarta.common.JakartaWebSocketSession;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.websocket.core.CoreSession;
+import org.eclipse.jetty.websocket.core.Frame;
+import org.eclipse.jetty.websocket.core.OpCode;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.ClassUtils;
+import org.springframework.web.socket.TextMessage;
+
+/**
+ * On Jetty (Courier's server), writes a text message as one WebSocket frame straight to the session's
+ * {@link CoreSession}, with the message's own bytes as the payload: the Jakarta layer's {@code sendText(String)}
+ * would encode the string to UTF-8 again for every session, so a topic MESSAGE the relay encoded once would be
+ * copied once per subscriber. Other messages, and other containers, use the Jakarta writer.
+ */
+final class JettyCoreWriter {
+
+	private static final boolean JETTY = ClassUtils.isPresent(
+			"org.eclipse.jetty.ee11.websocket.jakarta.common.JakartaWebSocketSession",
+			JettyCoreWriter.class.getClassLoader());
+
+	private JettyCoreWriter() {
+	}
+
+	/** A writer for a Jetty session that hands non-text messages to {@code others}, or null if not on Jetty. */
+	static @Nullable OutboundWriter forSession(Session session, OutboundWriter others) {
+		return JETTY ? Jetty.forSession(session, others) : null;
+	}
+
+	/** Loaded only when Jetty is on the class path. */
+	private static final class Jetty {
+
+		static @Nullable OutboundWriter forSession(Session session, OutboundWriter others) {
+			if (!(session instanceof JakartaWebSocketSession jetty)) {
+				return null;
+			}
+			CoreSession core = jetty.getCoreSession();
+			return (target, message, done) -> {
+				if (message instanceof TextMessage text) {
+					// asBytes() is the array the message was made from when it was made from bytes (the relay's
+					// frames, Spring's STOMP handler's): wrapped, not copied; the wrapper is this write's own
+					core.sendFrame(new Frame(OpCode.TEXT, ByteBuffer.wrap(text.asBytes())),
+							Callback.from(() -> done.accept(null), done::accept), false);
+				}
+				else {
+					others.write(target, message, done);
+				}
+			};
+		}
+
+	}
+
+}
