@@ -58,7 +58,7 @@ interface OutboundWriter {
 				sendNow(target, message, done);
 			}
 		};
-		OutboundWriter jetty = JettyCoreWriter.forSession(jakarta, async);
+		OutboundWriter jetty = JettyCoreWriter.forSession(jakarta, async, remote.getSendTimeout());
 		return (jetty != null) ? jetty : async;
 	}
 
