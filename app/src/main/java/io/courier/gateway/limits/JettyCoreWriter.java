@@ -51,9 +51,8 @@ final class JettyCoreWriter {
 					// asBytes() is the array the message was made from when it was made from bytes (the relay's
 					// frames, Spring's STOMP handler's): wrapped, not copied; the wrapper is this write's own
 					Frame frame = new Frame(OpCode.TEXT, ByteBuffer.wrap(text.asBytes()));
-					core.sendFrame(new OutgoingEntry.Builder(frame, Callback.from(() -> done.accept(null), done::accept))
-						.messageTimeout(timeoutMillis)
-						.build());
+					Callback callback = Callback.from(() -> done.accept(null), done::accept);
+					core.sendFrame(new OutgoingEntry.Builder(frame, callback).messageTimeout(timeoutMillis).build());
 				}
 				else {
 					others.write(target, message, done);
