@@ -42,13 +42,12 @@ class ProcessProbeTests {
 		// the kernel keeps the first 15 characters of a thread's name
 		Thread spinner = new Thread(() -> {
 			long end = System.nanoTime() + 200_000_000L;
-			long x = 0;
 			while (System.nanoTime() < end) {
-				x += Long.numberOfTrailingZeros(x + 1);
+				Thread.onSpinWait();
 			}
 			spun.countDown();
 			try {
-				Thread.sleep(10_000 + (x & 1));
+				Thread.sleep(10_000);
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
