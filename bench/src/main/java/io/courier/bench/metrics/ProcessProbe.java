@@ -17,8 +17,8 @@ import java.util.regex.Pattern;
  * Reads what Linux and the JDK say about a process: CPU time (utime + stime from {@code /proc/<pid>/stat}, in
  * clock ticks converted with {@code getconf CLK_TCK}; per thread, such as the JIT compiler's, from
  * {@code /proc/<pid>/task}), resident memory ({@code VmRSS} in {@code /proc/<pid>/status}) and, for a JVM, heap
- * used after a full GC ({@code jcmd <pid> GC.run}, then {@code GC.heap_info}). Also finds pids: the listener of a TCP port ({@code ss -ltnp}) and RabbitMQ's
- * {@code beam.smp} ({@code pgrep}).
+ * used after a full GC ({@code jcmd <pid> GC.run}, then {@code GC.heap_info}). Also finds pids: the listener of a
+ * TCP port ({@code ss -ltnp}) and RabbitMQ's {@code beam.smp} ({@code pgrep}).
  */
 public final class ProcessProbe {
 
