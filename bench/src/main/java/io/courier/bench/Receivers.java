@@ -7,6 +7,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntUnaryOperator;
 import java.util.function.ToIntFunction;
 
+import org.HdrHistogram.Histogram;
+
 import io.courier.bench.metrics.LatencyRecorder;
 import io.courier.bench.metrics.SequenceTracker;
 import io.courier.bench.stomp.StompFrame;
@@ -139,15 +141,16 @@ final class Receivers implements StompSession.Listener {
 				all.add(stream.latency);
 			}
 		}
+		Histogram corrected = all.corrected();
 		result.put("expected", expected)
 			.put("delivered", delivered)
 			.put("lost", lost)
 			.put("duplicated", duplicated)
 			.put("out_of_order", outOfOrder)
-			.put("p50_ms", LatencyRecorder.millis(all.corrected(), 50))
-			.put("p90_ms", LatencyRecorder.millis(all.corrected(), 90))
-			.put("p99_ms", LatencyRecorder.millis(all.corrected(), 99))
-			.put("max_ms", LatencyRecorder.maxMillis(all.corrected()))
+			.put("p50_ms", LatencyRecorder.millis(corrected, 50))
+			.put("p90_ms", LatencyRecorder.millis(corrected, 90))
+			.put("p99_ms", LatencyRecorder.millis(corrected, 99))
+			.put("max_ms", LatencyRecorder.maxMillis(corrected))
 			.put("raw_p50_ms", LatencyRecorder.millis(all.raw(), 50))
 			.put("raw_p99_ms", LatencyRecorder.millis(all.raw(), 99))
 			.put("foreign_messages", this.foreign.get());
