@@ -19,7 +19,8 @@ import org.springframework.web.socket.TextMessage;
  * {@link CoreSession}, with the message's own bytes as the payload: the Jakarta layer's {@code sendText(String)}
  * would encode the string to UTF-8 again for every session, so a topic MESSAGE the relay encoded once would be
  * copied once per subscriber. Each frame carries the same message timeout the Jakarta layer would give it (the
- * container's backstop behind the send time limit). Other messages, and other containers, use the Jakarta writer.
+ * container's backstop behind the send time limit). A frame with more to follow goes in Jetty's batch, written
+ * with the next frame that does not. Other messages, and other containers, use the Jakarta writer.
  */
 final class JettyCoreWriter {
 
@@ -46,16 +47,20 @@ final class JettyCoreWriter {
 				return null;
 			}
 			CoreSession core = jetty.getCoreSession();
-			return (target, message, done) -> {
+			return (target, message, more, done) -> {
 				if (message instanceof TextMessage text) {
 					// asBytes() is the array the message was made from when it was made from bytes (the relay's
 					// frames, Spring's STOMP handler's): wrapped, not copied; the wrapper is this write's own
 					Frame frame = new Frame(OpCode.TEXT, ByteBuffer.wrap(text.asBytes()));
 					Callback callback = Callback.from(() -> done.accept(null), done::accept);
-					core.sendFrame(new OutgoingEntry.Builder(frame, callback).messageTimeout(timeoutMillis).build());
+					// more: Jetty copies the frame into its batch buffer (and completes the callback), and writes the
+					// batch with the first frame that is not batched: one socket write for a run of small frames
+					core.sendFrame(new OutgoingEntry.Builder(frame, callback).batch(more)
+						.messageTimeout(timeoutMillis)
+						.build());
 				}
 				else {
-					others.write(target, message, done);
+					others.write(target, message, more, done);
 				}
 			};
 		}

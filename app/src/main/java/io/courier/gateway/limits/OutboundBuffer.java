@@ -15,10 +15,11 @@ import org.springframework.web.socket.handler.WebSocketSessionDecorator;
 /**
  * A session's bounded outbound queue: {@link #sendMessage} never blocks the caller (a broker connection's event
  * loop, a thread of the outbound channel), it queues the message and a {@link OutboundWriter} writes one message
- * at a time to the socket without parking a thread where the container allows it. A client that does not read
- * fills its own queue only: once the queued bytes pass the send buffer limit, or a write has waited longer than
- * the send time limit ({@link OutboundBuffers} checks that), the session is closed as a slow consumer and
- * nothing more is queued for it. Other sessions never wait for it.
+ * at a time to the socket without parking a thread where the container allows it, telling it when more are
+ * queued behind so that a run of messages can leave in one socket write ({@link #hold} queues a run first). A
+ * client that does not read fills its own queue only: once the queued bytes pass the send buffer limit, or a
+ * write has waited longer than the send time limit ({@link OutboundBuffers} checks that), the session is closed
+ * as a slow consumer and nothing more is queued for it. Other sessions never wait for it.
  */
 final class OutboundBuffer extends WebSocketSessionDecorator {
 
@@ -33,6 +34,9 @@ final class OutboundBuffer extends WebSocketSessionDecorator {
 	private long queuedBytes;
 
 	private boolean writing;
+
+	/** Messages were queued by {@link #hold} and wait for {@link #release}. */
+	private boolean held;
 
 	private boolean inDrainLoop;
 
@@ -54,11 +58,31 @@ final class OutboundBuffer extends WebSocketSessionDecorator {
 
 	@Override
 	public void sendMessage(WebSocketMessage<?> message) throws IOException {
+		if (enqueue(message, false)) {
+			drain();
+		}
+	}
+
+	/**
+	 * Queues the message like {@link #sendMessage} but leaves the write to {@link #release}, so that messages
+	 * queued together (the fan-out of one read from the broker) go to the socket together. Returns {@code true}
+	 * when the caller must call {@link #release}: the first hold since the buffer was last released, unless a
+	 * write is going on (which writes the message next).
+	 */
+	boolean hold(WebSocketMessage<?> message) {
+		return enqueue(message, true);
+	}
+
+	/**
+	 * Queues the message unless the buffer is closed or full (a slow consumer, reported). Returns {@code true}
+	 * when the caller must start the writes: {@link #drain} after a send, {@link #release} after a hold.
+	 */
+	private boolean enqueue(WebSocketMessage<?> message, boolean hold) {
 		boolean start = false;
 		boolean overflow = false;
 		synchronized (this) {
 			if (this.closed) {
-				return;
+				return false;
 			}
 			int size = message.getPayloadLength();
 			if (this.queuedBytes + size > this.bufferLimitBytes && !this.queue.isEmpty()) {
@@ -67,7 +91,11 @@ final class OutboundBuffer extends WebSocketSessionDecorator {
 			else {
 				this.queue.add(message);
 				this.queuedBytes += size;
-				if (!this.writing) {
+				if (hold) {
+					start = !this.writing && !this.held;
+					this.held |= start;
+				}
+				else if (!this.writing) {
 					this.writing = true;
 					start = true;
 				}
@@ -76,9 +104,19 @@ final class OutboundBuffer extends WebSocketSessionDecorator {
 		if (overflow) {
 			slowConsumer("send buffer limit of " + this.bufferLimitBytes + " bytes exceeded");
 		}
-		else if (start) {
-			drain();
+		return start;
+	}
+
+	/** Writes what {@link #hold} queued, unless a write is going on (which writes it next). */
+	void release() {
+		synchronized (this) {
+			this.held = false;
+			if (this.writing || this.closed || this.queue.isEmpty()) {
+				return;
+			}
+			this.writing = true;
 		}
+		drain();
 	}
 
 	/**
@@ -162,6 +200,7 @@ final class OutboundBuffer extends WebSocketSessionDecorator {
 	private void drain() {
 		for (;;) {
 			WebSocketMessage<?> next;
+			boolean more = false;
 			CloseStatus closeNow = null;
 			synchronized (this) {
 				next = this.closed ? null : this.queue.peek();
@@ -174,6 +213,7 @@ final class OutboundBuffer extends WebSocketSessionDecorator {
 					}
 				}
 				else {
+					more = this.queue.size() > 1;
 					this.inDrainLoop = true;
 					this.completedInline = false;
 					this.writeStartedNanos = System.nanoTime();
@@ -185,7 +225,7 @@ final class OutboundBuffer extends WebSocketSessionDecorator {
 				}
 				return;
 			}
-			this.writer.write(getDelegate(), next, this::written);
+			this.writer.write(getDelegate(), next, more, this::written);
 			synchronized (this) {
 				this.inDrainLoop = false;
 				if (!this.completedInline) {

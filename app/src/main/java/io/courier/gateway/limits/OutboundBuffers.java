@@ -1,6 +1,5 @@
 package io.courier.gateway.limits;
 
-import java.io.IOException;
 import java.security.Principal;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,6 +10,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -112,19 +112,18 @@ public class OutboundBuffers implements OutboundBuffer.Listener, DisposableBean 
 
 	/**
 	 * Queues a message for the session as Spring's STOMP handler would, for frames encoded elsewhere (the relay's
-	 * topic fan-out). Returns {@code false} if the session has no buffer here (not a WebSocket/SockJS session of
-	 * this node, or already gone).
+	 * topic fan-out), and leaves the write to a release handed to {@code releases} (once for a run of holds on the
+	 * session): the caller runs it when it has queued what it had, and the run goes to the socket together.
+	 * Returns {@code false} if the session has no buffer here (not a WebSocket/SockJS session of this node, or
+	 * already gone).
 	 */
-	public boolean send(String sessionId, WebSocketMessage<?> message) {
+	public boolean hold(String sessionId, WebSocketMessage<?> message, Consumer<Runnable> releases) {
 		OutboundBuffer buffer = this.buffers.get(sessionId);
 		if (buffer == null) {
 			return false;
 		}
-		try {
-			buffer.sendMessage(message);
-		}
-		catch (IOException ex) {
-			writeFailed(buffer, ex);
+		if (buffer.hold(message)) {
+			releases.accept(buffer::release);
 		}
 		return true;
 	}

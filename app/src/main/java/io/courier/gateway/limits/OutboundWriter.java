@@ -32,7 +32,13 @@ interface OutboundWriter {
 	/** How much longer than the send time limit the container's own send timeout is. */
 	long CONTAINER_TIMEOUT_MARGIN_MILLIS = 1_000;
 
-	void write(WebSocketSession session, WebSocketMessage<?> message, Consumer<@Nullable Throwable> done);
+	/**
+	 * Writes the message; {@code more} says another message of the session's queue follows at once, so a writer
+	 * may keep this one to write both in one go. A message given with {@code more == false} is written at once,
+	 * with everything kept before it.
+	 */
+	void write(WebSocketSession session, WebSocketMessage<?> message, boolean more,
+			Consumer<@Nullable Throwable> done);
 
 	static OutboundWriter forSession(WebSocketSession session, long sendTimeLimitMillis, Executor executor) {
 		WebSocketSession raw = WebSocketSessionDecorator.unwrap(session);
@@ -47,7 +53,7 @@ interface OutboundWriter {
 		// timed out first would close the session itself (Jetty does) before the limit is recorded.
 		remote.setSendTimeout(sendTimeLimitMillis + CONTAINER_TIMEOUT_MARGIN_MILLIS);
 		jakarta.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT, Math.min(sendTimeLimitMillis, 2000L));
-		OutboundWriter async = (target, message, done) -> {
+		OutboundWriter async = (target, message, more, done) -> {
 			if (message instanceof TextMessage text) {
 				remote.sendText(text.getPayload(), (result) -> done.accept(result.getException()));
 			}
@@ -63,7 +69,7 @@ interface OutboundWriter {
 	}
 
 	private static OutboundWriter blocking(Executor executor) {
-		return (target, message, done) -> executor.execute(() -> sendNow(target, message, done));
+		return (target, message, more, done) -> executor.execute(() -> sendNow(target, message, done));
 	}
 
 	private static void sendNow(WebSocketSession target, WebSocketMessage<?> message,

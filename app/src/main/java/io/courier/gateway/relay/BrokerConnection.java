@@ -17,8 +17,6 @@ import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
 import org.springframework.messaging.support.MessageBuilder;
 import org.springframework.messaging.support.MessageHeaderAccessor;
 import org.springframework.messaging.tcp.TcpConnection;
-import org.springframework.messaging.tcp.TcpConnectionHandler;
-import org.springframework.messaging.tcp.TcpOperations;
 import org.springframework.scheduling.TaskScheduler;
 
 /**
@@ -26,9 +24,9 @@ import org.springframework.scheduling.TaskScheduler;
  * credentials, heart-beats with the broker, and when it is lost (transport failure, broker ERROR, missed
  * heart-beats) reports it once and reconnects with backoff, moving to the next broker address each attempt.
  * Frames it receives (MESSAGE, RECEIPT, ERROR) go to its {@link Listener} on the connection's event-loop thread,
- * in the order the broker sent them.
+ * in the order the broker sent them, and after the frames of each socket read, {@link Listener#readComplete}.
  */
-final class BrokerConnection implements TcpConnectionHandler<byte[]> {
+final class BrokerConnection implements StompTcpClient.Handler {
 
 	private static final Log logger = LogFactory.getLog(BrokerConnection.class);
 
@@ -52,11 +50,14 @@ final class BrokerConnection implements TcpConnectionHandler<byte[]> {
 
 		void lost(BrokerConnection connection, String reason);
 
+		/** The frames of one read from the socket went to {@link #frame}: what was held for them can be written. */
+		void readComplete(BrokerConnection connection);
+
 	}
 
 	private final int index;
 
-	private final List<TcpOperations<byte[]>> clients;
+	private final List<StompTcpClient> clients;
 
 	private final RelaySettings settings;
 
@@ -65,6 +66,12 @@ final class BrokerConnection implements TcpConnectionHandler<byte[]> {
 	private final Listener listener;
 
 	private final Object lock = new Object();
+
+	/**
+	 * Client writes the listener holds until the end of the current read ({@link Listener#readComplete}); used on
+	 * the connection's event-loop thread only.
+	 */
+	final List<Runnable> held = new ArrayList<>();
 
 	private volatile @Nullable TcpConnection<byte[]> tcp;
 
@@ -81,18 +88,18 @@ final class BrokerConnection implements TcpConnectionHandler<byte[]> {
 
 	private long failedAttempts;
 
-	BrokerConnection(int index, List<TcpOperations<byte[]>> clients, RelaySettings settings, TaskScheduler scheduler,
+	BrokerConnection(int index, List<StompTcpClient> clients, RelaySettings settings, TaskScheduler scheduler,
 			Listener listener) {
 		this(index, clients, settings, scheduler, listener, false);
 	}
 
 	/** A connection of one client session's own (client-ack subscriptions): it does not reconnect when lost. */
-	static BrokerConnection forSession(List<TcpOperations<byte[]>> clients, RelaySettings settings,
+	static BrokerConnection forSession(List<StompTcpClient> clients, RelaySettings settings,
 			TaskScheduler scheduler, Listener listener) {
 		return new BrokerConnection(-1, clients, settings, scheduler, listener, true);
 	}
 
-	private BrokerConnection(int index, List<TcpOperations<byte[]>> clients, RelaySettings settings,
+	private BrokerConnection(int index, List<StompTcpClient> clients, RelaySettings settings,
 			TaskScheduler scheduler, Listener listener, boolean dedicated) {
 		this.dedicated = dedicated;
 		this.index = index;
@@ -164,8 +171,8 @@ final class BrokerConnection implements TcpConnectionHandler<byte[]> {
 		if (this.stopped) {
 			return;
 		}
-		TcpOperations<byte[]> client = this.clients.get(this.attempt % this.clients.size());
-		client.connectAsync(this);
+		StompTcpClient client = this.clients.get(this.attempt % this.clients.size());
+		client.connect(this);
 	}
 
 	@Override
@@ -223,6 +230,11 @@ final class BrokerConnection implements TcpConnectionHandler<byte[]> {
 					+ new String(message.getPayload(), StandardCharsets.UTF_8));
 		}
 		this.listener.frame(this, message, accessor);
+	}
+
+	@Override
+	public void afterRead() {
+		this.listener.readComplete(this);
 	}
 
 	private void connected(TcpConnection<byte[]> connection, StompHeaderAccessor connected) {

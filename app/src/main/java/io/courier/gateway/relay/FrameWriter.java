@@ -1,5 +1,7 @@
 package io.courier.gateway.relay;
 
+import java.util.function.Consumer;
+
 /**
  * Writes a MESSAGE frame the relay encoded itself straight to a client session, in place of sending it through
  * the client outbound channel to Spring's STOMP handler, which would decode nothing but build headers, encode
@@ -10,9 +12,12 @@ package io.courier.gateway.relay;
 public interface FrameWriter {
 
 	/**
-	 * Writes (queues) the frame for the session. Returns {@code false} when this writer does not know the session,
-	 * so the relay sends the frame through the client outbound channel instead.
+	 * Queues the frame for the session. The writer may leave the write to a task it hands to {@code releases} (once
+	 * for the frames it holds for a session until then): the relay runs those tasks once it has fanned out what one
+	 * read from the broker brought, so that a session's frames of that read leave in one socket write. Returns
+	 * {@code false} when this writer does not know the session, so the relay sends the frame through the client
+	 * outbound channel instead.
 	 */
-	boolean write(String sessionId, EncodedFrame frame);
+	boolean write(String sessionId, EncodedFrame frame, Consumer<Runnable> releases);
 
 }

@@ -16,6 +16,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.messaging.Message;
@@ -29,11 +33,8 @@ import org.springframework.messaging.simp.broker.AbstractBrokerMessageHandler;
 import org.springframework.messaging.simp.stomp.StompCommand;
 import org.springframework.messaging.simp.stomp.StompEncoder;
 import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
-import org.springframework.messaging.simp.stomp.StompReactorNettyCodec;
 import org.springframework.messaging.support.MessageBuilder;
 import org.springframework.messaging.support.MessageHeaderAccessor;
-import org.springframework.messaging.tcp.TcpOperations;
-import org.springframework.messaging.tcp.reactor.ReactorNettyTcpClient;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.util.MimeTypeUtils;
 
@@ -47,7 +48,8 @@ import org.springframework.util.MimeTypeUtils;
  * on one connection. A plain auto-ack SUBSCRIBE to {@code /topic/...} joins the node's single broker
  * subscription to that destination ({@link Topic}), made on the first local subscription and cancelled after
  * the last; each broker MESSAGE is fanned out to the local subscribers on the connection's event-loop thread,
- * with no hop through a thread pool, so every subscriber sees the broker's order. Any other SUBSCRIBE (queues,
+ * with no hop through a thread pool, so every subscriber sees the broker's order; a session's frames of one
+ * socket read are held in its buffer and written together when the read is handled. Any other SUBSCRIBE (queues,
  * {@code /exchange/...}, client acks, broker-specific headers) becomes a broker subscription of its own on the
  * session's connection, so competing consumers, acks, nacks and redelivery behave as with a connection per
  * session. Receipts are mapped to broker receipts and answered when the broker answers.
@@ -82,7 +84,10 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 
 	private final TaskScheduler scheduler;
 
-	private final List<TcpOperations<byte[]>> clients = new ArrayList<>();
+	private final List<StompTcpClient> clients = new ArrayList<>();
+
+	/** The broker connections' event loops (they fan out too); made on start, shut down on stop. */
+	private volatile @Nullable EventLoopGroup loops;
 
 	private final List<BrokerConnection> connections = new ArrayList<>();
 
@@ -130,11 +135,12 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 
 	@Override
 	protected void startInternal() {
+		int threads = Math.min(this.settings.connections(), Runtime.getRuntime().availableProcessors());
+		EventLoopGroup loops = new MultiThreadIoEventLoopGroup(threads,
+				new DefaultThreadFactory("courier-broker", true), NioIoHandler.newFactory());
+		this.loops = loops;
 		for (String address : this.settings.addresses()) {
-			String host = RelaySettings.host(address);
-			int port = RelaySettings.port(address);
-			this.clients.add(new ReactorNettyTcpClient<>((client) -> client.host(host).port(port),
-					new StompReactorNettyCodec()));
+			this.clients.add(new StompTcpClient(RelaySettings.host(address), RelaySettings.port(address), loops));
 		}
 		for (int i = 0; i < this.settings.connections(); i++) {
 			this.connections.add(new BrokerConnection(i, this.clients, this.settings, this.scheduler, this));
@@ -152,16 +158,15 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 		}
 		publishBrokerUnavailableEvent();
 		this.connections.forEach(BrokerConnection::stop);
-		for (TcpOperations<byte[]> client : this.clients) {
+		EventLoopGroup loops = this.loops;
+		if (loops != null) {
 			try {
-				client.shutdownAsync().get(5, TimeUnit.SECONDS);
+				loops.shutdownGracefully(0, 5, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
 			}
-			catch (ExecutionException | TimeoutException ex) {
-				logger.debug("Broker client did not shut down cleanly", ex);
-			}
+			this.loops = null;
 		}
 		this.connections.clear();
 		this.clients.clear();
@@ -467,7 +472,7 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 			String subscription = accessor.getSubscriptionId();
 			Object route = (subscription != null) ? this.routes.get(subscription) : null;
 			if (route instanceof Topic topic) {
-				fanOut(topic, frame, accessor);
+				fanOut(topic, frame, accessor, connection.held);
 			}
 			else if (route instanceof Dedicated dedicated) {
 				dedicated.delivered(accessor.getFirstNativeHeader(StompHeaderAccessor.STOMP_ACK_HEADER));
@@ -493,7 +498,22 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 		}
 	}
 
-	private void fanOut(Topic topic, Message<byte[]> frame, StompHeaderAccessor accessor) {
+	/** The read that brought these frames is handled: the writes held for its sessions go out now. */
+	@Override
+	public void readComplete(BrokerConnection connection) {
+		List<Runnable> held = connection.held;
+		for (int i = 0; i < held.size(); i++) {
+			try {
+				held.get(i).run();
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Failed to write to a client session", ex);
+			}
+		}
+		held.clear();
+	}
+
+	private void fanOut(Topic topic, Message<byte[]> frame, StompHeaderAccessor accessor, List<Runnable> held) {
 		Map<String, List<String>> headers = nativeHeadersOf(accessor);
 		byte[] payload = frame.getPayload();
 		FrameWriter writer = directWriter(headers);
@@ -520,7 +540,7 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 						: encode(headers, id, payload);
 				lastId = id;
 			}
-			if (writer.write(session.id, encoded)) {
+			if (writer.write(session.id, encoded, held::add)) {
 				session.lastWriteNanos = System.nanoTime();
 			}
 			else {

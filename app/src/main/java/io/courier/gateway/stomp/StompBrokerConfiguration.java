@@ -1,5 +1,7 @@
 package io.courier.gateway.stomp;
 
+import java.util.function.Consumer;
+
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -118,7 +120,10 @@ class StompBrokerConfiguration extends DelegatingWebSocketMessageBrokerConfigura
 		return handler;
 	}
 
-	/** Topic MESSAGEs encoded once by the relay, queued in the session's outbound buffer and counted. */
+	/**
+	 * Topic MESSAGEs encoded once by the relay, held in the session's outbound buffer until the relay has fanned
+	 * out the read they came in, and counted.
+	 */
 	private FrameWriter frameWriter() {
 		return new FrameWriter() {
 
@@ -127,7 +132,7 @@ class StompBrokerConfiguration extends DelegatingWebSocketMessageBrokerConfigura
 			private @Nullable LocalSessions sessions;
 
 			@Override
-			public boolean write(String sessionId, EncodedFrame frame) {
+			public boolean write(String sessionId, EncodedFrame frame, Consumer<Runnable> releases) {
 				OutboundBuffers buffers = this.buffers;
 				LocalSessions sessions = this.sessions;
 				if (buffers == null || sessions == null) {
@@ -137,7 +142,7 @@ class StompBrokerConfiguration extends DelegatingWebSocketMessageBrokerConfigura
 					this.buffers = buffers;
 					this.sessions = sessions;
 				}
-				if (!buffers.send(sessionId, frame.as(TextMessage::new))) {
+				if (!buffers.hold(sessionId, frame.as(TextMessage::new), releases)) {
 					return false;
 				}
 				sessions.sentMessage(sessionId);

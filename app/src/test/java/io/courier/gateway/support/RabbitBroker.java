@@ -34,6 +34,11 @@ public final class RabbitBroker {
 	private RabbitBroker() {
 	}
 
+	/** The test vhost's name. */
+	public static String vhost() {
+		return VHOST;
+	}
+
 	/** Names of the queues in the courier vhost. */
 	public static List<String> queueNames() {
 		JsonNode queues = get("/queues/" + VHOST + "?columns=name");
