@@ -17,7 +17,7 @@ import org.HdrHistogram.Histogram;
  * ({@link Histogram#copyCorrectedForCoordinatedOmission}), not per delivery: correcting at record time
  * ({@code recordValueWithExpectedInterval}) costs a delivery L late about L/interval records, so a receiver that
  * fell behind spent more per delivery the further behind it was, and the load generator itself collapsed
- * (at 100 × 1,000 msg/s, 30 µs of its CPU per delivery instead of 6).
+ * (at 100 × 1,000 msg/s, 33 µs of its CPU per delivery instead of 6).
  *
  * <p>Not thread-safe: record from one thread (the event loop) or synchronize.
  */
