@@ -14,12 +14,12 @@ import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.stereotype.Component;
 
-import io.courier.gateway.stomp.ClientError;
+import io.courier.gateway.session.ClientError;
 import io.courier.gateway.stomp.GatewayProperties;
 import io.courier.gateway.stomp.LocalSession;
 import io.courier.gateway.stomp.LocalSessions;
 import io.courier.gateway.stomp.SessionTerminator;
-import io.courier.gateway.stomp.StompRejection;
+import io.courier.gateway.session.ClientRejection;
 
 /**
  * Answers the console's requests, which reach every node on {@code courier.cluster} as {@code control.<command>}
@@ -126,7 +126,7 @@ class ControlRequests implements ClusterMessageHandler {
 			if ((sessionId == null || sessionId.equals(session.sessionId()))
 					&& (user == null || user.equals(session.user()))
 					&& this.terminator.terminate(session.sessionId(),
-							new StompRejection(ClientError.DISCONNECTED_BY_OPERATOR), null)) {
+							new ClientRejection(ClientError.DISCONNECTED_BY_OPERATOR), null)) {
 				closed++;
 			}
 		}

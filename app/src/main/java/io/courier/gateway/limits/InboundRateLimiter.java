@@ -10,10 +10,10 @@ import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.messaging.SessionDisconnectEvent;
 
-import io.courier.gateway.stomp.ClientError;
+import io.courier.gateway.session.ClientError;
 import io.courier.gateway.stomp.RejectingChannelInterceptor;
 import io.courier.gateway.stomp.SessionTerminator;
-import io.courier.gateway.stomp.StompRejection;
+import io.courier.gateway.session.ClientRejection;
 
 /**
  * Limits SEND and SUBSCRIBE frames per session with a {@link TokenBucket} (the user's frame rate and burst in
@@ -61,13 +61,13 @@ class InboundRateLimiter extends RejectingChannelInterceptor {
 			return;
 		}
 		if (!bucket.bucket.tryTake(now)) {
-			throw new StompRejection(ClientError.RATE_LIMITED, bucket.bucket.rate() + " frames/s, burst "
+			throw new ClientRejection(ClientError.RATE_LIMITED, bucket.bucket.rate() + " frames/s, burst "
 					+ bucket.bucket.capacity());
 		}
 	}
 
 	@Override
-	protected void rejected(StompHeaderAccessor accessor, StompRejection rejection) {
+	protected void rejected(StompHeaderAccessor accessor, ClientRejection rejection) {
 		this.hits.record(LimitHits.FRAME_RATE, accessor, rejection.getMessage());
 	}
 

@@ -8,10 +8,10 @@ import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
 import org.springframework.stereotype.Component;
 
 import io.courier.gateway.presence.Presence;
-import io.courier.gateway.stomp.ClientError;
+import io.courier.gateway.session.ClientError;
 import io.courier.gateway.stomp.RejectingChannelInterceptor;
 import io.courier.gateway.stomp.SessionTerminator;
-import io.courier.gateway.stomp.StompRejection;
+import io.courier.gateway.session.ClientRejection;
 
 /**
  * Refuses a CONNECT when its user already holds as many sessions anywhere in the cluster as {@link RuntimeLimits}
@@ -52,12 +52,12 @@ public class SessionsPerUserLimiter extends RejectingChannelInterceptor {
 	public void check(String user) {
 		int limit = this.limits.sessionsPerUser(user);
 		if (this.presence.sessionCount(user) >= limit) {
-			throw new StompRejection(ClientError.TOO_MANY_SESSIONS, "limit " + limit + " per user");
+			throw new ClientRejection(ClientError.TOO_MANY_SESSIONS, "limit " + limit + " per user");
 		}
 	}
 
 	@Override
-	protected void rejected(StompHeaderAccessor accessor, StompRejection rejection) {
+	protected void rejected(StompHeaderAccessor accessor, ClientRejection rejection) {
 		this.hits.record(LimitHits.SESSIONS_PER_USER, accessor, rejection.getMessage());
 	}
 

@@ -7,10 +7,10 @@ import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 
 import io.courier.gateway.security.DestinationRule.Frame;
-import io.courier.gateway.stomp.ClientError;
+import io.courier.gateway.session.ClientError;
 import io.courier.gateway.stomp.RejectingChannelInterceptor;
 import io.courier.gateway.stomp.SessionTerminator;
-import io.courier.gateway.stomp.StompRejection;
+import io.courier.gateway.session.ClientRejection;
 
 /**
  * Asks {@link DestinationAuthorizer} about every client SUBSCRIBE and SEND; it holds no rules of its own. Runs
@@ -32,7 +32,7 @@ class DestinationAuthorizationInterceptor extends RejectingChannelInterceptor {
 			return;
 		}
 		if (!(accessor.getUser() instanceof JwtAuthenticationToken user)) {
-			throw new StompRejection(ClientError.MISSING_TOKEN, "not connected");
+			throw new ClientRejection(ClientError.MISSING_TOKEN, "not connected");
 		}
 		this.authorizer.authorize(frame, accessor.getDestination(), user,
 				accessor.getFirstNativeHeader(DestinationAuthorizer.SUBSCRIPTION_TOKEN));

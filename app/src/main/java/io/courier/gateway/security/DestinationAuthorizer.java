@@ -13,8 +13,8 @@ import org.springframework.util.AntPathMatcher;
 
 import io.courier.gateway.security.DestinationRule.Access;
 import io.courier.gateway.security.DestinationRule.Frame;
-import io.courier.gateway.stomp.ClientError;
-import io.courier.gateway.stomp.StompRejection;
+import io.courier.gateway.session.ClientError;
+import io.courier.gateway.session.ClientRejection;
 
 /**
  * The one place that decides whether a session may SUBSCRIBE or SEND to a destination, from the rule table in
@@ -49,7 +49,7 @@ public class DestinationAuthorizer {
 	}
 
 	/**
-	 * Returns normally when access is granted, else throws a {@link StompRejection} whose message names the
+	 * Returns normally when access is granted, else throws a {@link ClientRejection} whose message names the
 	 * destination and the reason.
 	 */
 	public void authorize(Frame frame, @Nullable String destination, JwtAuthenticationToken user,
@@ -106,7 +106,7 @@ public class DestinationAuthorizer {
 		try {
 			token = this.verifier.verify(subscriptionToken.trim());
 		}
-		catch (StompRejection ex) {
+		catch (ClientRejection ex) {
 			throw forbidden(destination, "subscription-token: " + ex.getMessage());
 		}
 		if (!user.getName().equals(token.getSubject())) {
@@ -118,8 +118,8 @@ public class DestinationAuthorizer {
 		return true;
 	}
 
-	private static StompRejection forbidden(String destination, String reason) {
-		return new StompRejection(ClientError.FORBIDDEN_DESTINATION, destination + " (" + reason + ")");
+	private static ClientRejection forbidden(String destination, String reason) {
+		return new ClientRejection(ClientError.FORBIDDEN_DESTINATION, destination + " (" + reason + ")");
 	}
 
 }

@@ -13,9 +13,9 @@ import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.messaging.SessionDisconnectEvent;
 
-import io.courier.gateway.stomp.ClientError;
+import io.courier.gateway.session.ClientError;
 import io.courier.gateway.stomp.SessionTerminator;
-import io.courier.gateway.stomp.StompRejection;
+import io.courier.gateway.session.ClientRejection;
 
 /**
  * Closes a session when the token it connected with expires: the client gets an ERROR
@@ -58,7 +58,7 @@ class SessionExpiry {
 		if (this.tasks.remove(sessionId) == null) {
 			return;
 		}
-		this.terminator.terminate(sessionId, new StompRejection(ClientError.SESSION_EXPIRED), null);
+		this.terminator.terminate(sessionId, new ClientRejection(ClientError.SESSION_EXPIRED), null);
 	}
 
 	@EventListener

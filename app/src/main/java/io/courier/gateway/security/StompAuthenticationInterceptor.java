@@ -11,10 +11,10 @@ import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
 
-import io.courier.gateway.stomp.ClientError;
+import io.courier.gateway.session.ClientError;
 import io.courier.gateway.stomp.RejectingChannelInterceptor;
 import io.courier.gateway.stomp.SessionTerminator;
-import io.courier.gateway.stomp.StompRejection;
+import io.courier.gateway.session.ClientRejection;
 
 /**
  * Authenticates a STOMP CONNECT from its native {@code Authorization: Bearer <JWT>} header. The principal is the
@@ -49,7 +49,7 @@ class StompAuthenticationInterceptor extends RejectingChannelInterceptor {
 		Jwt jwt = this.verifier.verify(token);
 		AbstractAuthenticationToken authentication = this.converter.convert(jwt);
 		if (authentication == null || jwt.getSubject() == null || jwt.getSubject().isBlank()) {
-			throw new StompRejection(ClientError.INVALID_TOKEN, "no subject");
+			throw new ClientRejection(ClientError.INVALID_TOKEN, "no subject");
 		}
 		accessor.setUser(authentication);
 		String sessionId = accessor.getSessionId();
@@ -64,11 +64,11 @@ class StompAuthenticationInterceptor extends RejectingChannelInterceptor {
 			header = first(accessor.getNativeHeader(AUTHORIZATION.toLowerCase()));
 		}
 		if (header == null || header.isBlank()) {
-			throw new StompRejection(ClientError.MISSING_TOKEN);
+			throw new ClientRejection(ClientError.MISSING_TOKEN);
 		}
 		String value = header.trim();
 		if (!value.regionMatches(true, 0, BEARER, 0, BEARER.length()) || value.length() == BEARER.length()) {
-			throw new StompRejection(ClientError.MALFORMED_TOKEN, "expected 'Bearer <JWT>'");
+			throw new ClientRejection(ClientError.MALFORMED_TOKEN, "expected 'Bearer <JWT>'");
 		}
 		return value.substring(BEARER.length()).trim();
 	}

@@ -12,8 +12,8 @@ import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.security.oauth2.jwt.JwtValidationException;
 import org.springframework.stereotype.Component;
 
-import io.courier.gateway.stomp.ClientError;
-import io.courier.gateway.stomp.StompRejection;
+import io.courier.gateway.session.ClientError;
+import io.courier.gateway.session.ClientRejection;
 
 /**
  * Validates a bearer token with the resource server's {@link JwtDecoder} (configured by the standard
@@ -35,11 +35,11 @@ class TokenVerifier {
 			return this.decoder.decode(token);
 		}
 		catch (JwtValidationException ex) {
-			throw new StompRejection(classify(ex), null, ex);
+			throw new ClientRejection(classify(ex), null, ex);
 		}
 		catch (JwtException ex) {
-			throw isJwt(token) ? new StompRejection(ClientError.BAD_SIGNATURE, null, ex)
-					: new StompRejection(ClientError.MALFORMED_TOKEN);
+			throw isJwt(token) ? new ClientRejection(ClientError.BAD_SIGNATURE, null, ex)
+					: new ClientRejection(ClientError.MALFORMED_TOKEN);
 		}
 	}
 

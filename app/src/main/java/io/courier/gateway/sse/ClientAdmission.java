@@ -10,7 +10,7 @@ import org.springframework.stereotype.Component;
 
 import io.courier.gateway.limits.SessionsPerUserLimiter;
 import io.courier.gateway.security.DestinationAuthorizer;
-import io.courier.gateway.stomp.StompRejection;
+import io.courier.gateway.session.ClientRejection;
 
 /**
  * What SSE and polling check before they serve a request, the same way STOMP does: destinations through the
@@ -42,7 +42,7 @@ class ClientAdmission {
 		try {
 			return ClientDestinations.of(requested, user, this.authorizer, this.properties.topics());
 		}
-		catch (StompRejection ex) {
+		catch (ClientRejection ex) {
 			throw ClientRequestException.of(ex);
 		}
 	}
@@ -52,7 +52,7 @@ class ClientAdmission {
 		try {
 			this.sessionsPerUser.check(user);
 		}
-		catch (StompRejection ex) {
+		catch (ClientRejection ex) {
 			throw ClientRequestException.of(ex);
 		}
 	}

@@ -10,7 +10,7 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
 
 import io.courier.gateway.security.DestinationAuthorizer;
 import io.courier.gateway.security.DestinationRule.Frame;
-import io.courier.gateway.stomp.StompRejection;
+import io.courier.gateway.session.ClientRejection;
 
 /**
  * The destinations one SSE or poll client asked for ({@code dest} parameters), checked exactly as STOMP SUBSCRIBE
@@ -38,7 +38,7 @@ record ClientDestinations(List<String> destinations, Set<String> keys) {
 
 	/**
 	 * Validates and authorizes; throws {@link ClientRequestException} (400) or the authorizer's
-	 * {@link StompRejection} (403).
+	 * {@link ClientRejection} (403).
 	 */
 	static ClientDestinations of(String @Nullable [] requested, JwtAuthenticationToken user,
 			DestinationAuthorizer authorizer, List<String> topicPatterns) {

@@ -2,8 +2,8 @@ package io.courier.gateway.sse;
 
 import org.springframework.http.HttpStatus;
 
-import io.courier.gateway.stomp.ClientError;
-import io.courier.gateway.stomp.StompRejection;
+import io.courier.gateway.session.ClientError;
+import io.courier.gateway.session.ClientRejection;
 
 /**
  * An SSE or poll request refused before it starts: the client gets {@code status} and
@@ -23,7 +23,7 @@ class ClientRequestException extends RuntimeException {
 	}
 
 	/** A refusal by the destination rules (403) or the session limit (429), with its STOMP text. */
-	static ClientRequestException of(StompRejection rejection) {
+	static ClientRequestException of(ClientRejection rejection) {
 		HttpStatus status = switch (rejection.error()) {
 			case FORBIDDEN_DESTINATION -> HttpStatus.FORBIDDEN;
 			case TOO_MANY_SESSIONS -> HttpStatus.TOO_MANY_REQUESTS;

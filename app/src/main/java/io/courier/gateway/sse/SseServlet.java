@@ -23,7 +23,7 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 
 import io.courier.gateway.presence.Presence;
-import io.courier.gateway.stomp.ClientError;
+import io.courier.gateway.session.ClientError;
 import io.courier.gateway.stomp.GatewayProperties;
 
 /**

@@ -22,6 +22,8 @@ import org.springframework.messaging.support.MessageHeaderAccessor;
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.messaging.SessionDisconnectEvent;
 
+import io.courier.gateway.session.ClientError;
+
 /**
  * The sessions of this node as their frames pass: an interceptor on the client inbound channel (after
  * authentication, authorization and limits, so only accepted frames count) and on the client outbound channel.

@@ -9,9 +9,11 @@ import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
 import org.springframework.messaging.support.ChannelInterceptor;
 import org.springframework.messaging.support.MessageHeaderAccessor;
 
+import io.courier.gateway.session.ClientRejection;
+
 /**
  * Base of the client inbound interceptors that may refuse a frame: {@link #inspect} throws a
- * {@link StompRejection}, and this class drops the frame and ends the session with an ERROR naming the reason
+ * {@link ClientRejection}, and this class drops the frame and ends the session with an ERROR naming the reason
  * (see {@link SessionTerminator} for why the exception is not simply left to propagate). Frames of a session
  * that was already sent an ERROR, still queued behind the refused one, are dropped too, whatever their content
  * (only the DISCONNECT Spring makes when the socket closes goes on, for the broker side to clean up).
@@ -39,7 +41,7 @@ public abstract class RejectingChannelInterceptor implements ChannelInterceptor 
 			inspect(accessor);
 			return message;
 		}
-		catch (StompRejection rejection) {
+		catch (ClientRejection rejection) {
 			if (sessionId == null) {
 				throw rejection;
 			}
@@ -50,14 +52,14 @@ public abstract class RejectingChannelInterceptor implements ChannelInterceptor 
 		}
 	}
 
-	/** Checks a client frame; throws {@link StompRejection} to refuse it. May set the frame's user. */
+	/** Checks a client frame; throws {@link ClientRejection} to refuse it. May set the frame's user. */
 	protected abstract void inspect(StompHeaderAccessor accessor);
 
 	/**
 	 * Called once per session, when a rejection by this interceptor ended it (frames still in flight after that
 	 * are dropped without another call).
 	 */
-	protected void rejected(StompHeaderAccessor accessor, StompRejection rejection) {
+	protected void rejected(StompHeaderAccessor accessor, ClientRejection rejection) {
 	}
 
 }

@@ -15,6 +15,8 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.socket.messaging.SessionConnectedEvent;
 import org.springframework.web.socket.messaging.SessionDisconnectEvent;
 
+import io.courier.gateway.session.ClientError;
+
 /**
  * This node's sessions, frames and relay state as Micrometer meters: {@code courier.sessions} (connected now),
  * {@code courier.session.connects} and {@code courier.session.disconnects{reason}} (totals, of sessions that got

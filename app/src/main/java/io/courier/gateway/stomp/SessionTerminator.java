@@ -19,6 +19,9 @@ import org.springframework.messaging.support.MessageBuilder;
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.messaging.SessionDisconnectEvent;
 
+import io.courier.gateway.session.ClientRejection;
+import io.courier.gateway.session.ClientError;
+
 /**
  * Ends a client session from the server side: sends it an ERROR frame whose {@code message} header is a
  * {@link ClientError} text, after which Spring's STOMP handler closes the socket.
@@ -62,7 +65,7 @@ public class SessionTerminator {
 	 * Sends ERROR {@code rejection.getMessage()} to the session and closes it; once per session.
 	 * @return true if this call ended the session, false if it was already being ended
 	 */
-	public boolean terminate(String sessionId, StompRejection rejection, @Nullable String receiptId) {
+	public boolean terminate(String sessionId, ClientRejection rejection, @Nullable String receiptId) {
 		long now = System.nanoTime();
 		forgetOld(now);
 		if (this.terminated.putIfAbsent(sessionId, now) != null) {

@@ -21,6 +21,8 @@ import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.messaging.StompSubProtocolErrorHandler;
 
 import io.courier.gateway.limits.LimitHits;
+import io.courier.gateway.session.ClientRejection;
+import io.courier.gateway.session.ClientError;
 
 /**
  * Turns any failure while handling a client frame into an ERROR frame whose {@code message} header is one of
@@ -132,7 +134,7 @@ class StompErrorHandler extends StompSubProtocolErrorHandler {
 
 	private static String describe(@Nullable Message<byte[]> clientMessage, Throwable ex) {
 		for (Throwable t = ex; t != null; t = t.getCause()) {
-			if (t instanceof StompRejection rejection) {
+			if (t instanceof ClientRejection rejection) {
 				return rejection.getMessage();
 			}
 			if (t instanceof StompConversionException) {

@@ -25,8 +25,8 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
 
 import io.courier.gateway.security.DestinationRule.Access;
 import io.courier.gateway.security.DestinationRule.Frame;
-import io.courier.gateway.stomp.ClientError;
-import io.courier.gateway.stomp.StompRejection;
+import io.courier.gateway.session.ClientError;
+import io.courier.gateway.session.ClientRejection;
 import io.courier.gateway.support.TestIdentityProvider;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -76,7 +76,7 @@ class DestinationAuthorizerTests {
 	@MethodSource("refused")
 	void refuses(Frame frame, @Nullable String destination, JwtAuthenticationToken user,
 			@Nullable String subscriptionToken, String message) {
-		assertThatExceptionOfType(StompRejection.class)
+		assertThatExceptionOfType(ClientRejection.class)
 			.isThrownBy(() -> this.authorizer.authorize(frame, destination, user, subscriptionToken))
 			.withMessage(message)
 			.satisfies((rejection) -> assertThat(rejection.error()).isEqualTo(ClientError.FORBIDDEN_DESTINATION));
@@ -141,7 +141,7 @@ class DestinationAuthorizerTests {
 		DestinationAuthorizer custom = authorizer(
 				List.of(new DestinationRule(Frame.SUBSCRIBE, "/topic/public.internal*", Access.DENY),
 						new DestinationRule(Frame.SUBSCRIBE, "/topic/public.**", Access.AUTHENTICATED)));
-		assertThatExceptionOfType(StompRejection.class)
+		assertThatExceptionOfType(ClientRejection.class)
 			.isThrownBy(() -> custom.authorize(Frame.SUBSCRIBE, "/topic/public.internal-audit", ALICE, null))
 			.withMessage("forbidden destination: /topic/public.internal-audit (denied by rule /topic/public.internal*)");
 		assertThatCode(() -> custom.authorize(Frame.SUBSCRIBE, "/topic/public.news", ALICE, null))
@@ -152,7 +152,7 @@ class DestinationAuthorizerTests {
 	void customRulesReplaceTheDefaults() {
 		DestinationAuthorizer custom = authorizer(
 				List.of(new DestinationRule(Frame.SUBSCRIBE, "/topic/public.**", Access.AUTHENTICATED)));
-		assertThatExceptionOfType(StompRejection.class)
+		assertThatExceptionOfType(ClientRejection.class)
 			.isThrownBy(() -> custom.authorize(Frame.SEND, "/app/orders.cancel", ALICE, null))
 			.withMessage("forbidden destination: /app/orders.cancel (no rule grants SEND)");
 	}
@@ -161,7 +161,7 @@ class DestinationAuthorizerTests {
 	void orderOwnerRuleWithoutOrderIdRefuses() {
 		DestinationAuthorizer custom = authorizer(
 				List.of(new DestinationRule(Frame.SUBSCRIBE, "/topic/orders.{id}", Access.ORDER_OWNER)));
-		assertThatExceptionOfType(StompRejection.class)
+		assertThatExceptionOfType(ClientRejection.class)
 			.isThrownBy(() -> custom.authorize(Frame.SUBSCRIBE, "/topic/orders.42", OWNER, null))
 			.withMessage("forbidden destination: /topic/orders.42 (rule /topic/orders.{id} names no {orderId})");
 	}

@@ -1,4 +1,4 @@
-package io.courier.gateway.stomp;
+package io.courier.gateway.session;
 
 /**
  * Every reason a client can read in the {@code message} header of a STOMP ERROR frame. The texts are part of the

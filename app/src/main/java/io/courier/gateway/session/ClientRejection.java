@@ -1,4 +1,4 @@
-package io.courier.gateway.stomp;
+package io.courier.gateway.session;
 
 import org.jspecify.annotations.Nullable;
 
@@ -8,19 +8,19 @@ import org.springframework.messaging.MessagingException;
  * Thrown by an inbound channel interceptor to refuse a client frame: the session gets a STOMP ERROR whose
  * {@code message} header is {@link #getMessage()}, and the socket closes.
  */
-public class StompRejection extends MessagingException {
+public class ClientRejection extends MessagingException {
 
 	private final ClientError error;
 
-	public StompRejection(ClientError error) {
+	public ClientRejection(ClientError error) {
 		this(error, null, null);
 	}
 
-	public StompRejection(ClientError error, @Nullable String detail) {
+	public ClientRejection(ClientError error, @Nullable String detail) {
 		this(error, detail, null);
 	}
 
-	public StompRejection(ClientError error, @Nullable String detail, @Nullable Throwable cause) {
+	public ClientRejection(ClientError error, @Nullable String detail, @Nullable Throwable cause) {
 		super((detail != null) ? error.text(detail) : error.text(), cause);
 		this.error = error;
 	}
