@@ -7,8 +7,8 @@
 # changes online instead of restarting. Runs as root, non-interactively.
 #
 # Listeners (loopback only): AMQP 5672, STOMP 61613, Web STOMP 15674,
-# management 15672. Vhost "courier", users courier-gateway / courier-admin /
-# courier-console (see rabbitmq/definitions.json).
+# management 15672. Vhost "courier", users courier-gateway (AMQP) / courier-relay
+# (the STOMP relay) / courier-admin / courier-console (see rabbitmq/definitions.json).
 set -euo pipefail
 exec </dev/null
 export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
@@ -21,6 +21,7 @@ VHOST=courier
 GATEWAY_USER=courier-gateway
 # The admin console's user (admin-ui/): added later than the others, so a broker set up before it gets it too.
 CONSOLE_USER=courier-console
+RELAY_USER=courier-relay
 
 log() { echo "[rabbitmq] $*"; }
 die() { echo "[rabbitmq] ERROR: $*" >&2; exit 1; }
@@ -174,17 +175,17 @@ log "listening on 127.0.0.1: AMQP 5672, STOMP 61613, Web STOMP 15674, management
 has_vhost_and_users() {
   local perms
   perms="$(rabbitmqctl -q list_permissions -p "$1" 2>/dev/null)" || return 1
-  printf '%s\n' "$perms" | awk -v g="$GATEWAY_USER" -v c="$CONSOLE_USER" \
-    '$1 == g { gw = 1 } $1 == c { console = 1 } END { exit !(gw && console) }'
+  printf '%s\n' "$perms" | awk -v g="$GATEWAY_USER" -v c="$CONSOLE_USER" -v r="$RELAY_USER" \
+    '$1 == g { gw = 1 } $1 == c { console = 1 } $1 == r { relay = 1 } END { exit !(gw && console && relay) }'
 }
 for vhost in "$VHOST" courier-test; do
   if ! has_vhost_and_users "$vhost"; then
-    log "vhost '$vhost' or user '$GATEWAY_USER' / '$CONSOLE_USER' missing"
+    log "vhost '$vhost' or user '$GATEWAY_USER' / '$RELAY_USER' / '$CONSOLE_USER' missing"
     import_definitions
-    has_vhost_and_users "$vhost" || die "vhost '$vhost' / users '$GATEWAY_USER', '$CONSOLE_USER' still missing after import"
+    has_vhost_and_users "$vhost" || die "vhost '$vhost' / users '$GATEWAY_USER', '$RELAY_USER', '$CONSOLE_USER' still missing after import"
   fi
 done
-log "vhosts '$VHOST', 'courier-test' and users '$GATEWAY_USER', '$CONSOLE_USER' present"
+log "vhosts '$VHOST', 'courier-test' and users '$GATEWAY_USER', '$RELAY_USER', '$CONSOLE_USER' present"
 
 # Effective open-file limit of the running broker (beam.smp).
 beam_pid=""

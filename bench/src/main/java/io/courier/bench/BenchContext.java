@@ -63,7 +63,7 @@ final class BenchContext implements AutoCloseable {
 	Map<String, String> connectHeaders(Target target, String user, List<String> orders) {
 		return switch (target) {
 			case COURIER -> Map.of("Authorization", "Bearer " + minter().mint(user, orders, Duration.ofHours(1)));
-			case DIRECT -> Map.of("login", "courier-gateway", "passcode", "courier-gateway", "host", "courier");
+			case DIRECT -> Map.of("login", "courier-relay", "passcode", "courier-relay", "host", "courier");
 			case FLOOR -> Map.of();
 		};
 	}

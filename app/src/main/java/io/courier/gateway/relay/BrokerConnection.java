@@ -19,6 +19,8 @@ import org.springframework.messaging.support.MessageHeaderAccessor;
 import org.springframework.messaging.tcp.TcpConnection;
 import org.springframework.scheduling.TaskScheduler;
 
+import io.courier.gateway.session.LogText;
+
 /**
  * One STOMP connection from this node to RabbitMQ, shared by many client sessions. It logs in with the gateway's
  * credentials, heart-beats with the broker, and when it is lost (transport failure, broker ERROR, missed
@@ -226,8 +228,8 @@ final class BrokerConnection implements StompTcpClient.Handler {
 			return;
 		}
 		if (StompCommand.ERROR.equals(accessor.getCommand())) {
-			logger.warn("Broker connection " + this.index + " got ERROR: " + accessor.getMessage() + " "
-					+ new String(message.getPayload(), StandardCharsets.UTF_8));
+			logger.warn("Broker connection " + this.index + " got ERROR: " + LogText.escape(accessor.getMessage()) + " "
+					+ LogText.escape(new String(message.getPayload(), StandardCharsets.UTF_8)));
 		}
 		this.listener.frame(this, message, accessor);
 	}

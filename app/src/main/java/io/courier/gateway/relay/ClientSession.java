@@ -2,15 +2,14 @@ package io.courier.gateway.relay;
 
 import java.security.Principal;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.jspecify.annotations.Nullable;
 
 /**
- * A client session as the relay sees it: the broker connection its queue subscriptions, sends and acks use (so
- * the broker sees its frames in order on one connection), its subscriptions, and the heart-beats negotiated with
- * it.
+ * A client session as the relay sees it: the shared broker connection its plain sends and user-destination
+ * subscriptions use (so the broker sees those frames in order on one connection), its own connection for anything
+ * RabbitMQ could refuse, its subscriptions and transactions, and the heart-beats negotiated with it.
  */
 final class ClientSession {
 
@@ -32,15 +31,16 @@ final class ClientSession {
 	volatile boolean closed;
 
 	/**
-	 * The session's own broker connection, opened for its first client-ack subscription: closing it at the end of
-	 * the session is what makes RabbitMQ redeliver what the client did not ack, as with Spring's relay.
+	 * The session's own broker connection, opened for its first client-ack subscription, queue subscription or send,
+	 * or frame with broker headers: closing it at the end of the session is what makes RabbitMQ redeliver what the
+	 * client did not ack, as with Spring's relay, and an ERROR on it ends this session alone.
 	 */
 	@Nullable BrokerConnection ownConnection;
 
 	final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
 
-	/** Transactions begun and not yet committed or aborted (client names; the broker sees them prefixed). */
-	final Set<String> transactions = ConcurrentHashMap.newKeySet();
+	/** Transactions begun and not yet committed or aborted, with their frames (the broker never sees them). */
+	final Transactions transactions = new Transactions();
 
 	ClientSession(String id, @Nullable Principal user, BrokerConnection connection, long sendInterval,
 			long receiveInterval) {

@@ -42,6 +42,11 @@ final class Dedicated {
 		}
 	}
 
+	/** Whether {@code ackId} was delivered here and is not settled yet. */
+	synchronized boolean isOutstanding(String ackId) {
+		return this.outstanding.contains(ackId);
+	}
+
 	/** Whether {@code ackId} is outstanding here; if so it (and in {@code client} mode all before it) is settled. */
 	synchronized boolean settle(String ackId) {
 		if (!this.outstanding.contains(ackId)) {

@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.netty.channel.EventLoopGroup;
@@ -38,6 +39,9 @@ import org.springframework.messaging.support.MessageHeaderAccessor;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.util.MimeTypeUtils;
 
+import io.courier.gateway.session.ClientError;
+import io.courier.gateway.session.LogText;
+
 /**
  * A STOMP broker relay that multiplexes every client session of the node over a small pool of broker
  * connections, in place of Spring's relay, which opens one broker connection per client session.
@@ -53,6 +57,13 @@ import org.springframework.util.MimeTypeUtils;
  * {@code /exchange/...}, client acks, broker-specific headers) becomes a broker subscription of its own on the
  * session's connection, so competing consumers, acks, nacks and redelivery behave as with a connection per
  * session. Receipts are mapped to broker receipts and answered when the broker answers.
+ *
+ * <p>No client can close a connection another session rides on: frames RabbitMQ could refuse (queues, headers
+ * beyond the specification's, client acks) go on the session's own broker connection
+ * ({@link SharedConnectionPolicy}), transactions are held in the gateway until COMMIT ({@link Transactions}), and
+ * what the relay can check itself (subscription ids, ack modes, ack ids, transaction names) it checks before
+ * anything reaches the broker. An ERROR from RabbitMQ on a session's own connection ends that session alone, with
+ * {@code broker refused: <RabbitMQ's text>}.
  *
  * <p>When a broker connection is lost, every session that depended on it (bound to it, or subscribed to a
  * topic it carried) gets ERROR {@code Connection to broker closed.} and is closed: messages published while the
@@ -75,6 +86,10 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 	private static final long HEARTBEAT_SWEEP_MILLIS = 500;
 
 	private static final String TRANSACTION = "transaction";
+
+	private static final String RECEIPT = "receipt";
+
+	private static final Set<String> ACK_MODES = Set.of("auto", "client", "client-individual");
 
 	/** SUBSCRIBE headers that ask the broker for something particular: such a subscription is not shared. */
 	private static final Set<String> SHAREABLE_HEADERS = Set.of("destination", "id", "ack", "receipt",
@@ -109,6 +124,8 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 
 	private volatile @Nullable FrameWriter frameWriter;
 
+	private volatile SharedConnectionPolicy sharing = new SharedConnectionPolicy(List.of("/topic/"));
+
 	public MultiplexedRelayMessageHandler(SubscribableChannel clientInboundChannel,
 			MessageChannel clientOutboundChannel, SubscribableChannel brokerChannel,
 			Collection<String> destinationPrefixes, RelaySettings settings, TaskScheduler scheduler) {
@@ -123,6 +140,14 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 	 */
 	public void setFrameWriter(@Nullable FrameWriter frameWriter) {
 		this.frameWriter = frameWriter;
+	}
+
+	/**
+	 * Destination prefixes whose SUBSCRIBE and SEND frames RabbitMQ cannot refuse (given plain headers), so they may
+	 * share broker connections: {@code /topic/} by default; the gateway adds its user exchange.
+	 */
+	public void setSharedDestinationPrefixes(List<String> prefixes) {
+		this.sharing = new SharedConnectionPolicy(prefixes);
 	}
 
 	/** A snapshot for metrics and tests. */
@@ -263,15 +288,21 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 	private void subscribe(ClientSession session, Message<?> message, StompHeaderAccessor accessor) {
 		String id = accessor.getSubscriptionId();
 		String destination = accessor.getDestination();
+		String receipt = accessor.getReceipt();
 		if (id == null || destination == null) {
-			fail(session, "SUBSCRIBE needs an id and a destination", accessor.getReceipt());
+			fail(session, ClientError.INVALID_FRAME.text("SUBSCRIBE needs an id and a destination"), receipt);
 			return;
 		}
 		if (session.subscriptions.containsKey(id)) {
-			fail(session, "Duplicated subscription identifier: " + id, accessor.getReceipt());
+			fail(session, ClientError.INVALID_FRAME.text("duplicated subscription id " + id), receipt);
 			return;
 		}
-		String receipt = accessor.getReceipt();
+		String ack = accessor.getAck();
+		if (ack != null && !ACK_MODES.contains(ack)) {
+			fail(session, ClientError.INVALID_FRAME.text("ack mode " + ack + " (auto, client or client-individual)"),
+					receipt);
+			return;
+		}
 		if (isShareable(destination, accessor)) {
 			BrokerConnection connection = pick(destination.hashCode());
 			if (connection == null) {
@@ -295,8 +326,9 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 			return;
 		}
 		String brokerId = "s" + this.ids.incrementAndGet();
-		BrokerConnection connection = Dedicated.clientAcks(accessor.getAck()) ? ownConnection(session)
-				: session.connection;
+		boolean isolate = Dedicated.clientAcks(ack)
+				|| !this.sharing.allows(StompCommand.SUBSCRIBE, destination, accessor.toNativeHeaderMap());
+		BrokerConnection connection = isolate ? ownConnection(session) : session.connection;
 		Dedicated dedicated = new Dedicated(session, id, brokerId, connection, accessor.getAck());
 		this.routes.put(brokerId, dedicated);
 		session.subscriptions.put(id, new ClientSession.Subscription(id, destination, null, dedicated));
@@ -306,6 +338,7 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 		}
 		StompHeaderAccessor out = StompHeaderAccessor.wrap(message);
 		out.setSubscriptionId(brokerId);
+		out.removeNativeHeader(BrokerHeaders.SUBSCRIPTION_TOKEN); // the gateway's proof of ownership, not RabbitMQ's
 		mapReceipt(out, session, connection);
 		connection.send(MessageBuilder.createMessage(EMPTY, out.getMessageHeaders()));
 	}
@@ -325,7 +358,7 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 		Topic topic = new Topic(destination, "t" + this.ids.incrementAndGet(), connection);
 		this.routes.put(topic.brokerId, topic);
 		String receipt = "r" + this.ids.incrementAndGet();
-		this.receipts.put(receipt, new PendingReceipt(connection, null, topic::confirm));
+		this.receipts.put(receipt, new PendingReceipt(connection, null, null, topic::confirm));
 		StompHeaderAccessor subscribe = StompHeaderAccessor.create(StompCommand.SUBSCRIBE);
 		subscribe.setSubscriptionId(topic.brokerId);
 		subscribe.setDestination(destination);
@@ -386,41 +419,170 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 		connection.send(MessageBuilder.createMessage(EMPTY, unsubscribe.getMessageHeaders()));
 	}
 
+	/** SEND, ACK, NACK, BEGIN, COMMIT, ABORT. */
 	private void forward(ClientSession session, Message<?> message, StompHeaderAccessor accessor) {
 		StompCommand command = accessor.getCommand();
-		BrokerConnection connection = session.connection;
+		String receipt = accessor.getReceipt();
+		String transaction = accessor.getFirstNativeHeader(TRANSACTION);
+		@SuppressWarnings("unchecked")
+		Message<byte[]> frame = (Message<byte[]>) message;
+		if (command == StompCommand.BEGIN || command == StompCommand.COMMIT || command == StompCommand.ABORT) {
+			transaction(session, command, transaction, receipt);
+			return;
+		}
+		if (transaction == null) {
+			BrokerConnection connection = route(session, command, accessor);
+			if (connection != null) {
+				connection.send(withBrokerReceipt(frame, session, connection, receipt, null));
+			}
+			return;
+		}
+		if ((command == StompCommand.ACK || command == StompCommand.NACK)
+				&& !isOutstanding(session, accessor.getFirstNativeHeader("id"))) {
+			failUnknownAck(session, command, accessor);
+			return;
+		}
+		String refused = session.transactions.hold(transaction, command.name(), withoutTransaction(frame));
+		if (refused != null) {
+			fail(session, ClientError.INVALID_FRAME.text(refused), receipt);
+		}
+		else if (receipt != null) {
+			sendReceipt(session, receipt);
+		}
+	}
+
+	private void transaction(ClientSession session, StompCommand command, @Nullable String transaction,
+			@Nullable String receipt) {
+		if (transaction == null) {
+			fail(session, ClientError.INVALID_FRAME.text(command + " needs a transaction header"), receipt);
+			return;
+		}
+		if (command == StompCommand.BEGIN) {
+			String refused = session.transactions.begin(transaction);
+			if (refused != null) {
+				fail(session, ClientError.INVALID_FRAME.text(refused), receipt);
+			}
+			else if (receipt != null) {
+				sendReceipt(session, receipt);
+			}
+			return;
+		}
+		List<Message<byte[]>> frames = session.transactions.end(transaction);
+		if (frames == null) {
+			fail(session, ClientError.INVALID_FRAME.text(Transactions.notOpen(command.name(), transaction)), receipt);
+			return;
+		}
+		if (command == StompCommand.ABORT) {
+			if (receipt != null) {
+				sendReceipt(session, receipt);
+			}
+			return;
+		}
+		commit(session, frames, receipt);
+	}
+
+	/**
+	 * Sends a committed transaction's frames in order. Its receipt is answered once the broker has confirmed the
+	 * last frame on each connection they went to.
+	 */
+	private void commit(ClientSession session, List<Message<byte[]>> frames, @Nullable String receipt) {
+		List<BrokerConnection> routes = new ArrayList<>(frames.size());
+		for (Message<byte[]> frame : frames) {
+			StompHeaderAccessor accessor = stompAccessor(frame);
+			BrokerConnection connection = route(session, accessor.getCommand(), accessor);
+			if (connection == null) {
+				return; // the session failed; nothing of the transaction was sent
+			}
+			routes.add(connection);
+		}
+		Map<BrokerConnection, Integer> last = new HashMap<>();
+		for (int i = 0; i < routes.size(); i++) {
+			last.put(routes.get(i), i);
+		}
+		Runnable confirmed = (receipt != null) ? countdown(last.size(), () -> sendReceipt(session, receipt)) : null;
+		if (confirmed != null && frames.isEmpty()) {
+			confirmed.run();
+		}
+		for (int i = 0; i < frames.size(); i++) {
+			BrokerConnection connection = routes.get(i);
+			boolean confirms = confirmed != null && last.get(connection) == i;
+			connection.send(confirms ? withBrokerReceipt(frames.get(i), session, connection, receipt, confirmed)
+					: frames.get(i));
+		}
+	}
+
+	/**
+	 * The connection a SEND, ACK or NACK goes on; {@code null} if the session was failed instead (an ACK/NACK of a
+	 * message it was not sent). An ACK/NACK settles the message here.
+	 */
+	private @Nullable BrokerConnection route(ClientSession session, @Nullable StompCommand command,
+			StompHeaderAccessor accessor) {
 		if (command == StompCommand.ACK || command == StompCommand.NACK) {
 			String ackId = accessor.getFirstNativeHeader("id");
 			Dedicated settled = (ackId != null) ? settle(session, ackId) : null;
 			if (settled == null) {
-				fail(session, command + " of a message this session has not been sent or has settled: " + ackId,
-						accessor.getReceipt());
-				return;
+				failUnknownAck(session, command, accessor);
+				return null;
 			}
-			connection = settled.connection;
+			return settled.connection;
 		}
-		String transaction = accessor.getFirstNativeHeader(TRANSACTION);
-		if (transaction != null) {
-			if (command == StompCommand.BEGIN) {
-				session.transactions.add(transaction);
-			}
-			else if (command == StompCommand.COMMIT || command == StompCommand.ABORT) {
-				session.transactions.remove(transaction);
+		String destination = accessor.getDestination();
+		if (destination != null && this.sharing.allows(StompCommand.SEND, destination, accessor.toNativeHeaderMap())) {
+			return session.connection;
+		}
+		return ownConnection(session);
+	}
+
+	private void failUnknownAck(ClientSession session, StompCommand command, StompHeaderAccessor accessor) {
+		fail(session, ClientError.INVALID_FRAME.text(command + " of a message this session has not been sent or has settled: "
+				+ accessor.getFirstNativeHeader("id")), accessor.getReceipt());
+	}
+
+	private static boolean isOutstanding(ClientSession session, @Nullable String ackId) {
+		if (ackId == null) {
+			return false;
+		}
+		for (ClientSession.Subscription subscription : session.subscriptions.values()) {
+			Dedicated dedicated = subscription.dedicated();
+			if (dedicated != null && dedicated.isOutstanding(ackId)) {
+				return true;
 			}
 		}
-		Message<?> out = message;
-		if (accessor.getReceipt() != null || transaction != null) {
-			StompHeaderAccessor mapped = StompHeaderAccessor.wrap(message);
-			mapReceipt(mapped, session, connection);
-			if (transaction != null) {
-				// Transaction names are per broker connection, which sessions share.
-				mapped.setNativeHeader(TRANSACTION, session.id + "/" + transaction);
-			}
-			out = MessageBuilder.createMessage(message.getPayload(), mapped.getMessageHeaders());
+		return false;
+	}
+
+	/** The frame as it joins a transaction: without the transaction's name, and without its receipt (answered). */
+	private static Message<byte[]> withoutTransaction(Message<byte[]> frame) {
+		StompHeaderAccessor accessor = StompHeaderAccessor.wrap(frame);
+		accessor.removeNativeHeader(TRANSACTION);
+		accessor.removeNativeHeader(RECEIPT);
+		return MessageBuilder.createMessage(frame.getPayload(), accessor.getMessageHeaders());
+	}
+
+	/**
+	 * The frame with its client receipt replaced by a broker one; when the broker confirms it, {@code confirmed}
+	 * runs, or else the client's receipt is answered. Without a receipt, the frame as it is.
+	 */
+	private Message<byte[]> withBrokerReceipt(Message<byte[]> frame, ClientSession session,
+			BrokerConnection connection, @Nullable String clientReceipt, @Nullable Runnable confirmed) {
+		if (clientReceipt == null) {
+			return frame;
 		}
-		@SuppressWarnings("unchecked")
-		Message<byte[]> frame = (Message<byte[]>) out;
-		connection.send(frame);
+		StompHeaderAccessor accessor = StompHeaderAccessor.wrap(frame);
+		String brokerReceipt = "r" + this.ids.incrementAndGet();
+		Runnable action = (confirmed != null) ? confirmed : () -> sendReceipt(session, clientReceipt);
+		this.receipts.put(brokerReceipt, new PendingReceipt(connection, session, clientReceipt, action));
+		accessor.setReceipt(brokerReceipt);
+		return MessageBuilder.createMessage(frame.getPayload(), accessor.getMessageHeaders());
+	}
+
+	private static Runnable countdown(int count, Runnable done) {
+		AtomicInteger left = new AtomicInteger(count);
+		return () -> {
+			if (left.decrementAndGet() == 0) {
+				done.run();
+			}
+		};
 	}
 
 	private static @Nullable Dedicated settle(ClientSession session, String ackId) {
@@ -490,11 +652,16 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 			String id = accessor.getReceiptId();
 			PendingReceipt pending = (id != null) ? this.receipts.remove(id) : null;
 			ClientSession culprit = (pending != null) ? pending.session() : null;
-			if (culprit != null) {
-				String text = accessor.getMessage();
-				fail(culprit, (text != null) ? text : "broker error", null);
+			if (culprit == null && connection.isDedicated()) {
+				culprit = ownerOf(connection);
 			}
-			// RabbitMQ closes the connection after an ERROR: lost() ends the other sessions on it.
+			String text = accessor.getMessage();
+			if (culprit != null) {
+				fail(culprit, ClientError.BROKER_REFUSED.text((text != null) ? text : "(no message)"),
+						(pending != null) ? pending.clientReceipt() : null);
+			}
+			// RabbitMQ closes the connection after most ERRORs: lost() ends the other sessions on it. On a shared
+			// connection that is a gap in SharedConnectionPolicy: the ERROR is logged by the connection.
 		}
 	}
 
@@ -617,6 +784,15 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 		}
 	}
 
+	private @Nullable ClientSession ownerOf(BrokerConnection own) {
+		for (ClientSession session : this.sessions.values()) {
+			if (session.ownConnection == own) {
+				return session;
+			}
+		}
+		return null;
+	}
+
 	private static boolean dependsOn(ClientSession session, BrokerConnection connection) {
 		if (session.connection == connection || session.ownConnection == connection) {
 			return true;
@@ -637,8 +813,8 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 		for (ClientSession session : this.sessions.values()) {
 			if (session.receiveInterval > 0
 					&& now - session.lastReadNanos > TimeUnit.MILLISECONDS.toNanos(session.receiveInterval * 3 / 2)) {
-				fail(session, "heart-beat timeout: no frame from the client for "
-						+ TimeUnit.NANOSECONDS.toMillis(now - session.lastReadNanos) + " ms", null);
+				fail(session, ClientError.HEARTBEAT_TIMEOUT.text("no frame from the client for "
+						+ TimeUnit.NANOSECONDS.toMillis(now - session.lastReadNanos) + " ms"), null);
 			}
 			else if (session.sendInterval > 0 && now - session.lastWriteNanos > TimeUnit.MILLISECONDS
 				.toNanos(Math.max(session.sendInterval - HEARTBEAT_SWEEP_MILLIS, session.sendInterval / 2))) {
@@ -666,12 +842,7 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 			release(session, subscription, null);
 		}
 		session.subscriptions.clear();
-		for (String transaction : session.transactions) {
-			StompHeaderAccessor abort = StompHeaderAccessor.create(StompCommand.ABORT);
-			abort.setNativeHeader(TRANSACTION, session.id + "/" + transaction);
-			session.connection.send(MessageBuilder.createMessage(EMPTY, abort.getMessageHeaders()));
-		}
-		session.transactions.clear();
+		session.transactions.clear(); // never sent: nothing to abort at the broker
 		BrokerConnection own;
 		synchronized (this) {
 			own = session.ownConnection;
@@ -718,7 +889,7 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 		}
 		String brokerReceipt = "r" + this.ids.incrementAndGet();
 		this.receipts.put(brokerReceipt,
-				new PendingReceipt(connection, session, () -> sendReceipt(session, clientReceipt)));
+				new PendingReceipt(connection, session, clientReceipt, () -> sendReceipt(session, clientReceipt)));
 		frame.setReceipt(brokerReceipt);
 	}
 
@@ -756,7 +927,9 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 		return stomp;
 	}
 
-	private record PendingReceipt(BrokerConnection connection, @Nullable ClientSession session, Runnable action) {
+	/** What a broker receipt confirms: a client's frame (its session and receipt) or the relay's own. */
+	private record PendingReceipt(BrokerConnection connection, @Nullable ClientSession session,
+			@Nullable String clientReceipt, Runnable action) {
 	}
 
 	/**

@@ -1,5 +1,7 @@
 package io.courier.gateway.security;
 
+import java.util.List;
+
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.messaging.simp.stomp.StompCommand;
@@ -13,8 +15,9 @@ import io.courier.gateway.stomp.SessionTerminator;
 import io.courier.gateway.session.ClientRejection;
 
 /**
- * Asks {@link DestinationAuthorizer} about every client SUBSCRIBE and SEND; it holds no rules of its own. Runs
- * after {@link StompAuthenticationInterceptor}, so every frame here belongs to an authenticated session.
+ * Asks {@link DestinationAuthorizer} about every client SUBSCRIBE and SEND, and {@link ClientHeaderPolicy} about
+ * the headers of every client frame (with the broker headers the granting rule allows); it holds no rules of its
+ * own. Runs after {@link StompAuthenticationInterceptor}, so every frame here belongs to an authenticated session.
  */
 class DestinationAuthorizationInterceptor extends RejectingChannelInterceptor {
 
@@ -27,21 +30,23 @@ class DestinationAuthorizationInterceptor extends RejectingChannelInterceptor {
 
 	@Override
 	protected void inspect(StompHeaderAccessor accessor) {
-		Frame frame = frameOf(accessor.getCommand());
-		if (frame == null) {
+		StompCommand command = accessor.getCommand();
+		if (command == null) {
 			return;
 		}
-		if (!(accessor.getUser() instanceof JwtAuthenticationToken user)) {
-			throw new ClientRejection(ClientError.MISSING_TOKEN, "not connected");
+		Frame frame = frameOf(command);
+		List<String> allowed = List.of();
+		if (frame != null) {
+			if (!(accessor.getUser() instanceof JwtAuthenticationToken user)) {
+				throw new ClientRejection(ClientError.MISSING_TOKEN, "not connected");
+			}
+			allowed = this.authorizer.authorize(frame, accessor.getDestination(), user,
+					accessor.getFirstNativeHeader(DestinationAuthorizer.SUBSCRIPTION_TOKEN)).brokerHeaders();
 		}
-		this.authorizer.authorize(frame, accessor.getDestination(), user,
-				accessor.getFirstNativeHeader(DestinationAuthorizer.SUBSCRIPTION_TOKEN));
+		ClientHeaderPolicy.check(command, accessor.getDestination(), accessor.toNativeHeaderMap().keySet(), allowed);
 	}
 
-	private static @Nullable Frame frameOf(@Nullable StompCommand command) {
-		if (command == null) {
-			return null;
-		}
+	private static @Nullable Frame frameOf(StompCommand command) {
 		return switch (command) {
 			case SUBSCRIBE -> Frame.SUBSCRIBE;
 			case SEND -> Frame.SEND;

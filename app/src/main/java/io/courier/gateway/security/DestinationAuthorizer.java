@@ -11,6 +11,7 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
 import org.springframework.stereotype.Component;
 import org.springframework.util.AntPathMatcher;
 
+import io.courier.gateway.relay.BrokerHeaders;
 import io.courier.gateway.security.DestinationRule.Access;
 import io.courier.gateway.security.DestinationRule.Frame;
 import io.courier.gateway.session.ClientError;
@@ -20,7 +21,8 @@ import io.courier.gateway.session.ClientRejection;
  * The one place that decides whether a session may SUBSCRIBE or SEND to a destination, from the rule table in
  * {@link DestinationRulesProperties}. Deny by default: no matching rule, no access. Destinations with broker
  * wildcards ({@code *}, {@code #}) or percent-escapes are refused before any rule is read, so that no pattern
- * can be widened on its way to RabbitMQ.
+ * can be widened on its way to RabbitMQ; so are destinations Courier does not serve or keeps for itself
+ * ({@link ServedDestinations}).
  *
  * <p>Order ownership is proven statelessly: the connect token's {@code orders} claim lists the order, or the
  * SUBSCRIBE carries a {@code subscription-token} header: a JWT from the same issuer whose {@code sub} is the
@@ -31,7 +33,7 @@ import io.courier.gateway.session.ClientRejection;
 @Component
 public class DestinationAuthorizer {
 
-	static final String SUBSCRIPTION_TOKEN = "subscription-token";
+	static final String SUBSCRIPTION_TOKEN = BrokerHeaders.SUBSCRIPTION_TOKEN;
 
 	static final String ORDERS_CLAIM = "orders";
 
@@ -49,10 +51,10 @@ public class DestinationAuthorizer {
 	}
 
 	/**
-	 * Returns normally when access is granted, else throws a {@link ClientRejection} whose message names the
+	 * Returns the rule that granted access, else throws a {@link ClientRejection} whose message names the
 	 * destination and the reason.
 	 */
-	public void authorize(Frame frame, @Nullable String destination, JwtAuthenticationToken user,
+	public DestinationRule authorize(Frame frame, @Nullable String destination, JwtAuthenticationToken user,
 			@Nullable String subscriptionToken) {
 		if (destination == null || destination.isBlank()) {
 			throw forbidden("(none)", "no destination header");
@@ -60,10 +62,11 @@ public class DestinationAuthorizer {
 		if (destination.indexOf('*') >= 0 || destination.indexOf('#') >= 0 || destination.indexOf('%') >= 0) {
 			throw forbidden(destination, "wildcards and escapes are not allowed");
 		}
+		ServedDestinations.check(destination);
 		for (DestinationRule rule : this.rules) {
 			if (rule.frame() == frame && this.matcher.match(rule.pattern(), destination)) {
 				decide(rule, destination, user, subscriptionToken);
-				return;
+				return rule;
 			}
 		}
 		throw forbidden(destination, "no rule grants " + frame);

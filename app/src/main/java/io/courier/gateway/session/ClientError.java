@@ -21,8 +21,26 @@ public enum ClientError {
 	INVALID_TOKEN("invalid token"),
 	/** The session's token expired while it was connected; the session is closed. */
 	SESSION_EXPIRED("token expired while connected"),
-	/** SUBSCRIBE or SEND to a destination the rules do not grant. */
+	/**
+	 * SUBSCRIBE or SEND to a destination the rules do not grant, that Courier does not serve, or that is reserved
+	 * for the gateway or RabbitMQ.
+	 */
 	FORBIDDEN_DESTINATION("forbidden destination"),
+	/** A destination RabbitMQ would not accept: an empty name, a {@code '/'} in a name, a name over 255 bytes. */
+	INVALID_DESTINATION("invalid destination"),
+	/**
+	 * A header RabbitMQ would act on ({@code x-queue-name}, {@code durable}, {@code prefetch-count},
+	 * {@code persistent}, ...) where no rule allows it, a header a frame has no use for, or one the gateway keeps
+	 * for itself ({@code courier-*}).
+	 */
+	FORBIDDEN_HEADER("forbidden header"),
+	/** A frame only a server sends (MESSAGE, RECEIPT, ERROR, CONNECTED) came from the client. */
+	FORBIDDEN_FRAME("forbidden frame"),
+	/**
+	 * A frame the relay cannot carry out: SUBSCRIBE without id, an unknown ack mode, a transaction that is not open
+	 * (or already is), an ACK/NACK for a message this session was not sent or has settled.
+	 */
+	INVALID_FRAME("invalid frame"),
 	/** CONNECT of a user who already holds {@code courier.limits.sessions-per-user} sessions in the cluster. */
 	TOO_MANY_SESSIONS("too many sessions"),
 	/** More SEND/SUBSCRIBE frames than {@code courier.limits.frame-rate} and {@code frame-burst} allow. */
@@ -31,10 +49,17 @@ public enum ClientError {
 	FRAME_TOO_LARGE("frame too large"),
 	/** The frame could not be parsed. */
 	MALFORMED_FRAME("malformed frame"),
+	/** The client negotiated heart-beats and sent nothing for 1.5 times the interval. */
+	HEARTBEAT_TIMEOUT("heart-beat timeout"),
 	/** An operator closed the session from the admin console ({@code control.disconnect}). */
 	DISCONNECTED_BY_OPERATOR("disconnected by operator"),
 	/** The broker connection of this session failed or closed; reconnect. */
 	BROKER_UNAVAILABLE("broker unavailable"),
+	/**
+	 * RabbitMQ refused a frame of this session (a queue the gateway may not use, arguments that differ from the
+	 * queue's, a bad header value a rule let through); its own text follows. Other sessions are not affected.
+	 */
+	BROKER_REFUSED("broker refused"),
 	/** Anything else: the server logged it with the session id. */
 	INTERNAL("internal error");
 

@@ -21,6 +21,7 @@ import org.springframework.web.socket.messaging.SessionDisconnectEvent;
 
 import io.courier.gateway.session.ClientRejection;
 import io.courier.gateway.session.ClientError;
+import io.courier.gateway.session.LogText;
 
 /**
  * Ends a client session from the server side: sends it an ERROR frame whose {@code message} header is a
@@ -71,7 +72,7 @@ public class SessionTerminator {
 		if (this.terminated.putIfAbsent(sessionId, now) != null) {
 			return false;
 		}
-		logger.info("Closing session " + sessionId + ": " + rejection.getMessage());
+		logger.info("Closing session " + sessionId + ": " + LogText.escape(rejection.getMessage()));
 		String reason = rejection.error().name().toLowerCase();
 		this.meters.counter("courier.frames.rejected", "reason", reason).increment();
 		this.sessions.ending(sessionId, reason);

@@ -1,5 +1,6 @@
 package io.courier.gateway.stomp;
 
+import java.util.List;
 import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
@@ -115,6 +116,7 @@ class StompBrokerConfiguration extends DelegatingWebSocketMessageBrokerConfigura
 				clientOutboundChannel, brokerChannel, StompEndpointConfiguration.BROKER_PREFIXES, settings,
 				this.brokerScheduler);
 		handler.setFrameWriter(frameWriter());
+		handler.setSharedDestinationPrefixes(List.of("/topic/", ExchangeUserDestinationResolver.PREFIX));
 		handler.setUserDestinationPredicate((candidate) -> candidate.startsWith("/user/"));
 		handler.setPhase(getPhase());
 		return handler;

@@ -48,8 +48,8 @@ class QueueSemanticsIntegrationTests {
 	}
 
 	@TestPropertySource(properties = { "courier.security.rules[0].frame=SUBSCRIBE",
-			"courier.security.rules[0].pattern=/queue/courier.work-*", "courier.security.rules[0].access=AUTHENTICATED",
-			"courier.security.rules[1].frame=SEND", "courier.security.rules[1].pattern=/queue/courier.work-*",
+			"courier.security.rules[0].pattern=/queue/test.work-*", "courier.security.rules[0].access=AUTHENTICATED",
+			"courier.security.rules[1].frame=SEND", "courier.security.rules[1].pattern=/queue/test.work-*",
 			"courier.security.rules[1].access=AUTHENTICATED" })
 	abstract static class Semantics extends GatewayIntegrationTest {
 
@@ -59,7 +59,7 @@ class QueueSemanticsIntegrationTests {
 		@Autowired
 		private RabbitAdmin admin;
 
-		private final String queue = "courier.work-" + System.nanoTime();
+		private final String queue = "test.work-" + System.nanoTime();
 
 		private final List<Connection> connections = new ArrayList<>();
 

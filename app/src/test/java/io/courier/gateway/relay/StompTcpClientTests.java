@@ -153,8 +153,8 @@ class StompTcpClientTests {
 		StompHeaderAccessor connect = StompHeaderAccessor.create(StompCommand.CONNECT);
 		connect.setAcceptVersion("1.2");
 		connect.setHost(RabbitBroker.vhost());
-		connect.setLogin("courier-gateway");
-		connect.setPasscode("courier-gateway");
+		connect.setLogin("courier-relay");
+		connect.setPasscode("courier-relay");
 		connect.setHeartbeat(0, 0);
 		return connect;
 	}

@@ -90,9 +90,8 @@ class DestinationAuthorizerTests {
 				arguments(Frame.SEND, "/user/alice/queue/x", ALICE, null,
 						"forbidden destination: /user/alice/queue/x (no rule grants SEND)"),
 				arguments(Frame.SEND, "/exchange/courier.user/x", ALICE, null,
-						"forbidden destination: /exchange/courier.user/x (no rule grants SEND)"),
-				arguments(Frame.SEND, "/amq/queue/x", ALICE, null,
-						"forbidden destination: /amq/queue/x (no rule grants SEND)"),
+						"forbidden destination: /exchange/courier.user/x (not served: Courier serves /app/, /user/, /topic/ and /queue/ destinations)"),
+				arguments(Frame.SEND, "/amq/queue/x", ALICE, null, "forbidden destination: /amq/queue/x (not served: Courier serves /app/, /user/, /topic/ and /queue/ destinations)"),
 				arguments(Frame.SEND, null, ALICE, null, "forbidden destination: (none) (no destination header)"),
 				arguments(Frame.SUBSCRIBE, "/topic/orders.42", STRANGER, null,
 						"forbidden destination: /topic/orders.42 (not the order's owner)"),
@@ -130,10 +129,65 @@ class DestinationAuthorizerTests {
 				arguments(Frame.SUBSCRIBE, "/queue/order-updates-users1", ALICE, null,
 						"forbidden destination: /queue/order-updates-users1 (no rule grants SUBSCRIBE)"),
 				arguments(Frame.SUBSCRIBE, "/exchange/courier.user/queue.order-updates-userX", ALICE, null,
-						"forbidden destination: /exchange/courier.user/queue.order-updates-userX "
-								+ "(no rule grants SUBSCRIBE)"),
+						"forbidden destination: /exchange/courier.user/queue.order-updates-userX (not served: Courier serves /app/, /user/, /topic/ and /queue/ destinations)"),
 				arguments(Frame.SUBSCRIBE, "/app/orders.cancel", ALICE, null,
 						"forbidden destination: /app/orders.cancel (no rule grants SUBSCRIBE)"));
+	}
+
+	/**
+	 * Refused before any rule is read, even under a rule that would grant everything: what the gateway or RabbitMQ
+	 * keeps for itself, what Courier does not serve, and names RabbitMQ would refuse by closing the connection.
+	 */
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("notServed")
+	void refusedWhateverTheRules(String destination, ClientError error, String message) {
+		DestinationAuthorizer permissive = authorizer(List.of(new DestinationRule(Frame.SUBSCRIBE, "/**", Access.AUTHENTICATED)));
+		assertThatExceptionOfType(ClientRejection.class)
+			.isThrownBy(() -> permissive.authorize(Frame.SUBSCRIBE, destination, ALICE, null))
+			.withMessage(message)
+			.satisfies((rejection) -> assertThat(rejection.error()).isEqualTo(error));
+	}
+
+	static Stream<Arguments> notServed() {
+		String notServed = "(not served: Courier serves /app/, /user/, /topic/ and /queue/ destinations)";
+		String longName = "x".repeat(256);
+		return Stream.of(
+				arguments("/queue/courier.order-events.dlq", ClientError.FORBIDDEN_DESTINATION,
+						"forbidden destination: /queue/courier.order-events.dlq (queues courier.* are reserved for the gateway)"),
+				arguments("/queue/amq.gen-x", ClientError.FORBIDDEN_DESTINATION,
+						"forbidden destination: /queue/amq.gen-x (queues amq.* are reserved for RabbitMQ)"),
+				arguments("/queue/stomp-subscription-abc", ClientError.FORBIDDEN_DESTINATION,
+						"forbidden destination: /queue/stomp-subscription-abc (queues stomp-subscription-* are reserved for RabbitMQ)"),
+				arguments("/exchange/courier.user/queue.x.u.Ym9i", ClientError.FORBIDDEN_DESTINATION,
+						"forbidden destination: /exchange/courier.user/queue.x.u.Ym9i " + notServed),
+				arguments("/exchange/amq.direct/x", ClientError.FORBIDDEN_DESTINATION,
+						"forbidden destination: /exchange/amq.direct/x " + notServed),
+				arguments("/amq/queue/courier.order-events", ClientError.FORBIDDEN_DESTINATION,
+						"forbidden destination: /amq/queue/courier.order-events " + notServed),
+				arguments("/temp-queue/x", ClientError.FORBIDDEN_DESTINATION, "forbidden destination: /temp-queue/x " + notServed),
+				arguments("/reply-queue/x", ClientError.FORBIDDEN_DESTINATION, "forbidden destination: /reply-queue/x " + notServed),
+				arguments("/foo/bar", ClientError.FORBIDDEN_DESTINATION, "forbidden destination: /foo/bar " + notServed),
+				arguments("/topic/a/b", ClientError.INVALID_DESTINATION,
+						"invalid destination: /topic/a/b (a name may not contain '/')"),
+				arguments("/topic/", ClientError.INVALID_DESTINATION, "invalid destination: /topic/ (no name)"),
+				arguments("/queue/a/b", ClientError.INVALID_DESTINATION,
+						"invalid destination: /queue/a/b (a name may not contain '/')"),
+				arguments("/topic/" + longName, ClientError.INVALID_DESTINATION,
+						"invalid destination: /topic/" + "x".repeat(32) + "... (the name is 256 bytes, at most 255)"),
+				arguments("/user/queue/" + "y".repeat(95), ClientError.INVALID_DESTINATION,
+						"invalid destination: /user/queue/" + "y".repeat(26) + "... (the name is 101 bytes, at most 100)"),
+				arguments("/topic/public.a\nINFO forged", ClientError.INVALID_DESTINATION,
+						"invalid destination: /topic/public.a\nINFO forged (control characters are not allowed)"));
+	}
+
+	@Test
+	void aRuleNamesTheBrokerHeadersItAllows() {
+		DestinationAuthorizer custom = authorizer(List.of(new DestinationRule(Frame.SUBSCRIBE, "/queue/work.*",
+				Access.AUTHENTICATED, List.of("Prefetch-Count ", "x-stream-offset"))));
+		assertThat(custom.authorize(Frame.SUBSCRIBE, "/queue/work.a", ALICE, null).brokerHeaders())
+			.containsExactly("prefetch-count", "x-stream-offset");
+		assertThat(authorizer(List.of()).authorize(Frame.SUBSCRIBE, "/topic/public.x", ALICE, null).brokerHeaders())
+			.isEmpty();
 	}
 
 	@Test
