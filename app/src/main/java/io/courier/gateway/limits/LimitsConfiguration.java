@@ -39,19 +39,27 @@ class LimitsConfiguration implements WebSocketMessageBrokerConfigurer {
 
 	private final OutboundBuffers outboundBuffers;
 
+	private final DisconnectCloser disconnects;
+
 	LimitsConfiguration(LimitsProperties limits, RuntimeLimits runtimeLimits, InboundRateLimiter rateLimiter,
 			SessionsPerUserLimiter sessionsPerUser, LimitHits hits, OutboundBuffers outboundBuffers) {
 		this.limits = limits;
 		this.runtimeLimits = runtimeLimits;
 		this.hits = hits;
 		this.outboundBuffers = outboundBuffers;
+		this.disconnects = new DisconnectCloser(outboundBuffers);
 		this.rateLimiter = rateLimiter;
 		this.sessionsPerUser = sessionsPerUser;
 	}
 
 	@Override
 	public void configureClientInboundChannel(ChannelRegistration registration) {
-		registration.interceptors(this.sessionsPerUser, this.rateLimiter);
+		registration.interceptors(this.sessionsPerUser, this.rateLimiter, this.disconnects);
+	}
+
+	@Override
+	public void configureClientOutboundChannel(ChannelRegistration registration) {
+		registration.interceptors(this.disconnects);
 	}
 
 	@Bean

@@ -1,5 +1,6 @@
 package io.courier.gateway.limits;
 
+import java.io.IOException;
 import java.security.Principal;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -126,6 +127,21 @@ public class OutboundBuffers implements OutboundBuffer.Listener, DisposableBean 
 			releases.accept(buffer::release);
 		}
 		return true;
+	}
+
+	/** Closes the session once what is queued for it is written (e.g. the RECEIPT of its DISCONNECT). */
+	public void closeWhenWritten(String sessionId, CloseStatus status) {
+		OutboundBuffer buffer = this.buffers.get(sessionId);
+		if (buffer != null) {
+			this.io.execute(() -> {
+				try {
+					buffer.close(status);
+				}
+				catch (IOException | RuntimeException ex) {
+					// the socket is gone already
+				}
+			});
+		}
 	}
 
 	@Override

@@ -23,6 +23,18 @@ record OrderEvent(String orderId, String userId, String status, String json) {
 	private static final Pattern ORDER_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
 	/** Parses and validates an event; the exception's message is the reason given to the dead-letter queue. */
+	/** Parses {@code body}, refusing one of more than {@code maxBytes}. */
+	static OrderEvent parse(ObjectMapper mapper, byte[] body, long maxBytes) {
+		if (body.length > maxBytes) {
+			throw new InvalidOrderEventException(tooLarge(maxBytes));
+		}
+		return parse(mapper, body);
+	}
+
+	static String tooLarge(long maxBytes) {
+		return "event is larger than " + maxBytes + " bytes (courier.orders.max-event-size)";
+	}
+
 	static OrderEvent parse(ObjectMapper mapper, byte[] body) {
 		JsonNode node;
 		try {

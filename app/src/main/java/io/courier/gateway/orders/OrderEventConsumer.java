@@ -17,6 +17,7 @@ import org.springframework.amqp.rabbit.annotation.RabbitListener;
 import org.springframework.stereotype.Component;
 
 import io.courier.gateway.orders.OrderEvent.InvalidOrderEventException;
+import io.courier.gateway.session.LogText;
 
 /**
  * Consumes {@code courier.order-events} with manual acknowledgement: an event is acked only after it was handed
@@ -36,7 +37,11 @@ class OrderEventConsumer {
 
 	private final MeterRegistry meters;
 
-	OrderEventConsumer(ObjectMapper mapper, OrderEventForwarder forwarder, MeterRegistry meters) {
+	private final long maxEventBytes;
+
+	OrderEventConsumer(ObjectMapper mapper, OrderEventForwarder forwarder, MeterRegistry meters,
+			OrderProperties properties) {
+		this.maxEventBytes = properties.maxEventSize().toBytes();
 		this.mapper = mapper;
 		this.forwarder = forwarder;
 		this.meters = meters;
@@ -58,7 +63,7 @@ class OrderEventConsumer {
 		long tag = properties.getDeliveryTag();
 		OrderEvent event;
 		try {
-			event = OrderEvent.parse(this.mapper, message.getBody());
+			event = OrderEvent.parse(this.mapper, message.getBody(), this.maxEventBytes);
 			String routingKey = properties.getReceivedRoutingKey();
 			if (routingKey != null && !routingKey.equals(event.routingKey())) {
 				throw new InvalidOrderEventException(
@@ -86,7 +91,8 @@ class OrderEventConsumer {
 
 	private void deadLetter(Channel channel, Message message, String reason) throws IOException {
 		MessageProperties in = message.getMessageProperties();
-		logger.warn("Dead-lettering order event (routing key " + in.getReceivedRoutingKey() + "): " + reason);
+		logger.warn("Dead-lettering order event (routing key " + LogText.escape(in.getReceivedRoutingKey()) + "): "
+				+ LogText.escape(reason));
 		Map<String, Object> headers = new HashMap<>(in.getHeaders());
 		headers.put(OrderProperties.REASON_HEADER, reason);
 		headers.put("x-courier-routing-key", String.valueOf(in.getReceivedRoutingKey()));

@@ -1,8 +1,10 @@
 package io.courier.gateway.orders;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
+import jakarta.servlet.http.HttpServletRequest;
 import tools.jackson.databind.ObjectMapper;
 
 import org.springframework.amqp.AmqpException;
@@ -15,7 +17,6 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.courier.gateway.orders.OrderEvent.InvalidOrderEventException;
@@ -33,14 +34,24 @@ class OrderEventController {
 
 	private final RabbitTemplate rabbit;
 
-	OrderEventController(ObjectMapper mapper, RabbitTemplate rabbit) {
+	private final OrderProperties properties;
+
+	OrderEventController(ObjectMapper mapper, RabbitTemplate rabbit, OrderProperties properties) {
+		this.properties = properties;
 		this.mapper = mapper;
 		this.rabbit = rabbit;
 	}
 
 	@PostMapping("/api/orders/{orderId}/events")
-	ResponseEntity<Map<String, String>> publish(@PathVariable String orderId, @RequestBody byte[] body) {
-		OrderEvent event = OrderEvent.parse(this.mapper, body);
+	ResponseEntity<Map<String, String>> publish(@PathVariable String orderId, HttpServletRequest request)
+			throws IOException {
+		long max = this.properties.maxEventSize().toBytes();
+		if (request.getContentLengthLong() > max) {
+			throw new InvalidOrderEventException(OrderEvent.tooLarge(max));
+		}
+		// Read no more than one byte over the limit, whatever the request claims.
+		byte[] body = request.getInputStream().readNBytes(Math.toIntExact(max + 1));
+		OrderEvent event = OrderEvent.parse(this.mapper, body, max);
 		if (!event.orderId().equals(orderId)) {
 			throw new InvalidOrderEventException("orderId " + event.orderId() + " does not match the path's " + orderId);
 		}

@@ -1,10 +1,12 @@
 package io.courier.gateway.orders;
 
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -13,11 +15,18 @@ import org.springframework.validation.annotation.Validated;
  * @param prefetch order events a node holds unacknowledged at once
  * @param consumerEnabled whether this node consumes order events; a node that does not still delivers them to
  * its sessions when another node forwards them
+ * @param maxEventSize the largest order event accepted, as published (HTTP: 400; AMQP: dead-lettered with the
+ * reason). Each event reaches an owner's session twice (topic and user queue), within its send buffer
  */
 @Validated
 @ConfigurationProperties("courier.orders")
 public record OrderProperties(@DefaultValue("50") @Min(1) @Max(10000) int prefetch,
-		@DefaultValue("true") boolean consumerEnabled) {
+		@DefaultValue("true") boolean consumerEnabled, @DefaultValue("64KB") DataSize maxEventSize) {
+
+	@AssertTrue(message = "courier.orders.max-event-size must be between 1KB and 1MB")
+	boolean isMaxEventSizeValid() {
+		return this.maxEventSize.toBytes() >= 1024 && this.maxEventSize.toBytes() <= 1024 * 1024;
+	}
 
 	/** Durable topic exchange backend services publish to, routing key {@code order.{orderId}}. */
 	public static final String EXCHANGE = "courier.orders";

@@ -227,7 +227,7 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 			return;
 		}
 		if (command == StompCommand.DISCONNECT) {
-			disconnect(sessionId, session, accessor);
+			disconnect(sessionId, session, message, accessor);
 			return;
 		}
 		if (session == null || session.closed) {
@@ -272,15 +272,19 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 		toClient(session, MessageBuilder.createMessage(EMPTY, ack.getMessageHeaders()));
 	}
 
-	private void disconnect(String sessionId, @Nullable ClientSession session, StompHeaderAccessor accessor) {
+	/**
+	 * Ends the session; a DISCONNECT with a receipt is answered with Spring's DISCONNECT_ACK, which its STOMP
+	 * handler turns into the RECEIPT (and after which the gateway closes the socket).
+	 */
+	private void disconnect(String sessionId, @Nullable ClientSession session, Message<?> message,
+			StompHeaderAccessor accessor) {
 		if (session != null) {
 			end(session);
-			String receipt = accessor.getReceipt();
-			if (receipt != null) {
-				StompHeaderAccessor answer = StompHeaderAccessor.create(StompCommand.RECEIPT);
-				answer.setSessionId(sessionId);
-				answer.setReceiptId(receipt);
-				getClientOutboundChannel().send(MessageBuilder.createMessage(EMPTY, answer.getMessageHeaders()));
+			if (accessor.getReceipt() != null) {
+				SimpMessageHeaderAccessor ack = SimpMessageHeaderAccessor.create(SimpMessageType.DISCONNECT_ACK);
+				ack.setSessionId(sessionId);
+				ack.setHeader(SimpMessageHeaderAccessor.DISCONNECT_MESSAGE_HEADER, message);
+				getClientOutboundChannel().send(MessageBuilder.createMessage(EMPTY, ack.getMessageHeaders()));
 			}
 		}
 	}

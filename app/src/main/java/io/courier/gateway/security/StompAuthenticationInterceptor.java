@@ -1,6 +1,7 @@
 package io.courier.gateway.security;
 
 import java.util.List;
+import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 
@@ -28,6 +29,8 @@ class StompAuthenticationInterceptor extends RejectingChannelInterceptor {
 
 	private static final String BEARER = "bearer ";
 
+	private static final Set<String> SUPPORTED_VERSIONS = Set.of("1.0", "1.1", "1.2");
+
 	private final TokenVerifier verifier;
 
 	private final SessionExpiry expiry;
@@ -42,9 +45,14 @@ class StompAuthenticationInterceptor extends RejectingChannelInterceptor {
 
 	@Override
 	protected void inspect(StompHeaderAccessor accessor) {
-		if (!(StompCommand.CONNECT.equals(accessor.getCommand()) || StompCommand.STOMP.equals(accessor.getCommand()))) {
+		StompCommand command = accessor.getCommand();
+		if (!(StompCommand.CONNECT.equals(command) || StompCommand.STOMP.equals(command))) {
+			if (accessor.getUser() == null && command != StompCommand.DISCONNECT) {
+				throw new ClientRejection(ClientError.NOT_CONNECTED, command + " before CONNECT");
+			}
 			return;
 		}
+		checkVersion(accessor.getFirstNativeHeader(StompHeaderAccessor.STOMP_ACCEPT_VERSION_HEADER));
 		String token = bearerToken(accessor);
 		Jwt jwt = this.verifier.verify(token);
 		AbstractAuthenticationToken authentication = this.converter.convert(jwt);
@@ -56,6 +64,19 @@ class StompAuthenticationInterceptor extends RejectingChannelInterceptor {
 		if (sessionId != null && jwt.getExpiresAt() != null) {
 			this.expiry.closeAt(sessionId, jwt.getExpiresAt());
 		}
+	}
+
+	/** STOMP 1.2: a CONNECT naming no version the server speaks gets an ERROR (none named means 1.0). */
+	private static void checkVersion(@Nullable String acceptVersion) {
+		if (acceptVersion == null) {
+			return;
+		}
+		for (String version : acceptVersion.split(",")) {
+			if (SUPPORTED_VERSIONS.contains(version.trim())) {
+				return;
+			}
+		}
+		throw new ClientRejection(ClientError.UNSUPPORTED_VERSION, acceptVersion + " (this server speaks 1.2, 1.1, 1.0)");
 	}
 
 	private static String bearerToken(StompHeaderAccessor accessor) {

@@ -35,6 +35,9 @@ class TokenVerifier {
 			return this.decoder.decode(token);
 		}
 		catch (JwtValidationException ex) {
+			if (ex.getErrors().stream().anyMatch((error) -> TokenPolicy.NO_EXPIRY.equals(error.getDescription()))) {
+				throw new ClientRejection(ClientError.INVALID_TOKEN, "no expiry (exp claim)", ex);
+			}
 			throw new ClientRejection(classify(ex), null, ex);
 		}
 		catch (JwtException ex) {

@@ -17,8 +17,12 @@ public enum ClientError {
 	WRONG_ISSUER("wrong token issuer"),
 	/** The JWT's {@code exp} has passed. */
 	EXPIRED_TOKEN("token expired"),
-	/** The JWT was refused for another claim ({@code nbf}, audience, ...). */
+	/** The JWT was refused for another claim ({@code nbf}, audience, no {@code sub}, no {@code exp}, ...). */
 	INVALID_TOKEN("invalid token"),
+	/** CONNECT whose {@code accept-version} names no version this server speaks (1.0, 1.1, 1.2). */
+	UNSUPPORTED_VERSION("unsupported STOMP version"),
+	/** A frame other than CONNECT (or STOMP) before the session was connected. */
+	NOT_CONNECTED("not connected"),
 	/** The session's token expired while it was connected; the session is closed. */
 	SESSION_EXPIRED("token expired while connected"),
 	/**

@@ -15,7 +15,8 @@ import io.courier.gateway.session.ClientRejection;
 /**
  * The destinations one SSE or poll client asked for ({@code dest} parameters), checked exactly as STOMP SUBSCRIBE
  * frames are (by {@link DestinationAuthorizer}) and then against what history keeps: {@code /topic/{key}} whose
- * key matches a {@code courier.sse.topics} pattern, and {@code /user/queue/{name}} (the caller's own).
+ * key matches a {@code courier.sse.topics} pattern, and the user destinations history keeps
+ * ({@link UserEventHistory#DESTINATIONS}, the caller's own).
  *
  * @param destinations the destinations as given, without repeats
  * @param keys what the client receives: see {@link #key}
@@ -25,8 +26,6 @@ record ClientDestinations(List<String> destinations, Set<String> keys) {
 	static final int MAX_DESTINATIONS = 32;
 
 	private static final String TOPIC = "/topic/";
-
-	private static final String USER_QUEUE = "/user/queue/";
 
 	/**
 	 * The key an event is dispatched under: the destination for a topic, the destination and the user for a user
@@ -52,7 +51,7 @@ record ClientDestinations(List<String> destinations, Set<String> keys) {
 		Set<String> keys = new LinkedHashSet<>();
 		for (String destination : destinations) {
 			authorizer.authorize(Frame.SUBSCRIBE, destination, user, null);
-			if (destination.startsWith(USER_QUEUE) && destination.length() > USER_QUEUE.length()) {
+			if (UserEventHistory.DESTINATIONS.contains(destination)) {
 				keys.add(key(destination, user.getName()));
 			}
 			else if (destination.startsWith(TOPIC) && TopicPatterns.matchesAny(topicPatterns,
@@ -61,7 +60,8 @@ record ClientDestinations(List<String> destinations, Set<String> keys) {
 			}
 			else {
 				throw ClientRequestException.badRequest("not served over SSE and long polling: " + destination
-						+ " (history keeps /user/queue/* and /topic/ keys matching " + topicPatterns + ")");
+						+ " (history keeps " + String.join(", ", UserEventHistory.DESTINATIONS) + " and /topic/ keys matching "
+						+ topicPatterns + ")");
 			}
 		}
 		return new ClientDestinations(List.copyOf(destinations), keys);

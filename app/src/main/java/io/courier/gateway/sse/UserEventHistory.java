@@ -1,6 +1,7 @@
 package io.courier.gateway.sse;
 
 import java.util.Map;
+import java.util.Set;
 
 import org.springframework.amqp.core.MessageBuilder;
 import org.springframework.amqp.core.MessageDeliveryMode;
@@ -21,6 +22,12 @@ public class UserEventHistory {
 
 	static final String DESTINATION_HEADER = "courier-destination";
 
+	/**
+	 * The user destinations history keeps, so SSE and polling serve them: what the gateway itself sends to users.
+	 * Another {@code /user/queue/...} would be a subscription on which nothing ever arrives: it is refused (400).
+	 */
+	public static final Set<String> DESTINATIONS = Set.of("/user/queue/order-updates");
+
 	private final RabbitTemplate rabbit;
 
 	UserEventHistory(RabbitTemplate rabbit) {
@@ -35,6 +42,9 @@ public class UserEventHistory {
 	 * @param json the body
 	 */
 	public void record(String user, String destination, byte[] json) {
+		if (!DESTINATIONS.contains(destination)) {
+			throw new IllegalArgumentException(destination + " is not kept in history (" + DESTINATIONS + ")");
+		}
 		org.springframework.amqp.core.Message message = MessageBuilder.withBody(json)
 			.setContentType(MessageProperties.CONTENT_TYPE_JSON)
 			.setDeliveryMode(MessageDeliveryMode.PERSISTENT)

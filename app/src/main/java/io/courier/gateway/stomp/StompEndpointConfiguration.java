@@ -43,9 +43,12 @@ class StompEndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 
 	private final UserSessionFilter userSessions;
 
+	private final SessionTerminator terminator;
+
 	StompEndpointConfiguration(GatewayProperties properties,
 			@Lazy @Qualifier("messageBrokerTaskScheduler") TaskScheduler brokerScheduler, LimitHits hits,
-			LocalSessions sessions) {
+			LocalSessions sessions, SessionTerminator terminator) {
+		this.terminator = terminator;
 		this.properties = properties;
 		this.brokerScheduler = brokerScheduler;
 		this.hits = hits;
@@ -96,6 +99,7 @@ class StompEndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 	@Override
 	public void configureWebSocketTransport(WebSocketTransportRegistration registration) {
 		registration.addDecoratorFactory(ReceivingSession::new);
+		registration.addDecoratorFactory((handler) -> new ConnectFirst(handler, this.terminator));
 	}
 
 	@Override

@@ -45,6 +45,7 @@ class StompErrorHandler extends StompSubProtocolErrorHandler {
 	StompErrorHandler(LimitHits hits, LocalSessions sessions) {
 		this.hits = hits;
 		this.sessions = sessions;
+		SpringStompLogFilter.install();
 	}
 
 	/** How Spring's relay words the ERROR it sends when a session's broker connection fails or is missing. */
@@ -132,6 +133,11 @@ class StompErrorHandler extends StompSubProtocolErrorHandler {
 		return "error";
 	}
 
+	/**
+	 * The client's mistakes (a rejection, a frame that does not decode) are answered without a log line here (a
+	 * rejection was logged where it was made); anything else is Courier's own failure, logged with its stack trace
+	 * and the session id.
+	 */
 	private static String describe(@Nullable Message<byte[]> clientMessage, Throwable ex) {
 		for (Throwable t = ex; t != null; t = t.getCause()) {
 			if (t instanceof ClientRejection rejection) {
@@ -144,9 +150,26 @@ class StompErrorHandler extends StompSubProtocolErrorHandler {
 						: ClientError.MALFORMED_FRAME.text(detail);
 			}
 		}
+		if (clientMessage == null && isDecodingFailure(ex)) {
+			// Spring's decoder throws IllegalArgumentException for a command STOMP does not have (FOO, connect)
+			return ClientError.MALFORMED_FRAME.text("not a STOMP frame (unknown command)");
+		}
 		String session = (clientMessage != null) ? StompHeaderAccessor.wrap(clientMessage).getSessionId() : null;
+		if (session == null) {
+			WebSocketSession receiving = ReceivingSession.current();
+			session = (receiving != null) ? receiving.getId() : null;
+		}
 		logger.error("Failed to handle a frame of session " + session, ex);
 		return ClientError.INTERNAL.text();
+	}
+
+	private static boolean isDecodingFailure(Throwable ex) {
+		for (StackTraceElement frame : ex.getStackTrace()) {
+			if (frame.getClassName().equals("org.springframework.messaging.simp.stomp.StompDecoder")) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 }

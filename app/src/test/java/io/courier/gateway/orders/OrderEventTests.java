@@ -40,6 +40,15 @@ class OrderEventTests {
 	}
 
 	@Test
+	void anEventOverTheLimitIsRefusedBeforeItIsParsed() {
+		byte[] body = "{\"orderId\":\"1\",\"userId\":\"a\",\"status\":\"B\"}".getBytes(StandardCharsets.UTF_8);
+		assertThat(OrderEvent.parse(this.mapper, body, body.length).orderId()).isEqualTo("1");
+		assertThatExceptionOfType(InvalidOrderEventException.class)
+			.isThrownBy(() -> OrderEvent.parse(this.mapper, body, body.length - 1))
+			.withMessage("event is larger than " + (body.length - 1) + " bytes (courier.orders.max-event-size)");
+	}
+
+	@Test
 	void routingKeyIsOrderDotId() {
 		assertThat(parse("{\"orderId\":\"7f3a\",\"userId\":\"bob\",\"status\":\"NEW\"}").routingKey())
 			.isEqualTo("order.7f3a");

@@ -129,9 +129,7 @@ class OrderTrackingIntegrationTests extends GatewayIntegrationTest {
 		Connection alice = StompTestClient.connect(wsUrl(), this.idp.token("alice", orderId));
 		BlockingQueue<String> topic = alice.subscribe("/topic/orders." + orderId);
 		awaitSubscribed(orderId, "alice", topic);
-		while (this.rabbit.receive(OrderProperties.DEAD_LETTER_QUEUE) != null) {
-			// start from an empty dead-letter queue
-		}
+		drainDeadLetters();
 
 		this.rabbit.invoke((operations) -> {
 			OrderEvents.publishRaw(operations, "order." + orderId, "{not json");
@@ -186,6 +184,40 @@ class OrderTrackingIntegrationTests extends GatewayIntegrationTest {
 	}
 
 	@Test
+	void anEventOverTheMaximumSizeIsRefusedOverHttpAndDeadLetteredOverAmqp() throws Exception {
+		String orderId = uniqueOrderId();
+		Connection alice = StompTestClient.connect(wsUrl(), this.idp.token("alice", orderId));
+		BlockingQueue<String> topic = alice.subscribe("/topic/orders." + orderId);
+		awaitSubscribed(orderId, "alice", topic);
+		drainDeadLetters();
+		String tooLarge = "event is larger than 65536 bytes (courier.orders.max-event-size)";
+		String big = OrderEvents.json(orderId, "alice", "BIG-" + "x".repeat(64 * 1024));
+		// Spring's WebSocketStompClient (this test's client) decodes frames of up to 64 KiB: the accepted event is
+		// kept under that with its headers; the exact boundary is OrderEventTests'.
+		String largestAccepted = OrderEvents.json(orderId, "alice", "FITS-" + "y".repeat(60 * 1024));
+		String token = this.idp.tokenWithScope("order-service", "orders:publish");
+
+		HttpResponse<String> refused = postEvent(orderId, big, token);
+		assertThat(refused.statusCode()).isEqualTo(400);
+		assertThat(refused.body()).contains(tooLarge);
+		assertThat(postEvent(orderId, largestAccepted, token).statusCode()).isEqualTo(202);
+		assertThat(topic.poll(10, TimeUnit.SECONDS)).contains("FITS-");
+
+		String overAmqp = big;
+		this.rabbit.invoke((operations) -> {
+			OrderEvents.publishRaw(operations, "order." + orderId, overAmqp);
+			OrderEvents.publish(operations, orderId, "alice", "AFTER-BIG");
+			return null;
+		});
+		assertThat(topic.poll(10, TimeUnit.SECONDS)).contains("AFTER-BIG");
+		Message dead = this.rabbit.receive(OrderProperties.DEAD_LETTER_QUEUE, 10_000);
+		assertThat(dead).isNotNull();
+		assertThat((String) dead.getMessageProperties().getHeader(OrderProperties.REASON_HEADER)).isEqualTo(tooLarge);
+		assertThat(topic.poll(1, TimeUnit.SECONDS)).as("the big event reached nobody").isNull();
+		alice.disconnect();
+	}
+
+	@Test
 	void userQueuesLeaveNoQueueBehindInRabbitMq() throws Exception {
 		List<String> before = RabbitBroker.queueNames();
 		List<Connection> clients = new ArrayList<>();
@@ -204,6 +236,13 @@ class OrderTrackingIntegrationTests extends GatewayIntegrationTest {
 		await().atMost(15, TimeUnit.SECONDS)
 			.untilAsserted(() -> assertThat(RabbitBroker.queueNames()).containsExactlyInAnyOrderElementsOf(before));
 		assertThat(RabbitBroker.queueNames()).noneMatch((name) -> name.contains("-user"));
+	}
+
+	/** Starts from an empty dead-letter queue. */
+	private void drainDeadLetters() {
+		while (this.rabbit.receive(OrderProperties.DEAD_LETTER_QUEUE) != null) {
+			// dropped
+		}
 	}
 
 	private HttpResponse<String> postEvent(String orderId, String body, String token) throws Exception {

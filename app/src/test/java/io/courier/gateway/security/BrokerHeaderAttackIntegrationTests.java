@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Properties;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -262,29 +261,16 @@ class BrokerHeaderAttackIntegrationTests extends GatewayIntegrationTest {
 		return Base64.getUrlEncoder().withoutPadding().encodeToString(user.getBytes(StandardCharsets.UTF_8));
 	}
 
-	/** A header's value, STOMP 1.2 escapes decoded. */
-	static String header(String frame, String name) {
-		Properties found = new Properties();
-		for (String line : frame.substring(0, frame.indexOf("\n\n")).split("\n")) {
-			int colon = line.indexOf(':');
-			if (colon > 0 && !found.containsKey(line.substring(0, colon))) {
-				found.put(line.substring(0, colon), line.substring(colon + 1)
-					.replace("\\c", ":")
-					.replace("\\n", "\n")
-					.replace("\\r", "\r")
-					.replace("\\\\", "\\"));
-			}
-		}
-		return found.getProperty(name, "");
+	private static String header(String frame, String name) {
+		return RawStompSocket.header(frame, name);
 	}
 
-	static String errorMessage(String frame) {
-		return header(frame, "message");
+	private static String errorMessage(String frame) {
+		return RawStompSocket.header(frame, "message");
 	}
 
 	private static String body(String frame) {
-		String body = frame.substring(frame.indexOf("\n\n") + 2);
-		return body.endsWith("\0") ? body.substring(0, body.length() - 1) : body;
+		return RawStompSocket.body(frame);
 	}
 
 	private static String readTcpFrame(InputStream in) throws IOException {

@@ -57,16 +57,55 @@ public final class RawStompSocket implements AutoCloseable {
 
 	/** Sends one STOMP frame (command, headers as {@code name:value} lines, empty body) as a masked text frame. */
 	public void sendFrame(String command, String... headers) throws IOException {
+		sendText(frame(command, headers));
+	}
+
+	/** One STOMP frame as text: command, headers as {@code name:value} lines, an empty body and the NUL. */
+	public static String frame(String command, String... headers) {
 		StringBuilder frame = new StringBuilder(command).append('\n');
 		for (String header : headers) {
 			frame.append(header).append('\n');
 		}
-		frame.append('\n').append('\0');
-		byte[] payload = frame.toString().getBytes(StandardCharsets.UTF_8);
+		return frame.append('\n').append('\0').toString();
+	}
+
+	/** A header's value in a frame {@link #readFrame} returned, STOMP 1.2 escapes decoded; "" when absent. */
+	public static String header(String frame, String name) {
+		int end = frame.indexOf("\n\n");
+		for (String line : frame.substring(0, (end >= 0) ? end : frame.length()).split("\n")) {
+			int colon = line.indexOf(':');
+			if (colon > 0 && line.substring(0, colon).equals(name)) {
+				return line.substring(colon + 1)
+					.replace("\\c", ":")
+					.replace("\\n", "\n")
+					.replace("\\r", "\r")
+					.replace("\\\\", "\\");
+			}
+		}
+		return "";
+	}
+
+	/** The body of a frame {@link #readFrame} returned, without its NUL. */
+	public static String body(String frame) {
+		String body = frame.substring(frame.indexOf("\n\n") + 2);
+		return body.endsWith("\0") ? body.substring(0, body.length() - 1) : body;
+	}
+
+	/** Sends {@code text} as one masked WebSocket text message (any number of STOMP frames, or none). */
+	public void sendText(String text) throws IOException {
+		sendMessage(0x1, text.getBytes(StandardCharsets.UTF_8));
+	}
+
+	/** Sends {@code bytes} as one masked WebSocket binary message. */
+	public void sendBinary(byte[] bytes) throws IOException {
+		sendMessage(0x2, bytes.clone());
+	}
+
+	private void sendMessage(int opcode, byte[] payload) throws IOException {
 		byte[] mask = new byte[4];
 		random.nextBytes(mask);
 		int length = payload.length;
-		this.out.write(0x81);
+		this.out.write(0x80 | opcode);
 		if (length < 126) {
 			this.out.write(0x80 | length);
 		}

@@ -21,6 +21,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import org.jspecify.annotations.Nullable;
 import com.sun.net.httpserver.HttpServer;
 
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -106,6 +107,16 @@ public final class TestIdentityProvider {
 			.expirationTime(Date.from(Instant.now().minus(Duration.ofHours(1))))
 			.build();
 		return sign(claims, this.key);
+	}
+
+	/** A valid signature and issuer, but no {@code exp}: a token that would never expire. */
+	public String tokenWithoutExpiry(String user) {
+		return sign(new JWTClaimsSet.Builder().issuer(issuer()).subject(user).issueTime(new Date()).build(), this.key);
+	}
+
+	/** A valid token whose {@code sub} is {@code subject} (blank) or absent ({@code null}). */
+	public String tokenWithSubject(@Nullable String subject) {
+		return sign(claims("x", Duration.ofMinutes(10)).subject(subject).build(), this.key);
 	}
 
 	/** Same claims, signed by a key the gateway does not trust. */

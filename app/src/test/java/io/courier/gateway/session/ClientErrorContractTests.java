@@ -1,0 +1,73 @@
+package io.courier.gateway.session;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * README's ERROR table and {@link ClientError} are the same set: every text a client can read is documented, and
+ * every documented one exists. Each row's first column holds one or more {@code `text[: detail]`} forms.
+ */
+class ClientErrorContractTests {
+
+	private static final Pattern CODE = Pattern.compile("`([^`]+)`");
+
+	@Test
+	void readmeErrorTableListsExactlyTheClientErrors() throws IOException {
+		Set<String> documented = new TreeSet<>();
+		for (String row : errorTableRows()) {
+			String firstColumn = row.substring(1, row.indexOf('|', 1));
+			Matcher code = CODE.matcher(firstColumn);
+			while (code.find()) {
+				documented.add(prefix(code.group(1)));
+			}
+		}
+		Set<String> contract = Arrays.stream(ClientError.values())
+			.map(ClientError::text)
+			.collect(Collectors.toCollection(TreeSet::new));
+		assertThat(documented).isEqualTo(contract);
+	}
+
+	/** {@code forbidden destination: <destination> (<reason>)} → {@code forbidden destination}. */
+	private static String prefix(String form) {
+		int colon = form.indexOf(':');
+		String text = (colon >= 0) ? form.substring(0, colon) : form;
+		int detail = text.indexOf(" (");
+		return ((detail >= 0) ? text.substring(0, detail) : text).strip();
+	}
+
+	private static List<String> errorTableRows() throws IOException {
+		List<String> lines = Files.readAllLines(readme());
+		int heading = lines.indexOf("### ERROR frames");
+		assertThat(heading).as("README has a section '### ERROR frames'").isNotNegative();
+		List<String> rows = lines.subList(heading + 1, lines.size())
+			.stream()
+			.dropWhile((line) -> !line.startsWith("|"))
+			.takeWhile((line) -> line.startsWith("|"))
+			.skip(2) // header and separator
+			.toList();
+		assertThat(rows).isNotEmpty();
+		return rows;
+	}
+
+	private static Path readme() {
+		for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+			if (Files.isRegularFile(dir.resolve("README.md")) && Files.isDirectory(dir.resolve("app"))) {
+				return dir.resolve("README.md");
+			}
+		}
+		throw new IllegalStateException("README.md not found above " + Path.of("").toAbsolutePath());
+	}
+
+}
