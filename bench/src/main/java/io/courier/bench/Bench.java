@@ -14,7 +14,8 @@ final class Bench {
 			usage: bench <scenario> [options]
 			  fanout         --subscribers N --rate R[,R2,...] --duration T [--payload BYTES] [--warmup W]
 			                 [--warmup-sets K] (the warm-up K <= 10 times, new sessions each; default 1)
-			  connections    --sessions N --hold T
+			  connections    --sessions N --hold T [--own-order] (sessions as the order page's: own order topic and
+			                 user queue each; RabbitMQ queues, bindings and memory per session)
 			  connect-storm  --sessions N --concurrency C [--warmup N2]
 			                 (unreported warm-up: N2 <= 100000 sessions, storms of 2000 each closed first)
 			  order-e2e      --users N --events E --rate R

@@ -16,6 +16,7 @@ import java.util.function.IntFunction;
 
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import io.courier.bench.metrics.BrokerProbe;
 import io.courier.bench.metrics.ProcessProbe;
 import io.courier.bench.stomp.StompSession;
 import reactor.netty.http.client.HttpClient;
@@ -49,6 +50,14 @@ final class BenchContext implements AutoCloseable {
 	BenchContext(BenchOptions options, PrintStream out) {
 		this.options = options;
 		this.out = out;
+	}
+
+	/** RabbitMQ's management API on the vhost of {@code --amqp-uri}, as {@code --management-user user:password}. */
+	BrokerProbe brokerProbe() {
+		String[] user = this.options.string("management-user", "courier-admin:courier-admin").split(":", 2);
+		String path = this.options.amqpUri().getPath();
+		String vhost = (path == null || path.length() <= 1) ? "/" : path.substring(1);
+		return new BrokerProbe(this.options.managementUrl(), user[0], (user.length > 1) ? user[1] : "", vhost);
 	}
 
 	URI url(Target target, int floorPort) {

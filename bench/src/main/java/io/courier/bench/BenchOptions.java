@@ -114,6 +114,11 @@ final class BenchOptions {
 		return URI.create(string("amqp-uri", "amqp://courier-gateway:courier-gateway@127.0.0.1:5672/courier"));
 	}
 
+	/** RabbitMQ's management API, read-only. */
+	URI managementUrl() {
+		return URI.create(string("management-url", "http://127.0.0.1:15672/"));
+	}
+
 	List<Target> targets() {
 		String target = string("target", "all");
 		if (target.equals("all")) {
@@ -131,7 +136,7 @@ final class BenchOptions {
 		if (flag("allow-remote")) {
 			return;
 		}
-		for (String name : List.of("courier-url", "direct-url", "amqp-uri")) {
+		for (String name : List.of("courier-url", "direct-url", "amqp-uri", "management-url")) {
 			String raw = this.values.get(name);
 			if (raw != null) {
 				String host = URI.create(raw).getHost();

@@ -3,9 +3,11 @@ package io.courier.gateway.limits;
 import java.security.Principal;
 
 import org.springframework.context.annotation.Lazy;
+import org.springframework.context.event.EventListener;
 import org.springframework.messaging.simp.stomp.StompCommand;
 import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
 import org.springframework.stereotype.Component;
+import org.springframework.web.socket.messaging.SessionDisconnectEvent;
 
 import io.courier.gateway.presence.Presence;
 import io.courier.gateway.session.ClientError;
@@ -14,11 +16,12 @@ import io.courier.gateway.stomp.SessionTerminator;
 import io.courier.gateway.session.ClientRejection;
 
 /**
- * Refuses a CONNECT when its user already holds as many sessions anywhere in the cluster as {@link RuntimeLimits}
- * allows them ({@code courier.limits.sessions-per-user} until changed), counted from the presence view. The view is
- * as fresh as the cluster announcements, so two CONNECTs on two nodes at the same instant can both pass: the limit
- * is enforced to within that race. SSE streams and poll clients are sessions too (presence counts them) and are
- * admitted through {@link #check}.
+ * Refuses a CONNECT (or an SSE stream, a poll client going online) when its user already holds as many sessions
+ * as {@link RuntimeLimits} allows them ({@code courier.limits.sessions-per-user} until changed). On this node the
+ * count is exact under any concurrency: each admission takes a slot atomically ({@link SessionSlots}) and gives
+ * it back when the session ends. Sessions on other nodes are counted from the presence view, which is as fresh
+ * as the cluster's announcements: two CONNECTs on two nodes within that delay can both pass, so across nodes the
+ * limit holds to within one announcement delay.
  */
 @Component
 public class SessionsPerUserLimiter extends RejectingChannelInterceptor {
@@ -28,6 +31,8 @@ public class SessionsPerUserLimiter extends RejectingChannelInterceptor {
 	private final RuntimeLimits limits;
 
 	private final LimitHits hits;
+
+	private final SessionSlots slots = new SessionSlots();
 
 	/** Presence is lazy: it needs the messaging template, which needs the broker configurers, this one among them. */
 	SessionsPerUserLimiter(SessionTerminator terminator, @Lazy Presence presence, RuntimeLimits limits,
@@ -42,18 +47,30 @@ public class SessionsPerUserLimiter extends RejectingChannelInterceptor {
 	protected void inspect(StompHeaderAccessor accessor) {
 		StompCommand command = accessor.getCommand();
 		Principal user = accessor.getUser();
-		if (user == null || !(StompCommand.CONNECT.equals(command) || StompCommand.STOMP.equals(command))) {
+		String sessionId = accessor.getSessionId();
+		if (user == null || sessionId == null
+				|| !(StompCommand.CONNECT.equals(command) || StompCommand.STOMP.equals(command))) {
 			return;
 		}
-		check(user.getName());
+		reserve(user.getName(), sessionId);
 	}
 
-	/** Refuses one more session of {@code user} when they hold the limit already. */
-	public void check(String user) {
+	/** Takes a slot for one more session of {@code user}, or refuses it when they hold the limit already. */
+	public void reserve(String user, String sessionId) {
 		int limit = this.limits.sessionsPerUser(user);
-		if (this.presence.sessionCount(user) >= limit) {
+		if (!this.slots.reserve(user, sessionId, limit, this.presence.sessionCountElsewhere(user))) {
 			throw new ClientRejection(ClientError.TOO_MANY_SESSIONS, "limit " + limit + " per user");
 		}
+	}
+
+	/** The session ended (or was refused after its slot was taken): its slot is free. */
+	public void release(String sessionId) {
+		this.slots.release(sessionId);
+	}
+
+	@EventListener
+	void onDisconnect(SessionDisconnectEvent event) {
+		release(event.getSessionId());
 	}
 
 	@Override

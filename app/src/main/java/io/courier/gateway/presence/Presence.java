@@ -6,6 +6,9 @@ public interface Presence {
 	/** Sessions of {@code user} on all nodes, as this node knows them now. */
 	int sessionCount(String user);
 
+	/** Sessions of {@code user} on the other nodes, as this node knows them now. */
+	int sessionCountElsewhere(String user);
+
 	/**
 	 * A session that is not a STOMP session (an SSE stream, a long-polling client) joins on this node: announced
 	 * on {@code courier.cluster} like a STOMP session, with its transport.

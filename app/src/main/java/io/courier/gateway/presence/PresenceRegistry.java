@@ -94,6 +94,20 @@ class PresenceRegistry {
 		return (sessions != null) ? sessions.size() : 0;
 	}
 
+	synchronized int sessionCountOutside(String user, String nodeId) {
+		Map<String, SessionInfo> sessions = this.sessionsByUser.get(user);
+		if (sessions == null) {
+			return 0;
+		}
+		int count = 0;
+		for (SessionInfo session : sessions.values()) {
+			if (!nodeId.equals(session.nodeId())) {
+				count++;
+			}
+		}
+		return count;
+	}
+
 	synchronized @Nullable SessionInfo session(String nodeId, String sessionId) {
 		Map<String, SessionInfo> sessions = this.sessionsByNode.get(nodeId);
 		return (sessions != null) ? sessions.get(sessionId) : null;

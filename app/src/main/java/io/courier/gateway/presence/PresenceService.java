@@ -88,6 +88,11 @@ class PresenceService implements Presence, ClusterMessageHandler {
 		return this.registry.sessionCount(user);
 	}
 
+	@Override
+	public int sessionCountElsewhere(String user) {
+		return this.registry.sessionCountOutside(user, this.nodeId);
+	}
+
 	PresenceRegistry registry() {
 		return this.registry;
 	}

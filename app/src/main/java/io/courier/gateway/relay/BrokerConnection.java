@@ -142,6 +142,14 @@ final class BrokerConnection implements StompTcpClient.Handler {
 		}
 	}
 
+	/** Drops the connection as lost (its sessions are told, it reconnects with backoff). */
+	void restart(String reason) {
+		TcpConnection<byte[]> connection = this.tcp;
+		if (connection != null) {
+			fail(connection, reason);
+		}
+	}
+
 	/**
 	 * Sends a frame if the connection is up; the future fails if it is not or the write fails (the connection
 	 * then counts as lost).

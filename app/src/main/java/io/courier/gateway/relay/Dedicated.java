@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
  * {@code client-individual} ack mode, the ack ids of the messages delivered and not yet acknowledged. The relay
  * passes on only ACK/NACKs for ids it delivered (RabbitMQ closes a connection on an unknown id).
  */
-final class Dedicated {
+final class Dedicated implements Route {
 
 	final ClientSession session;
 

@@ -93,7 +93,7 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 
 	/** SUBSCRIBE headers that ask the broker for something particular: such a subscription is not shared. */
 	private static final Set<String> SHAREABLE_HEADERS = Set.of("destination", "id", "ack", "receipt",
-			"content-length", "content-type", "subscription-token");
+			"content-length", "content-type", "subscription-token", SimpMessageHeaderAccessor.ORIGINAL_DESTINATION);
 
 	private final RelaySettings settings;
 
@@ -110,8 +110,8 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 
 	private final Map<String, Topic> topics = new ConcurrentHashMap<>();
 
-	/** Broker subscription id to what receives its MESSAGEs: a {@link Topic} or a {@link Dedicated}. */
-	private final Map<String, Object> routes = new ConcurrentHashMap<>();
+	/** Broker subscription id to what receives its MESSAGEs. */
+	private final Map<String, Route> routes = new ConcurrentHashMap<>();
 
 	/** Broker receipt id to what it confirms. */
 	private final Map<String, PendingReceipt> receipts = new ConcurrentHashMap<>();
@@ -125,6 +125,11 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 	private volatile @Nullable FrameWriter frameWriter;
 
 	private volatile SharedConnectionPolicy sharing = new SharedConnectionPolicy(List.of("/topic/"));
+
+	private volatile List<String> sharedPrefixes = List.of("/topic/");
+
+	/** The node's queues; {@code null}: each shared destination is a broker subscription of its own. */
+	private volatile @Nullable NodeQueues nodeQueues;
 
 	public MultiplexedRelayMessageHandler(SubscribableChannel clientInboundChannel,
 			MessageChannel clientOutboundChannel, SubscribableChannel brokerChannel,
@@ -148,6 +153,26 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 	 */
 	public void setSharedDestinationPrefixes(List<String> prefixes) {
 		this.sharing = new SharedConnectionPolicy(prefixes);
+		this.sharedPrefixes = List.copyOf(prefixes);
+	}
+
+	/**
+	 * Delivers shared destinations through node queues: {@code count} queues named {@code namePrefix + i}, each
+	 * consumed on pooled connection {@code i} and bound by {@code bindings} with the keys its topics need. Without
+	 * this, each shared destination is a broker subscription of its own (a queue per destination per node).
+	 */
+	public void setNodeQueues(String namePrefix, int count, NodeQueueBindings bindings) {
+		this.nodeQueues = new NodeQueues(namePrefix, Math.min(count, this.settings.connections()), bindings);
+	}
+
+	/** The node queues' names, in order; empty without node queues. */
+	public List<String> nodeQueueNames() {
+		NodeQueues queues = this.nodeQueues;
+		List<String> names = new ArrayList<>();
+		for (int i = 0; queues != null && i < queues.count(); i++) {
+			names.add(queues.name(i));
+		}
+		return names;
 	}
 
 	/** A snapshot for metrics and tests. */
@@ -183,6 +208,10 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 		}
 		publishBrokerUnavailableEvent();
 		this.connections.forEach(BrokerConnection::stop);
+		NodeQueues queues = this.nodeQueues;
+		if (queues != null) {
+			queues.deleteAll(Duration.ofSeconds(2)); // else RabbitMQ removes them once they expire
+		}
 		EventLoopGroup loops = this.loops;
 		if (loops != null) {
 			try {
@@ -308,7 +337,7 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 			return;
 		}
 		if (isShareable(destination, accessor)) {
-			BrokerConnection connection = pick(destination.hashCode());
+			BrokerConnection connection = pickForTopic(destination.hashCode());
 			if (connection == null) {
 				fail(session, "Broker not available.", receipt);
 				return;
@@ -359,7 +388,24 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 
 	/** Called inside {@code topics.compute}: the broker subscription is made under the destination's lock. */
 	private Topic openTopic(String destination, BrokerConnection connection) {
-		Topic topic = new Topic(destination, "t" + this.ids.incrementAndGet(), connection);
+		NodeQueues queues = this.nodeQueues;
+		TopicBinding binding = (queues != null) ? TopicBinding.of(destination) : null;
+		if (queues != null && binding != null) {
+			Topic topic = new Topic(destination, null, binding, connection);
+			queues.bind(connection.index(), binding).whenComplete((done, ex) -> {
+				if (ex == null) {
+					topic.confirm();
+				}
+				else {
+					for (Topic.Subscriber subscriber : topic.subscribers()) {
+						fail(subscriber.session(), ClientError.BROKER_UNAVAILABLE.text("could not bind " + destination
+								+ " to the node queue: " + ex.getMessage()), null);
+					}
+				}
+			});
+			return topic;
+		}
+		Topic topic = new Topic(destination, "t" + this.ids.incrementAndGet(), null, connection);
 		this.routes.put(topic.brokerId, topic);
 		String receipt = "r" + this.ids.incrementAndGet();
 		this.receipts.put(receipt, new PendingReceipt(connection, null, null, topic::confirm));
@@ -396,8 +442,7 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 				if (current != topic || topic.remove(session, subscription.clientId()) > 0) {
 					return current;
 				}
-				this.routes.remove(topic.brokerId);
-				unsubscribeAtBroker(topic.connection, topic.brokerId, null, null);
+				closeTopic(topic);
 				return null;
 			});
 			if (receipt != null) {
@@ -409,6 +454,18 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 		if (dedicated != null) {
 			this.routes.remove(dedicated.brokerId);
 			unsubscribeAtBroker(dedicated.connection, dedicated.brokerId, session, receipt);
+		}
+	}
+
+	/** The last local subscriber left: the binding or broker subscription goes. */
+	private void closeTopic(Topic topic) {
+		NodeQueues queues = this.nodeQueues;
+		if (topic.binding != null && queues != null) {
+			queues.unbind(topic.connection.index(), topic.binding);
+		}
+		else if (topic.brokerId != null) {
+			this.routes.remove(topic.brokerId);
+			unsubscribeAtBroker(topic.connection, topic.brokerId, null, null);
 		}
 	}
 
@@ -636,8 +693,16 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 		StompCommand command = accessor.getCommand();
 		if (command == StompCommand.MESSAGE) {
 			String subscription = accessor.getSubscriptionId();
-			Object route = (subscription != null) ? this.routes.get(subscription) : null;
-			if (route instanceof Topic topic) {
+			Route route = (subscription != null) ? this.routes.get(subscription) : null;
+			if (route instanceof NodeQueueRoute) {
+				String destination = accessor.getDestination();
+				Topic topic = (destination != null) ? this.topics.get(destination) : null;
+				if (topic != null && topic.connection == connection) {
+					fanOut(topic, frame, accessor, connection.held);
+				}
+				// else: the last subscriber left while the message was on its way, as with a topic subscription
+			}
+			else if (route instanceof Topic topic) {
 				fanOut(topic, frame, accessor, connection.held);
 			}
 			else if (route instanceof Dedicated dedicated) {
@@ -766,6 +831,25 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 		if (connection.isDedicated()) {
 			return;
 		}
+		NodeQueues queues = this.nodeQueues;
+		int index = connection.index();
+		if (queues != null && index < queues.count()) {
+			queues.reset(index).whenComplete((done, ex) -> {
+				if (ex != null) {
+					logger.warn("Could not declare node queue " + queues.name(index) + ": " + ex.getMessage()
+							+ "; its connection reconnects");
+					connection.restart("node queue unavailable");
+					return;
+				}
+				StompHeaderAccessor subscribe = StompHeaderAccessor.create(StompCommand.SUBSCRIBE);
+				String id = NodeQueues.subscriptionId(index);
+				this.routes.put(id, new NodeQueueRoute(index));
+				subscribe.setSubscriptionId(id);
+				subscribe.setDestination("/amq/queue/" + queues.name(index));
+				subscribe.setAck("auto");
+				connection.send(MessageBuilder.createMessage(EMPTY, subscribe.getMessageHeaders()));
+			});
+		}
 		publishBrokerAvailableEvent();
 	}
 
@@ -782,6 +866,11 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 		}
 		this.topics.values().removeIf((topic) -> topic.connection == connection);
 		this.routes.values().removeIf((route) -> route instanceof Topic topic && topic.connection == connection);
+		NodeQueues queues = this.nodeQueues;
+		if (queues != null) {
+			queues.lost(connection.index()); // its bindings go with the reset when it is back
+			this.routes.remove(NodeQueues.subscriptionId(connection.index()));
+		}
 		this.receipts.values().removeIf((pending) -> pending.connection() == connection);
 		if (this.connections.stream().noneMatch(BrokerConnection::isConnected)) {
 			publishBrokerUnavailableEvent();
@@ -897,8 +986,12 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 		frame.setReceipt(brokerReceipt);
 	}
 
+	/**
+	 * A plain auto-ack SUBSCRIBE to a shared destination ({@code /topic/...}, a user destination): one node-wide
+	 * subscription serves every local session.
+	 */
 	private boolean isShareable(String destination, StompHeaderAccessor accessor) {
-		if (!destination.startsWith("/topic/")) {
+		if (this.sharedPrefixes.stream().noneMatch(destination::startsWith)) {
 			return false;
 		}
 		String ack = accessor.getAck();
@@ -906,6 +999,23 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 			return false;
 		}
 		return SHAREABLE_HEADERS.containsAll(accessor.toNativeHeaderMap().keySet());
+	}
+
+	/** The connection for a new shared destination: with node queues, one whose queue is ready. */
+	private @Nullable BrokerConnection pickForTopic(int hash) {
+		NodeQueues queues = this.nodeQueues;
+		if (queues == null) {
+			return pick(hash);
+		}
+		int size = queues.count();
+		for (int i = 0; i < size; i++) {
+			int index = Math.floorMod(hash + i, size);
+			BrokerConnection connection = this.connections.get(index);
+			if (connection.isConnected() && queues.isReady(index)) {
+				return connection;
+			}
+		}
+		return null;
 	}
 
 	private @Nullable BrokerConnection pick(int hash) {

@@ -3,11 +3,14 @@ package io.courier.gateway.relay;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 /**
- * The node's one broker subscription to a topic destination and the local subscriptions sharing it. The
- * subscriber array is replaced, never changed, so the event loop fans out over a snapshot without locking.
+ * The node's one subscription to a shared destination (a binding of the node queue of {@link #connection}, or,
+ * without node queues, a broker subscription of its own) and the local subscriptions sharing it. The subscriber
+ * array is replaced, never changed, so the event loop fans out over a snapshot without locking.
  */
-final class Topic {
+final class Topic implements Route {
 
 	/** A local subscription: the session and the subscription id the client chose. */
 	record Subscriber(ClientSession session, String subscriptionId) {
@@ -15,7 +18,11 @@ final class Topic {
 
 	final String destination;
 
-	final String brokerId;
+	/** The broker subscription's id; {@code null} on a node queue. */
+	final @Nullable String brokerId;
+
+	/** The node queue binding that brings this destination's messages; {@code null} without node queues. */
+	final @Nullable TopicBinding binding;
 
 	final BrokerConnection connection;
 
@@ -26,9 +33,10 @@ final class Topic {
 
 	private boolean confirmed;
 
-	Topic(String destination, String brokerId, BrokerConnection connection) {
+	Topic(String destination, @Nullable String brokerId, @Nullable TopicBinding binding, BrokerConnection connection) {
 		this.destination = destination;
 		this.brokerId = brokerId;
+		this.binding = binding;
 		this.connection = connection;
 	}
 

@@ -47,14 +47,21 @@ class ClientAdmission {
 		}
 	}
 
-	/** A new session of {@code user} (an SSE stream, a poll client not online yet) within the limit. */
-	void checkSessionLimit(String user) {
+	/**
+	 * A slot for a new session of {@code user} (an SSE stream, a poll client not online yet) within the limit;
+	 * {@link #releaseSession} gives it back when the session ends.
+	 */
+	void reserveSession(String user, String sessionId) {
 		try {
-			this.sessionsPerUser.check(user);
+			this.sessionsPerUser.reserve(user, sessionId);
 		}
 		catch (ClientRejection ex) {
 			throw ClientRequestException.of(ex);
 		}
+	}
+
+	void releaseSession(String sessionId) {
+		this.sessionsPerUser.release(sessionId);
 	}
 
 	/** Only the node's first second: its consumer has not yet learnt where the stream ends. */

@@ -57,7 +57,7 @@ class PollPresence {
 		synchronized (this.clients) {
 			Client client = this.clients.get(sessionId);
 			if (client == null) {
-				this.admission.checkSessionLimit(user);
+				this.admission.reserveSession(user, sessionId);
 				client = new Client();
 				this.clients.put(sessionId, client);
 				this.presence.join(sessionId, user, remoteAddress, userAgent, TRANSPORT);
@@ -90,6 +90,7 @@ class PollPresence {
 			this.clients.remove(sessionId);
 		}
 		this.presence.leave(sessionId);
+		this.admission.releaseSession(sessionId);
 	}
 
 }

@@ -73,13 +73,15 @@ class SseServlet extends HttpServlet {
 		}
 		ClientDestinations destinations;
 		Long since;
+		String sessionId = TRANSPORT + "-" + UUID.randomUUID();
 		try {
 			destinations = this.admission.destinations(request.getParameterValues("dest"), user);
 			since = ClientAdmission.cursor(request.getHeader("Last-Event-ID"), "Last-Event-ID");
-			this.admission.checkSessionLimit(user.getName());
+			this.admission.reserveSession(user.getName(), sessionId);
 			this.admission.awaitHistory();
 		}
 		catch (ClientRequestException ex) {
+			this.admission.releaseSession(sessionId);
 			error(response, ex.status(), String.valueOf(ex.getMessage()));
 			return;
 		}
@@ -91,7 +93,6 @@ class SseServlet extends HttpServlet {
 
 		AsyncContext async = request.startAsync();
 		async.setTimeout(0);
-		String sessionId = TRANSPORT + "-" + UUID.randomUUID();
 		AtomicReference<@Nullable ScheduledFuture<?>> expiry = new AtomicReference<>();
 		AtomicReference<@Nullable SseConnection> self = new AtomicReference<>();
 		Runnable onEnd = () -> {
@@ -104,6 +105,7 @@ class SseServlet extends HttpServlet {
 				task.cancel(false);
 			}
 			this.presence.leave(sessionId);
+			this.admission.releaseSession(sessionId);
 		};
 		Map<String, Object> open = Map.of("destinations", destinations.destinations(), "node", this.nodeId);
 		SseConnection connection = new SseConnection(sessionId, user.getName(), destinations.keys(),

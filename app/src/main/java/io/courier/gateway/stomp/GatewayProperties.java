@@ -65,6 +65,10 @@ public record GatewayProperties(@Nullable String nodeId,
 	 * (multiplexed relay); empty means {@code host:port}
 	 * @param reconnectDelay first delay before a lost broker connection reconnects; doubles on each failure
 	 * @param maxReconnectDelay longest delay between reconnect attempts
+	 * @param nodeQueues queues this node receives every topic and user destination through (multiplexed relay):
+	 * each is consumed on one broker connection and bound with the keys the node's sessions subscribe to, so
+	 * RabbitMQ holds a few queues per node whatever the number of sessions; {@code 0}: a broker subscription (and
+	 * queue) per destination per node, as before. At most {@code connections}
 	 */
 	public record Relay(@DefaultValue("127.0.0.1") @NotBlank String host,
 			@DefaultValue("61613") @Min(1) @Max(65535) int port, @DefaultValue("courier") @NotBlank String virtualHost,
@@ -73,7 +77,7 @@ public record GatewayProperties(@Nullable String nodeId,
 			@DefaultValue("10s") @NotNull Duration heartbeat, @DefaultValue("multiplexed") @NotNull Engine engine,
 			@DefaultValue("4") @Min(1) @Max(64) int connections, @DefaultValue List<String> addresses,
 			@DefaultValue("1s") @NotNull Duration reconnectDelay,
-			@DefaultValue("5s") @NotNull Duration maxReconnectDelay) {
+			@DefaultValue("5s") @NotNull Duration maxReconnectDelay, @DefaultValue("2") @Min(0) @Max(64) int nodeQueues) {
 
 		/** The broker addresses, {@code host:port} when none are listed. */
 		public List<String> brokerAddresses() {

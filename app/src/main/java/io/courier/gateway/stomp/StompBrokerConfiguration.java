@@ -1,6 +1,7 @@
 package io.courier.gateway.stomp;
 
 import java.util.List;
+import java.util.UUID;
 import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
@@ -28,6 +29,7 @@ import io.courier.gateway.limits.OutboundBuffers;
 import io.courier.gateway.relay.EncodedFrame;
 import io.courier.gateway.relay.FrameWriter;
 import io.courier.gateway.relay.MultiplexedRelayMessageHandler;
+import io.courier.gateway.relay.NodeQueueBindings;
 import io.courier.gateway.relay.RelaySettings;
 
 /**
@@ -54,9 +56,13 @@ class StompBrokerConfiguration extends DelegatingWebSocketMessageBrokerConfigura
 
 	private final ObjectProvider<LocalSessions> localSessions;
 
+	private final ObjectProvider<NodeQueueBindings> nodeQueueBindings;
+
 	StompBrokerConfiguration(GatewayProperties properties,
 			@Lazy @Qualifier("messageBrokerTaskScheduler") TaskScheduler brokerScheduler,
-			ObjectProvider<OutboundBuffers> outboundBuffers, ObjectProvider<LocalSessions> localSessions) {
+			ObjectProvider<OutboundBuffers> outboundBuffers, ObjectProvider<LocalSessions> localSessions,
+			ObjectProvider<NodeQueueBindings> nodeQueueBindings) {
+		this.nodeQueueBindings = nodeQueueBindings;
 		this.properties = properties;
 		this.brokerScheduler = brokerScheduler;
 		this.outboundBuffers = outboundBuffers;
@@ -117,6 +123,11 @@ class StompBrokerConfiguration extends DelegatingWebSocketMessageBrokerConfigura
 				this.brokerScheduler);
 		handler.setFrameWriter(frameWriter());
 		handler.setSharedDestinationPrefixes(List.of("/topic/", ExchangeUserDestinationResolver.PREFIX));
+		if (relay.nodeQueues() > 0) {
+			String prefix = "courier.node." + this.properties.nodeId() + "." + UUID.randomUUID().toString().substring(0, 8)
+					+ ".";
+			handler.setNodeQueues(prefix, relay.nodeQueues(), this.nodeQueueBindings.getObject());
+		}
 		handler.setUserDestinationPredicate((candidate) -> candidate.startsWith("/user/"));
 		handler.setPhase(getPhase());
 		return handler;

@@ -218,23 +218,28 @@ class OrderTrackingIntegrationTests extends GatewayIntegrationTest {
 	}
 
 	@Test
-	void userQueuesLeaveNoQueueBehindInRabbitMq() throws Exception {
+	void orderSessionsLeaveNoQueueNorBindingBehindInRabbitMq() throws Exception {
 		List<String> before = RabbitBroker.queueNames();
+		List<String> nodeQueues = nodeQueueNames();
 		List<Connection> clients = new ArrayList<>();
+		List<String> orders = new ArrayList<>();
 		for (int i = 0; i < 5; i++) {
 			String orderId = uniqueOrderId();
+			orders.add(orderId);
 			Connection client = StompTestClient.connect(wsUrl(), this.idp.token("user-" + i, orderId));
-			client.subscribe("/user/queue/order-updates");
-			client.subscribe("/topic/orders." + orderId);
+			client.subscribeConfirmed("/user/queue/order-updates");
+			client.subscribeConfirmed("/topic/orders." + orderId);
 			clients.add(client);
 		}
-		await().atMost(10, TimeUnit.SECONDS)
-			.untilAsserted(() -> assertThat(RabbitBroker.queueNames()).hasSizeGreaterThanOrEqualTo(before.size() + 10));
+		assertThat(RabbitBroker.queueNames()).as("no queue per session").isSubsetOf(before);
+		assertThat(nodeQueues.stream().flatMap((queue) -> RabbitBroker.bindingsOf(queue).stream()))
+			.contains("amq.topic/orders." + orders.get(0), "amq.topic/orders." + orders.get(4));
 
 		clients.forEach(Connection::disconnect);
 
 		await().atMost(15, TimeUnit.SECONDS)
-			.untilAsserted(() -> assertThat(RabbitBroker.queueNames()).containsExactlyInAnyOrderElementsOf(before));
+			.untilAsserted(() -> assertThat(nodeQueues.stream().flatMap((queue) -> RabbitBroker.bindingsOf(queue).stream()))
+				.noneMatch((binding) -> orders.stream().anyMatch(binding::endsWith)));
 		assertThat(RabbitBroker.queueNames()).noneMatch((name) -> name.contains("-user"));
 	}
 

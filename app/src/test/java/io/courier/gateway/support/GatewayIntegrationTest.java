@@ -1,5 +1,6 @@
 package io.courier.gateway.support;
 
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -14,6 +15,8 @@ import org.springframework.messaging.simp.broker.AbstractBrokerMessageHandler;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+
+import io.courier.gateway.relay.MultiplexedRelayMessageHandler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -42,6 +45,11 @@ public abstract class GatewayIntegrationTest {
 	@Autowired
 	@Qualifier("stompBrokerRelayMessageHandler")
 	private AbstractBrokerMessageHandler relay;
+
+	/** The queues this node receives topics and user destinations through (the multiplexed relay's). */
+	protected List<String> nodeQueueNames() {
+		return ((MultiplexedRelayMessageHandler) this.relay).nodeQueueNames();
+	}
 
 	@Autowired
 	private RabbitTemplate amqp;

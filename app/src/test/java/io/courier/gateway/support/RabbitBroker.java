@@ -2,6 +2,7 @@ package io.courier.gateway.support;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -67,6 +68,24 @@ public final class RabbitBroker {
 			}
 		}
 		return count;
+	}
+
+	/** Bindings of a queue, as {@code exchange/key} (the default exchange's own binding left out). */
+	public static List<String> bindingsOf(String queue) {
+		List<String> bindings = new ArrayList<>();
+		for (JsonNode binding : get("/queues/" + VHOST + "/" + URLEncoder.encode(queue, StandardCharsets.UTF_8)
+				.replace("+", "%20") + "/bindings")) {
+			String source = binding.path("source").asString("");
+			if (!source.isEmpty()) {
+				bindings.add(source + "/" + binding.path("routing_key").asString(""));
+			}
+		}
+		return bindings;
+	}
+
+	/** Queues whose name starts with {@code prefix}. */
+	public static List<String> queuesStartingWith(String prefix) {
+		return queueNames().stream().filter((name) -> name.startsWith(prefix)).toList();
 	}
 
 	/** An AMQP connection factory for the test vhost, as the gateway user; close it when done. */
