@@ -62,6 +62,7 @@ final class ConnectionsScenario {
 				Duration.ofSeconds(240));
 		List<StompSession> connected = opened.connected();
 		int subscribeFailures;
+		long subscribeStart = System.nanoTime();
 		if (ownOrder) {
 			subscribeFailures = this.context.subscribeAll(connected, (i) -> "/topic/orders." + order.apply(i),
 					Duration.ofSeconds(120));
@@ -72,6 +73,7 @@ final class ConnectionsScenario {
 		else {
 			subscribeFailures = this.context.subscribeAll(connected, (i) -> "/topic/public.idle", Duration.ofSeconds(120));
 		}
+		double subscribeSeconds = (System.nanoTime() - subscribeStart) / 1e9;
 		double connectSeconds = opened.elapsedNanos() / 1e9;
 		CpuWindow cpu = new CpuWindow(gatewayPid, beamPid).start();
 		Thread.sleep(hold.toMillis());
@@ -87,6 +89,7 @@ final class ConnectionsScenario {
 		result.put("connected", connected.size())
 			.put("delivered", alive)
 			.put("connects_per_s", connected.size() / connectSeconds)
+			.put("subscribes_per_s", (ownOrder ? 2 : 1) * connected.size() / subscribeSeconds)
 			.put("gateway_heap_after_gc_kib_per_session", perSession(heapBefore, heapAfter, n))
 			.put("gateway_rss_kib_per_session", perSession(gwRssBefore, gwRssAfter, n))
 			.put("beam_rss_kib_per_session", perSession(beamRssBefore, beamRssAfter, n))
