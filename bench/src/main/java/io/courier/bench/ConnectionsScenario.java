@@ -44,6 +44,7 @@ final class ConnectionsScenario {
 		Result result = new Result(ownOrder ? "connections-own-order" : "connections", target);
 		result.put("sessions", count).put("hold_s", hold.toSeconds());
 		BrokerProbe broker = this.context.brokerProbe();
+		broker.awaitSettled(Duration.ofSeconds(90));
 		long queuesBefore = broker.queues();
 		long bindingsBefore = broker.bindings();
 		long brokerMemoryBefore = broker.memoryUsed();

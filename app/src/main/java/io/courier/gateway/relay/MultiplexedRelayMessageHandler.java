@@ -494,7 +494,7 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 		if (transaction == null) {
 			BrokerConnection connection = route(session, command, accessor);
 			if (connection != null) {
-				connection.send(withBrokerReceipt(frame, session, connection, receipt, null));
+				connection.send(withBrokerReceipt(asSent(frame), session, connection, receipt, null));
 			}
 			return;
 		}
@@ -610,6 +610,16 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 			}
 		}
 		return false;
+	}
+
+	/**
+	 * The frame with its STOMP headers brought up to date with its message headers: a user destination's SEND
+	 * reaches the relay with the resolved destination in the message header and the client's {@code /user/...} in
+	 * the native one, which is what would be encoded.
+	 */
+	private static Message<byte[]> asSent(Message<byte[]> frame) {
+		StompHeaderAccessor accessor = StompHeaderAccessor.wrap(frame);
+		return MessageBuilder.createMessage(frame.getPayload(), accessor.getMessageHeaders());
 	}
 
 	/** The frame as it joins a transaction: without the transaction's name, and without its receipt (answered). */

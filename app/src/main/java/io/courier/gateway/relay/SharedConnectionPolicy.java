@@ -27,7 +27,9 @@ final class SharedConnectionPolicy {
 			return false;
 		}
 		for (String name : headers.keySet()) {
-			if (!BrokerHeaders.isPlain(command, name) && !SimpMessageHeaderAccessor.ORIGINAL_DESTINATION.equals(name)) {
+			boolean stamped = command == StompCommand.SEND && name.startsWith("courier-"); // the gateway's own
+			if (!BrokerHeaders.isPlain(command, name) && !stamped
+					&& !SimpMessageHeaderAccessor.ORIGINAL_DESTINATION.equals(name)) {
 				return false;
 			}
 		}

@@ -17,7 +17,7 @@ import io.courier.gateway.session.ClientRejection;
 /**
  * Asks {@link DestinationAuthorizer} about every client SUBSCRIBE and SEND, and {@link ClientHeaderPolicy} about
  * the headers of every client frame (with the broker headers the granting rule allows); it holds no rules of its
- * own. Runs after {@link StompAuthenticationInterceptor}, so every frame here belongs to an authenticated session.
+ * own. A SEND that passes gets the {@link TrustedSender} headers. Runs after {@link StompAuthenticationInterceptor}, so every frame here belongs to an authenticated session.
  */
 class DestinationAuthorizationInterceptor extends RejectingChannelInterceptor {
 
@@ -36,14 +36,19 @@ class DestinationAuthorizationInterceptor extends RejectingChannelInterceptor {
 		}
 		Frame frame = frameOf(command);
 		List<String> allowed = List.of();
+		JwtAuthenticationToken sender = null;
 		if (frame != null) {
 			if (!(accessor.getUser() instanceof JwtAuthenticationToken user)) {
 				throw new ClientRejection(ClientError.MISSING_TOKEN, "not connected");
 			}
+			sender = user;
 			allowed = this.authorizer.authorize(frame, accessor.getDestination(), user,
 					accessor.getFirstNativeHeader(DestinationAuthorizer.SUBSCRIPTION_TOKEN)).brokerHeaders();
 		}
 		ClientHeaderPolicy.check(command, accessor.getDestination(), accessor.toNativeHeaderMap().keySet(), allowed);
+		if (command == StompCommand.SEND && sender != null) {
+			TrustedSender.stamp(accessor, sender);
+		}
 	}
 
 	private static @Nullable Frame frameOf(StompCommand command) {

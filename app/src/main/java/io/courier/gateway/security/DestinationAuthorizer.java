@@ -1,9 +1,11 @@
 package io.courier.gateway.security;
 
-import java.util.Collection;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.security.oauth2.jwt.Jwt;
@@ -24,9 +26,10 @@ import io.courier.gateway.session.ClientRejection;
  * can be widened on its way to RabbitMQ; so are destinations Courier does not serve or keeps for itself
  * ({@link ServedDestinations}).
  *
- * <p>Order ownership is proven statelessly: the connect token's {@code orders} claim lists the order, or the
- * SUBSCRIBE carries a {@code subscription-token} header: a JWT from the same issuer whose {@code sub} is the
- * connected user and whose {@code dest} claim is the destination.
+ * <p>A matching rule decides through its {@link RuleAccess} (a claim listing the pattern's variable, the caller's
+ * own {@code sub}, a scope, ...), statelessly, from the connect token; what it refuses, a {@code subscription-token}
+ * header may still grant: a JWT from the same issuer whose {@code sub} is the connected user and whose
+ * {@code dest} claim is the destination.
  *
  * <p>SSE and long polling ask it too, as for a SUBSCRIBE: the same destination means the same on every transport.
  */
@@ -35,11 +38,14 @@ public class DestinationAuthorizer {
 
 	static final String SUBSCRIPTION_TOKEN = BrokerHeaders.SUBSCRIPTION_TOKEN;
 
-	static final String ORDERS_CLAIM = "orders";
-
 	static final String DEST_CLAIM = "dest";
 
+	private static final Log logger = LogFactory.getLog(DestinationAuthorizer.class);
+
 	private final List<DestinationRule> rules;
+
+	/** Each rule's access, in the rules' order. */
+	private final List<RuleAccess> accesses;
 
 	private final TokenVerifier verifier;
 
@@ -47,6 +53,17 @@ public class DestinationAuthorizer {
 
 	DestinationAuthorizer(DestinationRulesProperties properties, TokenVerifier verifier) {
 		this.rules = properties.effectiveRules();
+		List<RuleAccess> accesses = new ArrayList<>(this.rules.size());
+		for (int i = 0; i < this.rules.size(); i++) {
+			DestinationRule rule = this.rules.get(i);
+			String property = "courier.security.rules[" + i + "]";
+			if (rule.access() == Access.ORDER_OWNER) {
+				logger.warn(property + ": access ORDER_OWNER is deprecated; it means {access: CLAIM, claim: orders} on "
+						+ "{orderId}, write that instead");
+			}
+			accesses.add(RuleAccess.of(rule, property));
+		}
+		this.accesses = List.copyOf(accesses);
 		this.verifier = verifier;
 	}
 
@@ -63,41 +80,24 @@ public class DestinationAuthorizer {
 			throw forbidden(destination, "wildcards and escapes are not allowed");
 		}
 		ServedDestinations.check(destination);
-		for (DestinationRule rule : this.rules) {
+		for (int i = 0; i < this.rules.size(); i++) {
+			DestinationRule rule = this.rules.get(i);
 			if (rule.frame() == frame && this.matcher.match(rule.pattern(), destination)) {
-				decide(rule, destination, user, subscriptionToken);
+				decide(rule, this.accesses.get(i), destination, user, subscriptionToken);
 				return rule;
 			}
 		}
 		throw forbidden(destination, "no rule grants " + frame);
 	}
 
-	private void decide(DestinationRule rule, String destination, JwtAuthenticationToken user,
+	private void decide(DestinationRule rule, RuleAccess access, String destination, JwtAuthenticationToken user,
 			@Nullable String subscriptionToken) {
-		switch (rule.access()) {
-			case AUTHENTICATED -> {
-			}
-			case DENY -> throw forbidden(destination, "denied by rule " + rule.pattern());
-			case ORDER_OWNER -> {
-				Map<String, String> variables = this.matcher.extractUriTemplateVariables(rule.pattern(), destination);
-				String orderId = variables.get("orderId");
-				if (orderId == null) {
-					throw forbidden(destination, "rule " + rule.pattern() + " names no {orderId}");
-				}
-				if (!ownsOrder(user.getToken(), orderId)
-						&& !holdsSubscriptionToken(user, destination, subscriptionToken)) {
-					throw forbidden(destination, "not the order's owner");
-				}
-			}
+		Map<String, String> variables = this.matcher.extractUriTemplateVariables(rule.pattern(), destination);
+		String refusal = access.refusal(user, variables);
+		if (refusal != null && !(access.yieldsToSubscriptionToken()
+				&& holdsSubscriptionToken(user, destination, subscriptionToken))) {
+			throw forbidden(destination, refusal);
 		}
-	}
-
-	private static boolean ownsOrder(Jwt token, String orderId) {
-		Object claim = token.getClaims().get(ORDERS_CLAIM);
-		if (claim instanceof Collection<?> orders) {
-			return orders.stream().anyMatch((order) -> orderId.equals(String.valueOf(order)));
-		}
-		return false;
 	}
 
 	private boolean holdsSubscriptionToken(JwtAuthenticationToken user, String destination,

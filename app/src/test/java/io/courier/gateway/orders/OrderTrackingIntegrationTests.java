@@ -76,7 +76,7 @@ class OrderTrackingIntegrationTests extends GatewayIntegrationTest {
 		Connection mallory = StompTestClient.connect(wsUrl(), this.idp.token("mallory", "other-order"));
 		mallory.subscribe("/topic/orders." + orderId);
 		assertThat(mallory.awaitError())
-			.isEqualTo("forbidden destination: /topic/orders." + orderId + " (not the order's owner)");
+			.isEqualTo("forbidden destination: /topic/orders." + orderId + " (" + orderId + " is not in the token's orders claim)");
 		assertThat(mallory.awaitClosed()).isTrue();
 	}
 

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -94,9 +95,9 @@ class DestinationAuthorizerTests {
 				arguments(Frame.SEND, "/amq/queue/x", ALICE, null, "forbidden destination: /amq/queue/x (not served: Courier serves /app/, /user/, /topic/ and /queue/ destinations)"),
 				arguments(Frame.SEND, null, ALICE, null, "forbidden destination: (none) (no destination header)"),
 				arguments(Frame.SUBSCRIBE, "/topic/orders.42", STRANGER, null,
-						"forbidden destination: /topic/orders.42 (not the order's owner)"),
+						"forbidden destination: /topic/orders.42 (42 is not in the token's orders claim)"),
 				arguments(Frame.SUBSCRIBE, "/topic/orders.42", ALICE, null,
-						"forbidden destination: /topic/orders.42 (not the order's owner)"),
+						"forbidden destination: /topic/orders.42 (42 is not in the token's orders claim)"),
 				arguments(Frame.SUBSCRIBE, "/topic/orders.42", STRANGER, subscriptionToken("alice", "/topic/orders.42"),
 						"forbidden destination: /topic/orders.42 (subscription-token is for another user)"),
 				arguments(Frame.SUBSCRIBE, "/topic/orders.42", ALICE, subscriptionToken("alice", "/topic/orders.43"),
@@ -217,7 +218,87 @@ class DestinationAuthorizerTests {
 				List.of(new DestinationRule(Frame.SUBSCRIBE, "/topic/orders.{id}", Access.ORDER_OWNER)));
 		assertThatExceptionOfType(ClientRejection.class)
 			.isThrownBy(() -> custom.authorize(Frame.SUBSCRIBE, "/topic/orders.42", OWNER, null))
-			.withMessage("forbidden destination: /topic/orders.42 (rule /topic/orders.{id} names no {orderId})");
+			.withMessage("forbidden destination: /topic/orders.42 (the rule's pattern names no {orderId})");
+	}
+
+	@Test
+	void theDeprecatedOrderOwnerStillMeansTheOrdersClaim() {
+		DestinationAuthorizer legacy = authorizer(
+				List.of(new DestinationRule(Frame.SUBSCRIBE, "/topic/orders.{orderId}", Access.ORDER_OWNER)));
+		assertThatCode(() -> legacy.authorize(Frame.SUBSCRIBE, "/topic/orders.42", OWNER, null)).doesNotThrowAnyException();
+		assertThatExceptionOfType(ClientRejection.class)
+			.isThrownBy(() -> legacy.authorize(Frame.SUBSCRIBE, "/topic/orders.42", STRANGER, null))
+			.withMessage("forbidden destination: /topic/orders.42 (42 is not in the token's orders claim)");
+	}
+
+	/** One row per access kind: a user it grants, one it refuses, and the reason. */
+	@ParameterizedTest(name = "{0} {1}")
+	@MethodSource("accessKinds")
+	void eachAccessKindGrantsAndRefuses(DestinationRule rule, String destination, JwtAuthenticationToken granted,
+			JwtAuthenticationToken refused, String reason) {
+		DestinationAuthorizer custom = authorizer(List.of(rule));
+		assertThat(custom.authorize(rule.frame(), destination, granted, null)).isEqualTo(rule);
+		assertThatExceptionOfType(ClientRejection.class)
+			.isThrownBy(() -> custom.authorize(rule.frame(), destination, refused, null))
+			.withMessage("forbidden destination: " + destination + " (" + reason + ")");
+	}
+
+	static Stream<Arguments> accessKinds() {
+		JwtAuthenticationToken roomsList = userWithClaims("alice", Map.of("rooms", List.of("general", "ops")));
+		JwtAuthenticationToken roomsString = userWithClaims("carol", Map.of("rooms", "ops general"));
+		JwtAuthenticationToken noRooms = userWithClaims("mallory", Map.of("rooms", List.of("ops")));
+		JwtAuthenticationToken writer = userWithClaims("dave", Map.of("scope", "orders:read chat:write"));
+		JwtAuthenticationToken writerScp = userWithClaims("erin", Map.of("scp", List.of("chat:write")));
+		JwtAuthenticationToken reader = userWithClaims("mallory", Map.of("scope", "chat:read"));
+		DestinationRule chat = new DestinationRule(Frame.SEND, "/topic/chat.{room}", Access.CLAIM, List.of(), "rooms",
+				null, null);
+		DestinationRule two = new DestinationRule(Frame.SUBSCRIBE, "/topic/chat.{room}.{thread}", Access.CLAIM,
+				List.of(), "rooms", null, "room");
+		DestinationRule self = new DestinationRule(Frame.SUBSCRIBE, "/topic/users.{userId}", Access.SELF);
+		DestinationRule scope = new DestinationRule(Frame.SEND, "/app/chat.**", Access.SCOPE, List.of(), null,
+				"chat:write", null);
+		return Stream.of(
+				arguments(chat, "/topic/chat.general", roomsList, noRooms, "general is not in the token's rooms claim"),
+				arguments(chat, "/topic/chat.general", roomsString, noRooms, "general is not in the token's rooms claim"),
+				arguments(two, "/topic/chat.general.t1", roomsList, noRooms, "general is not in the token's rooms claim"),
+				arguments(self, "/topic/users.alice", ALICE, STRANGER, "not the caller's own (userId is not the token's sub)"),
+				arguments(scope, "/app/chat.post", writer, reader, "the token lacks scope chat:write"),
+				arguments(scope, "/app/chat.post", writerScp, reader, "the token lacks scope chat:write"));
+	}
+
+	@Test
+	void aSubscriptionTokenGrantsWhatAClaimRuleRefusesButNotADenyRule() {
+		JwtAuthenticationToken noRooms = userWithClaims("alice", Map.of());
+		DestinationAuthorizer custom = authorizer(List.of(
+				new DestinationRule(Frame.SUBSCRIBE, "/topic/chat.secret", Access.DENY),
+				DestinationRule.claim(Frame.SUBSCRIBE, "/topic/chat.{room}", "rooms")));
+		assertThatCode(() -> custom.authorize(Frame.SUBSCRIBE, "/topic/chat.general", noRooms,
+				subscriptionToken("alice", "/topic/chat.general"))).doesNotThrowAnyException();
+		assertThatExceptionOfType(ClientRejection.class)
+			.isThrownBy(() -> custom.authorize(Frame.SUBSCRIBE, "/topic/chat.secret", noRooms,
+					subscriptionToken("alice", "/topic/chat.secret")))
+			.withMessage("forbidden destination: /topic/chat.secret (denied by rule /topic/chat.secret)");
+	}
+
+	@ParameterizedTest(name = "{1}")
+	@MethodSource("badRules")
+	void aRuleThatCannotDecideIsRefusedAtStartNamingTheProperty(DestinationRule rule, String message) {
+		assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> authorizer(List.of(
+				new DestinationRule(Frame.SEND, "/app/**", Access.AUTHENTICATED), rule)))
+			.withMessage(message);
+	}
+
+	static Stream<Arguments> badRules() {
+		return Stream.of(
+				arguments(new DestinationRule(Frame.SEND, "/topic/chat.{room}", Access.CLAIM),
+						"courier.security.rules[1].claim is required for access CLAIM"),
+				arguments(new DestinationRule(Frame.SEND, "/app/x", Access.SCOPE),
+						"courier.security.rules[1].scope is required for access SCOPE"),
+				arguments(new DestinationRule(Frame.SEND, "/topic/a.{x}.{y}", Access.SELF),
+						"courier.security.rules[1]: access SELF needs the pattern to name one {variable}, or .variable to "
+								+ "say which (pattern /topic/a.{x}.{y})"),
+				arguments(new DestinationRule(Frame.SEND, "/topic/a.{x}", Access.CLAIM, List.of(), "rooms", null, "y"),
+						"courier.security.rules[1].variable: the pattern /topic/a.{x} has no {y}"));
 	}
 
 	private static DestinationAuthorizer authorizer(List<DestinationRule> rules) {
@@ -226,7 +307,7 @@ class DestinationAuthorizerTests {
 		return new DestinationAuthorizer(new DestinationRulesProperties(rules), new TokenVerifier(decoder));
 	}
 
-	private static JwtAuthenticationToken user(String name, @Nullable List<?> orders) {
+	private static JwtAuthenticationToken userWithClaims(String name, Map<String, Object> claims) {
 		Instant now = Instant.now();
 		Jwt.Builder jwt = Jwt.withTokenValue("connect-token-of-" + name)
 			.header("alg", "RS256")
@@ -234,10 +315,12 @@ class DestinationAuthorizerTests {
 			.subject(name)
 			.issuedAt(now)
 			.expiresAt(now.plus(Duration.ofMinutes(10)));
-		if (orders != null) {
-			jwt.claim("orders", orders);
-		}
+		claims.forEach(jwt::claim);
 		return new JwtAuthenticationToken(jwt.build());
+	}
+
+	private static JwtAuthenticationToken user(String name, @Nullable List<?> orders) {
+		return userWithClaims(name, (orders != null) ? Map.of("orders", orders) : Map.of());
 	}
 
 	private static String subscriptionToken(String user, @Nullable String destination) {

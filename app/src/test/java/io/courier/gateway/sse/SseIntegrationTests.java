@@ -200,11 +200,11 @@ class SseIntegrationTests extends GatewayIntegrationTest {
 		try (SseTestClient sse = SseTestClient.open(sseUrl("/topic/orders.2"), token, null)) {
 			assertThat(sse.status()).isEqualTo(403);
 			assertThat(sse.errorBody())
-				.contains("forbidden destination: /topic/orders.2 (not the order's owner)");
+				.contains("forbidden destination: /topic/orders.2 (2 is not in the token's orders claim)");
 		}
 		HttpResponse<String> poll = poll(token, "dest=/topic/orders.2&wait=0");
 		assertThat(poll.statusCode()).isEqualTo(403);
-		assertThat(poll.body()).contains("forbidden destination: /topic/orders.2 (not the order's owner)");
+		assertThat(poll.body()).contains("forbidden destination: /topic/orders.2 (2 is not in the token's orders claim)");
 		assertThat(poll(token, "dest=/topic/orders.*&wait=0").body())
 			.contains("wildcards and escapes are not allowed");
 		assertThat(poll(token, "dest=/queue/secret&wait=0").body()).contains("no rule grants SUBSCRIBE");

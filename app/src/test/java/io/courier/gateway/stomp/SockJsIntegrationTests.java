@@ -41,7 +41,7 @@ class SockJsIntegrationTests extends GatewayIntegrationTest {
 	void sockJsStrangerIsRefusedLikeOnWebSocket() throws Exception {
 		Connection mallory = StompTestClient.connect(sockJsUrl(), this.idp.token("mallory"));
 		mallory.subscribe("/topic/orders.42");
-		assertThat(mallory.awaitError()).isEqualTo("forbidden destination: /topic/orders.42 (not the order's owner)");
+		assertThat(mallory.awaitError()).isEqualTo("forbidden destination: /topic/orders.42 (42 is not in the token's orders claim)");
 		assertThat(mallory.awaitClosed()).isTrue();
 	}
 

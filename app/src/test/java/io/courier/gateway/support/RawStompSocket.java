@@ -130,6 +130,18 @@ public final class RawStompSocket implements AutoCloseable {
 		return readFrame(false);
 	}
 
+	/** Reads the next frame, waiting at most {@code timeoutMillis} ({@link java.net.SocketTimeoutException}). */
+	public String readFrame(int timeoutMillis) throws IOException {
+		int before = this.socket.getSoTimeout();
+		this.socket.setSoTimeout(timeoutMillis);
+		try {
+			return readFrame(false);
+		}
+		finally {
+			this.socket.setSoTimeout(before);
+		}
+	}
+
 	/** Reads the next text frame; a heart-beat (an end-of-line alone) is returned as {@code "\n"}. */
 	public String readFrameOrHeartbeat() throws IOException {
 		return readFrame(true);

@@ -109,6 +109,13 @@ public final class TestIdentityProvider {
 		return sign(claims, this.key);
 	}
 
+	/** A valid token for {@code user} with extra claims (e.g. {@code rooms}), good for ten minutes. */
+	public String tokenWithClaims(String user, Map<String, Object> extra) {
+		JWTClaimsSet.Builder claims = claims(user, Duration.ofMinutes(10));
+		extra.forEach(claims::claim);
+		return sign(claims.build(), this.key);
+	}
+
 	/** A valid signature and issuer, but no {@code exp}: a token that would never expire. */
 	public String tokenWithoutExpiry(String user) {
 		return sign(new JWTClaimsSet.Builder().issuer(issuer()).subject(user).issueTime(new Date()).build(), this.key);

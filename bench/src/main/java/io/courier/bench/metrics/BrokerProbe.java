@@ -51,6 +51,23 @@ public final class BrokerProbe {
 		return (body == null) ? -1 : count(body, SOURCE) - count(body, Pattern.compile("\"source\":\"\""));
 	}
 
+	/**
+	 * Waits (at most {@code timeout}) until the vhost's queues and bindings stop changing for two seconds: what an
+	 * earlier run left (a gateway still removing its bindings, queues of closed sessions going) is gone.
+	 */
+	public void awaitSettled(Duration timeout) throws InterruptedException {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		long last = -2;
+		while (System.nanoTime() < deadline) {
+			long now = queues() * 1_000_003L + bindings();
+			if (now == last) {
+				return;
+			}
+			last = now;
+			Thread.sleep(2_000);
+		}
+	}
+
 	/** The first node's memory as RabbitMQ accounts it, in bytes. */
 	public long memoryUsed() {
 		String body = get("/api/nodes?columns=mem_used");
