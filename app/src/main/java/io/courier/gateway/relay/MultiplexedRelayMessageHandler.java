@@ -348,6 +348,9 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 				joined.add(subscriber);
 				return joined;
 			});
+			if (topic.clientDestination == null) {
+				topic.clientDestination = originalDestination(accessor);
+			}
 			session.subscriptions.put(id, new ClientSession.Subscription(id, destination, topic, null));
 			if (session.closed) { // ended meanwhile by a broker loss or heart-beat timeout
 				release(session, session.subscriptions.remove(id), null);
@@ -761,6 +764,10 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 
 	private void fanOut(Topic topic, Message<byte[]> frame, StompHeaderAccessor accessor, List<Runnable> held) {
 		Map<String, List<String>> headers = nativeHeadersOf(accessor);
+		String clientDestination = topic.clientDestination;
+		if (clientDestination != null && !headers.containsKey(SimpMessageHeaderAccessor.ORIGINAL_DESTINATION)) {
+			headers.put(SimpMessageHeaderAccessor.ORIGINAL_DESTINATION, List.of(clientDestination));
+		}
 		byte[] payload = frame.getPayload();
 		FrameWriter writer = directWriter(headers);
 		// Clients mostly use the same subscription id ("sub-0" from STOMP.js): one encoding per distinct id.
@@ -817,6 +824,15 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 		StompHeaderAccessor out = StompHeaderAccessor.create(StompCommand.MESSAGE, headers);
 		out.setSubscriptionId(subscriptionId);
 		return new EncodedFrame(this.encoder.encode(out.getMessageHeaders(), payload));
+	}
+
+	/** The user destination a SUBSCRIBE was resolved from, if it was. */
+	private static @Nullable String originalDestination(StompHeaderAccessor accessor) {
+		String original = accessor.getFirstNativeHeader(SimpMessageHeaderAccessor.ORIGINAL_DESTINATION);
+		if (original == null && accessor.getHeader(SimpMessageHeaderAccessor.ORIGINAL_DESTINATION) instanceof String header) {
+			original = header;
+		}
+		return original;
 	}
 
 	private static Map<String, List<String>> nativeHeadersOf(StompHeaderAccessor accessor) {

@@ -26,6 +26,13 @@ final class Topic implements Route {
 
 	final BrokerConnection connection;
 
+	/**
+	 * What its subscribers subscribed to when that is not {@link #destination}: a user destination
+	 * ({@code /user/queue/x}, which the gateway resolved to a key of {@code courier.user}). A message that does not
+	 * say so itself (a backend's reply over AMQP) is delivered as coming from there.
+	 */
+	volatile @Nullable String clientDestination;
+
 	private volatile Subscriber[] subscribers = new Subscriber[0];
 
 	/** Receipts clients asked for on SUBSCRIBE, sent when the broker confirms the subscription. */

@@ -2,6 +2,7 @@ package io.courier.gateway.security;
 
 import java.util.Collection;
 import java.util.Locale;
+import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 
@@ -19,6 +20,12 @@ import io.courier.gateway.session.ClientRejection;
  * ({@code courier-*}) always. A server frame (MESSAGE, RECEIPT, ERROR, CONNECTED) from a client is refused.
  */
 final class ClientHeaderPolicy {
+
+	/**
+	 * On a SEND to {@code /app/...}, which never reaches RabbitMQ's STOMP plugin: the gateway's request/reply
+	 * contract with backends (the upstream publisher reads them).
+	 */
+	private static final Set<String> UPSTREAM_HEADERS = Set.of("reply-to", "correlation-id");
 
 	private ClientHeaderPolicy() {
 	}
@@ -38,8 +45,9 @@ final class ClientHeaderPolicy {
 			default -> {
 			}
 		}
+		boolean upstream = command == StompCommand.SEND && destination != null && destination.startsWith("/app/");
 		for (String name : headerNames) {
-			if (BrokerHeaders.isPlain(command, name)) {
+			if (BrokerHeaders.isPlain(command, name) || (upstream && UPSTREAM_HEADERS.contains(name))) {
 				continue;
 			}
 			if (!BrokerHeaders.isGatewayHeader(name) && allowed.contains(name.toLowerCase(Locale.ROOT))) {

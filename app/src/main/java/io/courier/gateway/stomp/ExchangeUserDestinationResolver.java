@@ -34,10 +34,22 @@ import org.springframework.messaging.simp.user.UserDestinationResult;
  * {@code simpSessionId} header) resolves to the same key: {@link UserSessionFilter} carries the session id to the
  * broker as {@code courier-session} and drops the copies that reach the user's other sessions.
  */
-class ExchangeUserDestinationResolver implements UserDestinationResolver {
+public class ExchangeUserDestinationResolver implements UserDestinationResolver {
 
 	/** Destination prefix relayed to RabbitMQ for user destinations; clients may never use it directly. */
 	static final String PREFIX = "/exchange/courier.user/";
+
+	/** The exchange user destinations ride. */
+	public static final String EXCHANGE = "courier.user";
+
+	/**
+	 * The routing key on {@link #EXCHANGE} of {@code user}'s {@code /user/queue/x}: what a backend publishes to so
+	 * that every session of the user subscribed to {@code /user/queue/x} receives it, on every node.
+	 * @param userDestination {@code /user/queue/x}
+	 */
+	public static String routingKey(String userDestination, String user) {
+		return target(userDestination.substring(USER_PREFIX.length() - 1), user).substring(PREFIX.length());
+	}
 
 	private static final String USER_PREFIX = "/user/";
 

@@ -149,11 +149,8 @@ class ClientPublishIntegrationTests extends GatewayIntegrationTest {
 	}
 
 	private RawStompSocket connect(int port, String user, List<String> rooms) throws IOException {
-		RawStompSocket socket = RawStompSocket.open(port, 64 * 1024);
+		RawStompSocket socket = RawStompSocket.connect(port, this.idp.tokenWithClaims(user, Map.of("rooms", rooms)));
 		this.sockets.add(socket);
-		socket.sendFrame("CONNECT", "accept-version:1.2", "host:localhost", "heart-beat:0,0",
-				"Authorization:Bearer " + this.idp.tokenWithClaims(user, Map.of("rooms", rooms)));
-		assertThat(socket.readFrame()).startsWith("CONNECTED");
 		return socket;
 	}
 

@@ -143,11 +143,7 @@ class BadInputIntegrationTests extends GatewayIntegrationTest {
 	}
 
 	private RawStompSocket connect(String user) throws IOException {
-		RawStompSocket client = RawStompSocket.open(this.port, 64 * 1024);
-		client.sendFrame("CONNECT", "accept-version:1.2", "host:localhost", "heart-beat:0,0",
-				"Authorization:Bearer " + this.idp.token(user));
-		assertThat(client.readFrame()).startsWith("CONNECTED");
-		return client;
+		return RawStompSocket.connect(this.port, this.idp.token(user));
 	}
 
 	private String connectError(String token) throws IOException {

@@ -55,6 +55,18 @@ public final class RawStompSocket implements AutoCloseable {
 		return raw;
 	}
 
+	/** Opens a socket and CONNECTs with {@code token} (no heart-beats); fails unless the answer is CONNECTED. */
+	public static RawStompSocket connect(int port, String token) throws IOException {
+		RawStompSocket socket = open(port, 64 * 1024);
+		socket.sendFrame("CONNECT", "accept-version:1.2", "host:localhost", "heart-beat:0,0", "Authorization:Bearer " + token);
+		String answer = socket.readFrame();
+		if (!answer.startsWith("CONNECTED")) {
+			socket.close();
+			throw new IOException("CONNECT refused: " + answer);
+		}
+		return socket;
+	}
+
 	/** Sends one STOMP frame (command, headers as {@code name:value} lines, empty body) as a masked text frame. */
 	public void sendFrame(String command, String... headers) throws IOException {
 		sendText(frame(command, headers));
