@@ -874,9 +874,13 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 				subscribe.setDestination("/amq/queue/" + queues.name(index));
 				subscribe.setAck("auto");
 				connection.send(MessageBuilder.createMessage(EMPTY, subscribe.getMessageHeaders()));
+				publishBrokerAvailableEvent(); // topics can be served from now on
 			});
+			return;
 		}
-		publishBrokerAvailableEvent();
+		if (queues == null) {
+			publishBrokerAvailableEvent();
+		}
 	}
 
 	@Override
@@ -898,7 +902,7 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 			this.routes.remove(NodeQueues.subscriptionId(connection.index()));
 		}
 		this.receipts.values().removeIf((pending) -> pending.connection() == connection);
-		if (this.connections.stream().noneMatch(BrokerConnection::isConnected)) {
+		if (!isServing()) {
 			publishBrokerUnavailableEvent();
 		}
 	}
@@ -1025,6 +1029,20 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 			return false;
 		}
 		return SHAREABLE_HEADERS.containsAll(accessor.toNativeHeaderMap().keySet());
+	}
+
+	/**
+	 * Whether the relay can serve clients: a broker connection is up, and with node queues, one whose queue is
+	 * ready (until then a SUBSCRIBE to a topic would have nowhere to go).
+	 */
+	private boolean isServing() {
+		NodeQueues queues = this.nodeQueues;
+		for (BrokerConnection connection : this.connections) {
+			if (connection.isConnected() && (queues == null || queues.isReady(connection.index()))) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/** The connection for a new shared destination: with node queues, one whose queue is ready. */
