@@ -643,11 +643,20 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 			return frame;
 		}
 		StompHeaderAccessor accessor = StompHeaderAccessor.wrap(frame);
+		accessor.setReceipt(brokerReceipt(session, connection, clientReceipt, confirmed));
+		return MessageBuilder.createMessage(frame.getPayload(), accessor.getMessageHeaders());
+	}
+
+	/**
+	 * A broker receipt id for a client's frame: when the broker confirms it, {@code confirmed} runs, or else the
+	 * client's receipt is answered; a broker ERROR naming it goes to the session with the client's receipt id.
+	 */
+	private String brokerReceipt(ClientSession session, BrokerConnection connection, String clientReceipt,
+			@Nullable Runnable confirmed) {
 		String brokerReceipt = "r" + this.ids.incrementAndGet();
 		Runnable action = (confirmed != null) ? confirmed : () -> sendReceipt(session, clientReceipt);
 		this.receipts.put(brokerReceipt, new PendingReceipt(connection, session, clientReceipt, action));
-		accessor.setReceipt(brokerReceipt);
-		return MessageBuilder.createMessage(frame.getPayload(), accessor.getMessageHeaders());
+		return brokerReceipt;
 	}
 
 	private static Runnable countdown(int count, Runnable done) {
@@ -1007,13 +1016,9 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 	/** Replaces the client's receipt id with a broker one that answers the client when the broker answers. */
 	private void mapReceipt(StompHeaderAccessor frame, ClientSession session, BrokerConnection connection) {
 		String clientReceipt = frame.getReceipt();
-		if (clientReceipt == null) {
-			return;
+		if (clientReceipt != null) {
+			frame.setReceipt(brokerReceipt(session, connection, clientReceipt, null));
 		}
-		String brokerReceipt = "r" + this.ids.incrementAndGet();
-		this.receipts.put(brokerReceipt,
-				new PendingReceipt(connection, session, clientReceipt, () -> sendReceipt(session, clientReceipt)));
-		frame.setReceipt(brokerReceipt);
 	}
 
 	/**
