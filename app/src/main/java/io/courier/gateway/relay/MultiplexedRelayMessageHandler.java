@@ -126,8 +126,6 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 
 	private volatile SharedConnectionPolicy sharing = new SharedConnectionPolicy(List.of("/topic/"));
 
-	private volatile List<String> sharedPrefixes = List.of("/topic/");
-
 	/** The node's queues; {@code null}: each shared destination is a broker subscription of its own. */
 	private volatile @Nullable NodeQueues nodeQueues;
 
@@ -153,7 +151,6 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 	 */
 	public void setSharedDestinationPrefixes(List<String> prefixes) {
 		this.sharing = new SharedConnectionPolicy(prefixes);
-		this.sharedPrefixes = List.copyOf(prefixes);
 	}
 
 	/**
@@ -1026,7 +1023,7 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 	 * subscription serves every local session.
 	 */
 	private boolean isShareable(String destination, StompHeaderAccessor accessor) {
-		if (this.sharedPrefixes.stream().noneMatch(destination::startsWith)) {
+		if (!this.sharing.isShared(destination)) {
 			return false;
 		}
 		String ack = accessor.getAck();

@@ -3,7 +3,6 @@ package io.courier.gateway.relay;
 import java.util.List;
 import java.util.Map;
 
-import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
 import org.springframework.messaging.simp.stomp.StompCommand;
 
 /**
@@ -22,14 +21,19 @@ final class SharedConnectionPolicy {
 		this.safePrefixes = List.copyOf(safePrefixes);
 	}
 
+	/** Whether frames to {@code destination} may share a connection at all (given plain headers). */
+	boolean isShared(String destination) {
+		return this.safePrefixes.stream().anyMatch(destination::startsWith);
+	}
+
 	boolean allows(StompCommand command, String destination, Map<String, List<String>> headers) {
-		if (this.safePrefixes.stream().noneMatch(destination::startsWith)) {
+		if (!isShared(destination)) {
 			return false;
 		}
 		for (String name : headers.keySet()) {
-			boolean stamped = command == StompCommand.SEND && name.startsWith("courier-"); // the gateway's own
-			if (!BrokerHeaders.isPlain(command, name) && !stamped
-					&& !SimpMessageHeaderAccessor.ORIGINAL_DESTINATION.equals(name)) {
+			// The gateway's own headers (the sender stamp, a user destination's original destination) reach the
+			// relay only from the gateway: a client's are refused before.
+			if (!BrokerHeaders.isPlain(command, name) && !BrokerHeaders.isGatewayHeader(name)) {
 				return false;
 			}
 		}
