@@ -89,8 +89,12 @@
       attempt = 0;
       setState('connected', 'connected');
       log('CONNECTED to ' + wsUrl());
+      // courier-last: the order's latest event comes first (marked courier-retained), so the card shows its
+      // current status at once instead of waiting for the next event.
       orderIds().forEach(function (id) {
-        client.subscribe('/topic/orders.' + id, function (m) { showEvent('/topic/orders.' + id, m.body); });
+        client.subscribe('/topic/orders.' + id, function (m) {
+          showEvent((m.headers['courier-retained'] ? 'current status on ' : '') + '/topic/orders.' + id, m.body);
+        }, { 'courier-last': '1' });
       });
       client.subscribe('/user/queue/order-updates', function (m) { showEvent('/user/queue/order-updates', m.body); });
       log('subscribed to ' + orderIds().map(function (id) { return '/topic/orders.' + id; }).concat('/user/queue/order-updates').join(', '));

@@ -53,6 +53,12 @@ public final class BrokerHeaders {
 	/** Courier's header on SUBSCRIBE proving order ownership; read by the gateway, meaningless to RabbitMQ. */
 	public static final String SUBSCRIPTION_TOKEN = "subscription-token";
 
+	/**
+	 * Courier's header on SUBSCRIBE asking for the destination's latest retained message first; such a
+	 * subscription is served from history and never reaches RabbitMQ's STOMP plugin.
+	 */
+	public static final String LAST = "courier-last";
+
 	private BrokerHeaders() {
 	}
 
@@ -60,7 +66,7 @@ public final class BrokerHeaders {
 	public static boolean isSpecified(StompCommand command, String name) {
 		Set<String> specified = SPECIFIED.get(command);
 		return CONTENT.contains(name) || (specified != null && specified.contains(name))
-				|| (command == StompCommand.SUBSCRIBE && SUBSCRIPTION_TOKEN.equals(name));
+				|| (command == StompCommand.SUBSCRIBE && (SUBSCRIPTION_TOKEN.equals(name) || LAST.equals(name)));
 	}
 
 	/** Whether RabbitMQ gives this header a meaning (compared without case: a client must not slip past in capitals). */

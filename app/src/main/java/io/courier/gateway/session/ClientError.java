@@ -57,6 +57,11 @@ public enum ClientError {
 	HEARTBEAT_TIMEOUT("heart-beat timeout"),
 	/** An operator closed the session from the admin console ({@code control.disconnect}). */
 	DISCONNECTED_BY_OPERATOR("disconnected by operator"),
+	/**
+	 * A subscription served from history ({@code courier-last}) fell further behind while catching up than the
+	 * client buffer ({@code courier.sse.client-buffer}) holds; the session is closed.
+	 */
+	SLOW_CONSUMER("slow consumer"),
 	/** A SEND to {@code /app/...} that no backend queue is bound for: published, it would have been lost. */
 	NO_BACKEND("no backend"),
 	/** The broker connection of this session failed or closed; reconnect. */

@@ -77,6 +77,17 @@ class ClientAdmission {
 		}
 	}
 
+	/** A yes/no parameter such as {@code last}: {@code 1} or {@code true}; absent is no. */
+	static boolean flag(@Nullable String value, String name) {
+		if (value == null || value.isBlank() || "0".equals(value) || "false".equals(value)) {
+			return false;
+		}
+		if ("1".equals(value) || "true".equals(value)) {
+			return true;
+		}
+		throw ClientRequestException.badRequest(name + " must be 1 or 0, not " + value);
+	}
+
 	/** An event id: {@code Last-Event-ID} or {@code since}; null when absent. */
 	static @Nullable Long cursor(@Nullable String value, String name) {
 		if (value == null || value.isBlank()) {

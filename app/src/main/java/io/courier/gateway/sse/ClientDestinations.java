@@ -36,6 +36,27 @@ record ClientDestinations(List<String> destinations, Set<String> keys) {
 	}
 
 	/**
+	 * The key of {@code destination} for {@code user} if history keeps it: a user destination of
+	 * {@link UserEventHistory#DESTINATIONS}, or {@code /topic/{key}} with a key matching a pattern; else null.
+	 */
+	static @Nullable String historyKey(String destination, String user, List<String> topicPatterns) {
+		if (UserEventHistory.DESTINATIONS.contains(destination)) {
+			return key(destination, user);
+		}
+		if (destination.startsWith(TOPIC)
+				&& TopicPatterns.matchesAny(topicPatterns, destination.substring(TOPIC.length()))) {
+			return key(destination, null);
+		}
+		return null;
+	}
+
+	/** What history keeps, for refusals. */
+	static String kept(List<String> topicPatterns) {
+		return "history keeps " + String.join(", ", UserEventHistory.DESTINATIONS) + " and /topic/ keys matching "
+				+ topicPatterns;
+	}
+
+	/**
 	 * Validates and authorizes; throws {@link ClientRequestException} (400) or the authorizer's
 	 * {@link ClientRejection} (403).
 	 */
@@ -51,18 +72,12 @@ record ClientDestinations(List<String> destinations, Set<String> keys) {
 		Set<String> keys = new LinkedHashSet<>();
 		for (String destination : destinations) {
 			authorizer.authorize(Frame.SUBSCRIBE, destination, user, null);
-			if (UserEventHistory.DESTINATIONS.contains(destination)) {
-				keys.add(key(destination, user.getName()));
-			}
-			else if (destination.startsWith(TOPIC) && TopicPatterns.matchesAny(topicPatterns,
-					destination.substring(TOPIC.length()))) {
-				keys.add(key(destination, null));
-			}
-			else {
+			String key = historyKey(destination, user.getName(), topicPatterns);
+			if (key == null) {
 				throw ClientRequestException.badRequest("not served over SSE and long polling: " + destination
-						+ " (history keeps " + String.join(", ", UserEventHistory.DESTINATIONS) + " and /topic/ keys matching "
-						+ topicPatterns + ")");
+						+ " (" + kept(topicPatterns) + ")");
 			}
+			keys.add(key);
 		}
 		return new ClientDestinations(List.copyOf(destinations), keys);
 	}

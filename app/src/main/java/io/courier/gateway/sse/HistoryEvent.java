@@ -10,8 +10,9 @@ import org.jspecify.annotations.Nullable;
  * {@code /user/queue/order-updates}
  * @param user for a user destination, the user it is for; null for a topic
  * @param data the body as text (UTF-8)
+ * @param contentType the message's content type, if it had one
  */
-record HistoryEvent(long id, String destination, @Nullable String user, String data) {
+record HistoryEvent(long id, String destination, @Nullable String user, String data, @Nullable String contentType) {
 
 	/** The subscription key that receives this event: see {@link ClientDestinations#key}. */
 	String key() {

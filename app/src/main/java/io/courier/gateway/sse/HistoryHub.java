@@ -4,10 +4,13 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -48,6 +51,13 @@ class HistoryHub {
 
 	private final int recentCapacity;
 
+	private final LatestEvents latest;
+
+	/** Stream reads for the latest event of a key, running. */
+	private final Map<String, CompletableFuture<Optional<HistoryEvent>>> lookups = new HashMap<>();
+
+	private final long lastLookback;
+
 	private final HistoryReader reader;
 
 	private final Executor replays;
@@ -67,11 +77,16 @@ class HistoryHub {
 
 	HistoryHub(SseProperties properties, HistoryReader reader, SseThreads threads, MeterRegistry meters) {
 		this.recentCapacity = properties.recentEvents();
+		this.latest = new LatestEvents(properties.lastKeys());
+		this.lastLookback = properties.lastLookback();
 		this.reader = reader;
 		this.replays = threads.replays();
 		this.scheduler = threads.scheduler();
 		Gauge.builder("courier.sse.subscribers", this, HistoryHub::size)
-			.description("SSE streams and held polls on this node")
+			.description("SSE streams, held polls and STOMP history subscriptions on this node")
+			.register(meters);
+		Gauge.builder("courier.history.latest.keys", this, HistoryHub::latestKeys)
+			.description("Destinations whose latest event this node knows without reading the stream")
 			.register(meters);
 	}
 
@@ -87,6 +102,7 @@ class HistoryHub {
 			}
 			this.head = offset;
 			if (event != null) {
+				this.latest.live(event);
 				if (this.recentCapacity > 0) {
 					if (this.recent.size() == this.recentCapacity) {
 						this.recentFrom = this.recent.removeFirst().id() + 1;
@@ -116,6 +132,7 @@ class HistoryHub {
 		synchronized (this.lock) {
 			this.recent.clear();
 			this.recentFrom = -1;
+			this.latest.clear();
 		}
 	}
 
@@ -150,10 +167,7 @@ class HistoryHub {
 		synchronized (this.lock) {
 			cursor = this.head;
 			subscriber.start((since != null) ? since : cursor, since != null);
-			this.subscribers.add(subscriber);
-			for (String key : subscriber.keys()) {
-				this.byKey.computeIfAbsent(key, (k) -> new LinkedHashSet<>()).add(subscriber);
-			}
+			register(subscriber);
 			if (since != null && since < cursor) {
 				if (this.recentFrom >= 0 && since + 1 >= this.recentFrom) {
 					fromWindow = new ArrayList<>();
@@ -183,6 +197,105 @@ class HistoryHub {
 				this.scheduler.schedule(() -> resetIfStillAhead(subscriber, since),
 						java.time.Instant.now().plus(AHEAD_GRACE));
 			}
+		}
+	}
+
+	/**
+	 * Registers a subscriber that wants the latest event of each of its keys first (what the node has seen, else
+	 * the last {@code courier.sse.last-lookback} messages of the stream, read once per key and then kept), then
+	 * live events. Registered at the head under the lock, so nothing falls between the two; {@code registered}
+	 * runs then, before the first event is given.
+	 */
+	void subscribeLatest(HistorySubscriber subscriber, Runnable registered) {
+		long cursor;
+		List<HistoryEvent> known = new ArrayList<>();
+		List<CompletableFuture<Optional<HistoryEvent>>> waiting = new ArrayList<>();
+		Map<String, CompletableFuture<Optional<HistoryEvent>>> toRead = new LinkedHashMap<>();
+		synchronized (this.lock) {
+			cursor = this.head;
+			subscriber.start(cursor, false);
+			register(subscriber);
+			for (String key : subscriber.keys()) {
+				Optional<HistoryEvent> entry = this.latest.get(key);
+				if (entry != null) {
+					entry.ifPresent(known::add);
+				}
+				else if (cursor >= 0) {
+					// one read per key at a time: subscribers that ask while it runs wait for the same answer
+					// (no live event came for the key meanwhile, or it would be known)
+					CompletableFuture<Optional<HistoryEvent>> lookup = this.lookups.get(key);
+					if (lookup == null) {
+						lookup = new CompletableFuture<>();
+						this.lookups.put(key, lookup);
+						toRead.put(key, lookup);
+					}
+					waiting.add(lookup);
+				}
+			}
+		}
+		registered.run();
+		if (waiting.isEmpty()) {
+			subscriber.retained(inOrder(known));
+			return;
+		}
+		if (!toRead.isEmpty()) {
+			this.replays.execute(() -> lookUp(toRead, cursor));
+		}
+		CompletableFuture.allOf(waiting.toArray(CompletableFuture[]::new)).whenComplete((done, ex) -> {
+			if (ex != null) {
+				synchronized (subscriber) {
+					subscriber.failed("history unavailable; reconnect");
+				}
+				return;
+			}
+			for (CompletableFuture<Optional<HistoryEvent>> lookup : waiting) {
+				lookup.join().ifPresent(known::add);
+			}
+			subscriber.retained(inOrder(known));
+		});
+	}
+
+	/** Reads the latest events of {@code keys} up to {@code cursor} from the stream and keeps the answers. */
+	private void lookUp(Map<String, CompletableFuture<Optional<HistoryEvent>>> keys, long cursor) {
+		Map<String, HistoryEvent> read;
+		try {
+			read = this.reader.latest(keys.keySet(), cursor, this.lastLookback);
+		}
+		catch (Exception ex) {
+			logger.warn("Could not read the latest events of " + keys.size() + " destination(s) up to id " + cursor
+					+ ": " + ex);
+			synchronized (this.lock) {
+				keys.keySet().forEach(this.lookups::remove);
+			}
+			keys.values().forEach((lookup) -> lookup.completeExceptionally(ex));
+			return;
+		}
+		synchronized (this.lock) {
+			for (String key : keys.keySet()) {
+				this.latest.looked(key, read.get(key));
+				this.lookups.remove(key);
+			}
+		}
+		keys.forEach((key, lookup) -> lookup.complete(Optional.ofNullable(read.get(key))));
+	}
+
+	private static List<HistoryEvent> inOrder(List<HistoryEvent> events) {
+		List<HistoryEvent> sorted = new ArrayList<>(events);
+		sorted.sort(java.util.Comparator.comparingLong(HistoryEvent::id));
+		return sorted;
+	}
+
+	/** Keys known to {@link LatestEvents}, for the gauge. */
+	int latestKeys() {
+		synchronized (this.lock) {
+			return this.latest.size();
+		}
+	}
+
+	private void register(HistorySubscriber subscriber) {
+		this.subscribers.add(subscriber);
+		for (String key : subscriber.keys()) {
+			this.byKey.computeIfAbsent(key, (k) -> new LinkedHashSet<>()).add(subscriber);
 		}
 	}
 

@@ -33,13 +33,14 @@ final class HistoryMessages {
 			byte[] body) {
 		String data = new String(body, StandardCharsets.UTF_8);
 		if (HistoryTopology.TOPIC_EXCHANGE.equals(envelope.getExchange())) {
-			return new HistoryEvent(offset, "/topic/" + envelope.getRoutingKey(), null, data);
+			return new HistoryEvent(offset, "/topic/" + envelope.getRoutingKey(), null, data, properties.getContentType());
 		}
 		if (HistoryTopology.EXCHANGE.equals(envelope.getExchange()) && properties.getHeaders() != null) {
 			Object user = properties.getHeaders().get(UserEventHistory.USER_HEADER);
 			Object destination = properties.getHeaders().get(UserEventHistory.DESTINATION_HEADER);
 			if (user != null && destination != null) {
-				return new HistoryEvent(offset, destination.toString(), user.toString(), data);
+				return new HistoryEvent(offset, destination.toString(), user.toString(), data,
+						properties.getContentType());
 			}
 		}
 		return null;

@@ -2,8 +2,10 @@ package io.courier.gateway.sse;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +36,7 @@ class HistoryReader {
 
 	private static final Log logger = LogFactory.getLog(HistoryReader.class);
 
-	private static final int PREFETCH = 500;
+	private static final int PREFETCH = 2000;
 
 	private static final long TIMEOUT_MILLIS = 10_000;
 
@@ -58,53 +60,95 @@ class HistoryReader {
 	}
 
 	/**
+	 * The latest event of each key in {@code keys} among the stream's messages from offset {@code to - lookback}
+	 * (or its first, if that is older) to {@code to}, one it holds; keys without one are absent.
+	 */
+	Map<String, HistoryEvent> latest(Set<String> keys, long to, long lookback) throws IOException, TimeoutException {
+		Map<String, HistoryEvent> latest = new HashMap<>();
+		consume(Math.max(to - lookback, 0), (offset, delivery) -> {
+			if (offset > to) {
+				return false;
+			}
+			HistoryEvent event = HistoryMessages.event(offset, delivery.getEnvelope(), delivery.getProperties(),
+					delivery.getBody());
+			if (event != null && keys.contains(event.key())) {
+				latest.put(event.key(), event);
+			}
+			return offset < to;
+		}, to);
+		return latest;
+	}
+
+	/**
 	 * Events with offsets in {@code (since, to]} that {@code filter} accepts; {@code since} is an offset the stream
 	 * held (or -1: from the start), {@code to} one it holds.
 	 */
 	Replay read(long since, long to, Predicate<HistoryEvent> filter, int limit) throws IOException, TimeoutException {
 		long from = Math.max(since, 0);
+		List<HistoryEvent> events = new ArrayList<>();
+		boolean[] outcome = { true, false }; // complete, gap
+		boolean[] first = { true };
+		consume(from, (offset, delivery) -> {
+			if (first[0] && offset > from) {
+				outcome[1] = true;
+				return false;
+			}
+			first[0] = false;
+			if (offset <= since) {
+				return true;
+			}
+			if (offset > to) {
+				return false;
+			}
+			HistoryEvent event = HistoryMessages.event(offset, delivery.getEnvelope(), delivery.getProperties(),
+					delivery.getBody());
+			if (event != null && filter.test(event)) {
+				if (events.size() == limit) {
+					outcome[0] = false;
+					return false;
+				}
+				events.add(event);
+			}
+			return offset != to;
+		}, to);
+		return outcome[1] ? new Replay(List.of(), true, true) : new Replay(events, outcome[0], false);
+	}
+
+	/** Sees each delivery of the stream from {@code from} on, in order, until {@code next} returns false. */
+	private interface Step {
+
+		boolean next(long offset, Delivery delivery);
+
+	}
+
+	private void consume(long from, Step step, long to) throws IOException, TimeoutException {
 		BlockingQueue<Delivery> deliveries = new LinkedBlockingQueue<>();
 		Channel channel = this.connectionFactory.createConnection().createChannel(false);
 		try {
 			channel.basicQos(PREFETCH);
 			channel.basicConsume(this.topology.stream(), false, Map.of(HistoryMessages.OFFSET_HEADER, from),
 					new DefaultConsumer(channel) {
+
+						private int unacked;
+
 						@Override
 						public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties,
 								byte[] body) throws IOException {
 							deliveries.add(new Delivery(envelope, properties, body));
-							getChannel().basicAck(envelope.getDeliveryTag(), false);
+							if (++this.unacked >= HistoryConsumer.ACK_EVERY) {
+								this.unacked = 0;
+								getChannel().basicAck(envelope.getDeliveryTag(), true);
+							}
 						}
 					});
 			long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MILLIS);
-			List<HistoryEvent> events = new ArrayList<>();
-			boolean first = true;
 			while (true) {
 				Delivery delivery = deliveries.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
 				if (delivery == null) {
 					throw new TimeoutException("history stream did not deliver offsets " + from + " to " + to);
 				}
-				long offset = HistoryMessages.offset(delivery.getProperties());
-				if (first && offset > from) {
-					return new Replay(List.of(), true, true);
-				}
-				first = false;
-				if (offset <= since) {
-					continue;
-				}
-				if (offset > to) {
-					return new Replay(events, true, false);
-				}
-				HistoryEvent event = HistoryMessages.event(offset, delivery.getEnvelope(), delivery.getProperties(),
-						delivery.getBody());
-				if (event != null && filter.test(event)) {
-					if (events.size() == limit) {
-						return new Replay(events, false, false);
-					}
-					events.add(event);
-				}
-				if (offset == to) {
-					return new Replay(events, true, false);
+				if (!step.next(HistoryMessages.offset(delivery.getProperties()), delivery)) {
+					return;
 				}
 			}
 		}

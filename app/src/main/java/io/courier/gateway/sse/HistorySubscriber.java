@@ -105,6 +105,20 @@ abstract class HistorySubscriber {
 		goLive();
 	}
 
+	/**
+	 * The latest event of each key up to the registration cursor, in id order (none for a key that has none), for
+	 * a subscriber that asked for the retained state; then live events.
+	 */
+	final synchronized void retained(List<HistoryEvent> latest) {
+		for (HistoryEvent event : latest) {
+			if (this.closed) {
+				return;
+			}
+			deliverRetained(event);
+		}
+		goLive();
+	}
+
 	/** The missed events are no longer kept (or the id is unknown): start again at {@code cursor}. */
 	final synchronized void reset(long cursor, String reason) {
 		if (this.closed) {
@@ -146,6 +160,9 @@ abstract class HistorySubscriber {
 	protected abstract void started(long cursor, boolean resumed);
 
 	protected abstract void deliver(HistoryEvent event);
+
+	/** The latest event before the subscription, marked as such for the client. */
+	protected abstract void deliverRetained(HistoryEvent event);
 
 	protected abstract void deliverReset(long cursor, String reason);
 

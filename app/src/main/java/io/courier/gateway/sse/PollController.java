@@ -52,9 +52,11 @@ class PollController {
 	@GetMapping(PATH)
 	DeferredResult<ResponseEntity<Object>> poll(@RequestParam(name = "dest", required = false) String @Nullable [] dest,
 			@RequestParam(required = false) @Nullable String since, @RequestParam(required = false) @Nullable String wait,
+			@RequestParam(required = false) @Nullable String last,
 			JwtAuthenticationToken user, HttpServletRequest request) {
 		ClientDestinations destinations = this.admission.destinations(dest, user);
 		Long cursor = ClientAdmission.cursor(since, "since");
+		boolean latest = cursor == null && ClientAdmission.flag(last, "last");
 		Duration holdFor = holdFor(wait);
 		this.admission.awaitHistory();
 		String remoteAddress = request.getRemoteAddr();
@@ -75,7 +77,13 @@ class PollController {
 		self[0] = poll;
 		result.onTimeout(poll::timeout);
 		result.onError((ex) -> poll.timeout());
-		this.hub.subscribe(poll, cursor);
+		if (latest) {
+			this.hub.subscribeLatest(poll, () -> {
+			});
+		}
+		else {
+			this.hub.subscribe(poll, cursor);
+		}
 		return result;
 	}
 

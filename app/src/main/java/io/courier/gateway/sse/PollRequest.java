@@ -53,6 +53,13 @@ final class PollRequest extends HistorySubscriber {
 		}
 	}
 
+	/** Marked {@code "retained": "true"}: the latest event before the poll, asked for with {@code last=1}. */
+	@Override
+	protected void deliverRetained(HistoryEvent event) {
+		add(event.id(), event.destination(), event.data());
+		this.events.get(this.events.size() - 1).put("retained", "true");
+	}
+
 	@Override
 	protected void deliverReset(long cursor, String reason) {
 		add(cursor, "reset", this.mapper.writeValueAsString(Map.of("reason", reason)));

@@ -36,6 +36,9 @@ final class SseConnection extends HistorySubscriber implements WriteListener, As
 
 	static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
 
+	/** The event name of a destination's latest event, sent first when the client asked with {@code last=1}. */
+	static final String RETAINED = "retained";
+
 	private static final byte[] KEEP_ALIVE = ": keep-alive\n\n".getBytes(StandardCharsets.US_ASCII);
 
 	private record Chunk(byte[] bytes, boolean event) {
@@ -99,6 +102,13 @@ final class SseConnection extends HistorySubscriber implements WriteListener, As
 	@Override
 	protected void deliver(HistoryEvent event) {
 		enqueue(format(event.id(), event.destination(), event.data()), true);
+	}
+
+	/** {@code event: retained}, {@code data: {"destination": ..., "data": ...}}: the latest event before the stream. */
+	@Override
+	protected void deliverRetained(HistoryEvent event) {
+		enqueue(format(event.id(), RETAINED, json(Map.of("destination", event.destination(), "data", event.data()))),
+				true);
 	}
 
 	@Override

@@ -30,6 +30,12 @@ import org.springframework.validation.annotation.Validated;
  * @param clientBuffer events one SSE client may have waiting, and the most events one poll answer or one
  * catch-up carries
  * @param recentEvents events each node keeps in memory to resume clients without reading the stream
+ * @param lastKeys destinations (per user for user destinations) whose latest event each node keeps in memory for
+ * subscribers that ask for it ({@code courier-last: 1}, {@code last=1})
+ * @param lastLookback how many of the stream's latest messages are read to find a destination's latest event
+ * when the node does not know it (it knows every destination that had an event since it started, up to
+ * {@code lastKeys}); an event older than that is not found. RabbitMQ 3.10 delivers a stream to an AMQP consumer at
+ * about 10,000 messages a second on the reference machine: the default costs about a second, once per destination
  * @param keepAlive interval of the SSE comment that keeps proxies from closing an idle stream
  * @param retry reconnect delay the SSE stream suggests to the client ({@code retry:})
  * @param pollDefaultWait how long a poll is held when it gives no {@code wait}
@@ -42,7 +48,9 @@ public record SseProperties(@DefaultValue("courier.history") @NotBlank String st
 		@DefaultValue({ "orders.*", "public.#", "presence.*" }) @NotEmpty List<@NotBlank String> topics,
 		@DefaultValue("24h") @NotNull Duration retentionMaxAge, @DefaultValue("1GB") @NotNull DataSize retentionMaxBytes,
 		@DefaultValue("16MB") @NotNull DataSize segmentSize, @DefaultValue("256") @Min(1) @Max(100_000) int clientBuffer,
-		@DefaultValue("1000") @Min(0) @Max(1_000_000) int recentEvents, @DefaultValue("15s") @NotNull Duration keepAlive,
+		@DefaultValue("1000") @Min(0) @Max(1_000_000) int recentEvents,
+		@DefaultValue("10000") @Min(1) @Max(10_000_000) int lastKeys,
+		@DefaultValue("10000") @Min(1) long lastLookback, @DefaultValue("15s") @NotNull Duration keepAlive,
 		@DefaultValue("3s") @NotNull Duration retry, @DefaultValue("30s") @NotNull Duration pollDefaultWait,
 		@DefaultValue("60s") @NotNull Duration pollMaxWait, @DefaultValue("10s") @NotNull Duration pollPresenceGrace) {
 

@@ -120,7 +120,13 @@ class SseServlet extends HttpServlet {
 			expiry.set(this.threads.scheduler()
 				.schedule(() -> connection.finish(ClientError.SESSION_EXPIRED.text(), false), expiresAt));
 		}
-		this.hub.subscribe(connection, since);
+		if (since == null && ClientAdmission.flag(request.getParameter("last"), "last")) {
+			this.hub.subscribeLatest(connection, () -> {
+			});
+		}
+		else {
+			this.hub.subscribe(connection, since);
+		}
 		connection.listen();
 	}
 

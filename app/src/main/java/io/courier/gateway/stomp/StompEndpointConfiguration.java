@@ -6,6 +6,8 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.core.task.SyncTaskExecutor;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.messaging.simp.config.ChannelRegistration;
 import org.springframework.messaging.simp.config.MessageBrokerRegistry;
 import org.springframework.scheduling.TaskScheduler;
@@ -28,6 +30,7 @@ import io.courier.gateway.limits.LimitHits;
  * also consumes this configurer.
  */
 @Configuration(proxyBeanMethods = false)
+@Order(Ordered.LOWEST_PRECEDENCE - 1)
 class StompEndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 
 	/** Destinations the relay carries to RabbitMQ. */

@@ -1,0 +1,81 @@
+package io.courier.gateway.replay;
+
+import java.security.Principal;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.messaging.Message;
+import org.springframework.messaging.MessageChannel;
+import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
+import org.springframework.messaging.support.ChannelInterceptor;
+import org.springframework.messaging.support.MessageHeaderAccessor;
+
+import io.courier.gateway.relay.BrokerHeaders;
+import io.courier.gateway.session.ClientError;
+import io.courier.gateway.session.ClientRejection;
+
+/**
+ * Takes the SUBSCRIBE frames that ask for {@code courier-last} off the client inbound channel (after security and
+ * limits accepted them) and serves them from history; UNSUBSCRIBE and DISCONNECT end them and go on to the relay,
+ * which answers their receipts.
+ */
+final class HistorySubscribeInterceptor implements ChannelInterceptor {
+
+	private final StompHistorySubscriptions subscriptions;
+
+	HistorySubscribeInterceptor(StompHistorySubscriptions subscriptions) {
+		this.subscriptions = subscriptions;
+	}
+
+	@Override
+	public @Nullable Message<?> preSend(Message<?> message, MessageChannel channel) {
+		StompHeaderAccessor accessor = MessageHeaderAccessor.getAccessor(message, StompHeaderAccessor.class);
+		if (accessor == null || accessor.getCommand() == null || accessor.getSessionId() == null) {
+			return message;
+		}
+		String sessionId = accessor.getSessionId();
+		switch (accessor.getCommand()) {
+			case SUBSCRIBE -> {
+				String last = accessor.getFirstNativeHeader(BrokerHeaders.LAST);
+				if (last == null) {
+					return message;
+				}
+				try {
+					subscribe(sessionId, accessor, last);
+				}
+				catch (ClientRejection ex) {
+					this.subscriptions.refuse(sessionId, ex, accessor.getReceipt());
+				}
+				return null;
+			}
+			case UNSUBSCRIBE -> {
+				String id = accessor.getSubscriptionId();
+				if (id != null) {
+					this.subscriptions.unsubscribe(sessionId, id);
+				}
+				return message;
+			}
+			case DISCONNECT -> {
+				this.subscriptions.endSession(sessionId);
+				return message;
+			}
+			default -> {
+				return message;
+			}
+		}
+	}
+
+	private void subscribe(String sessionId, StompHeaderAccessor accessor, String last) {
+		if (!"1".equals(last) && !"true".equals(last)) {
+			throw new ClientRejection(ClientError.INVALID_FRAME, BrokerHeaders.LAST + " must be 1, not " + last);
+		}
+		String id = accessor.getSubscriptionId();
+		String destination = accessor.getDestination();
+		Principal user = accessor.getUser();
+		if (id == null || destination == null || user == null) {
+			throw new ClientRejection(ClientError.INVALID_FRAME, "SUBSCRIBE needs an id and a destination");
+		}
+		this.subscriptions.subscribe(sessionId, user.getName(), id, destination, accessor.getReceipt());
+	}
+
+}
