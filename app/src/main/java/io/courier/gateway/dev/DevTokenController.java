@@ -26,7 +26,8 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * Dev mode's token issuer (absent unless {@code courier.dev.enabled=true}): {@code GET /dev/jwks.json} serves
  * the public key for {@code spring.security.oauth2.resourceserver.jwt.jwk-set-uri}, and
- * {@code POST /dev/tokens?user=alice&orders=42,43} mints a token for a user, their orders and optional scopes.
+ * {@code POST /dev/tokens?user=alice&orders=42,43&rooms=general} mints a token for a user, their orders, chat rooms
+ * and optional scopes.
  */
 @RestController
 @ConditionalOnBooleanProperty("courier.dev.enabled")
@@ -51,22 +52,29 @@ class DevTokenController {
 
 	@PostMapping("/dev/tokens")
 	Map<String, Object> mint(@RequestParam String user, @RequestParam(defaultValue = "") String orders,
-			@RequestParam(defaultValue = "") String scope, @RequestParam(required = false) @Nullable Duration ttl) {
+			@RequestParam(defaultValue = "") String rooms, @RequestParam(defaultValue = "") String scope, @RequestParam(required = false) @Nullable Duration ttl) {
 		Instant now = Instant.now();
 		Instant expiresAt = now.plus((ttl != null) ? ttl : this.properties.tokenTtl());
-		List<String> orderIds = Arrays.stream(orders.split(",")).map(String::trim).filter((s) -> !s.isEmpty()).toList();
+		List<String> orderIds = list(orders);
+		List<String> roomNames = list(rooms);
 		JwtClaimsSet.Builder claims = JwtClaimsSet.builder()
 			.issuer(this.properties.issuer())
 			.subject(user)
 			.issuedAt(now)
 			.expiresAt(expiresAt)
-			.claim("orders", orderIds);
+			.claim("orders", orderIds)
+			.claim("rooms", roomNames);
 		if (!scope.isBlank()) {
 			claims.claim("scope", scope);
 		}
 		JwsHeader header = JwsHeader.with(SignatureAlgorithm.RS256).keyId(DevKeys.KEY_ID).build();
 		String token = this.encoder.encode(JwtEncoderParameters.from(header, claims.build())).getTokenValue();
-		return Map.of("token", token, "user", user, "orders", orderIds, "expiresAt", expiresAt.toString());
+		return Map.of("token", token, "user", user, "orders", orderIds, "rooms", roomNames, "expiresAt",
+				expiresAt.toString());
+	}
+
+	private static List<String> list(String commaSeparated) {
+		return Arrays.stream(commaSeparated.split(",")).map(String::trim).filter((s) -> !s.isEmpty()).toList();
 	}
 
 }

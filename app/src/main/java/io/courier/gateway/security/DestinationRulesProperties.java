@@ -18,7 +18,10 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("courier.security")
 public record DestinationRulesProperties(@DefaultValue List<@Valid DestinationRule> rules) {
 
-	/** SEND only to the application; SUBSCRIBE to one's own user queues, owned orders, public topics, presence. */
+	/**
+	 * SEND to the application; SUBSCRIBE to one's own user queues, owned orders, public topics, presence; SEND and
+	 * SUBSCRIBE to the chat rooms the token's {@code rooms} claim lists (the chat page's).
+	 */
 	public static final List<DestinationRule> DEFAULT_RULES = List.of(
 			new DestinationRule(DestinationRule.Frame.SEND, "/app/**", DestinationRule.Access.AUTHENTICATED),
 			new DestinationRule(DestinationRule.Frame.SUBSCRIBE, "/user/queue/**",
@@ -27,7 +30,9 @@ public record DestinationRulesProperties(@DefaultValue List<@Valid DestinationRu
 			new DestinationRule(DestinationRule.Frame.SUBSCRIBE, "/topic/public.**",
 					DestinationRule.Access.AUTHENTICATED),
 			new DestinationRule(DestinationRule.Frame.SUBSCRIBE, "/topic/presence.{userId}",
-					DestinationRule.Access.AUTHENTICATED));
+					DestinationRule.Access.AUTHENTICATED),
+			DestinationRule.claim(DestinationRule.Frame.SUBSCRIBE, "/topic/chat.{room}", "rooms"),
+			DestinationRule.claim(DestinationRule.Frame.SEND, "/topic/chat.{room}", "rooms"));
 
 	public List<DestinationRule> effectiveRules() {
 		return this.rules.isEmpty() ? DEFAULT_RULES : this.rules;

@@ -27,8 +27,11 @@ class HttpSecurityConfiguration {
 
 	static final String PUBLISH_AUTHORITY = "SCOPE_orders:publish";
 
-	/** The order-tracking page and its static files (public: the page holds no data, the token is the user's). */
-	static final String[] ORDER_PAGE = { "/", "/index.html", "/order-tracking/**", "/vendor/**" };
+	/**
+	 * The reference pages (order tracking, chat) and their static files (public: a page holds no data, the token
+	 * is the user's).
+	 */
+	static final String[] ORDER_PAGE = { "/", "/index.html", "/order-tracking/**", "/chat/**", "/vendor/**" };
 
 	/** Scripts and styles from the gateway only (the order page has no inline script); WebSocket to itself. */
 	static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "

@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
 
@@ -15,19 +13,16 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
 
 import io.courier.gateway.support.GatewayIntegrationTest;
+import io.courier.gateway.support.HeadlessChromium;
 import io.courier.gateway.support.OrderEvents;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * A browser's own {@code EventSource} (headless Chromium, driven by Selenium) on a page from another origin
@@ -36,10 +31,6 @@ import static org.assertj.core.api.Assertions.fail;
  */
 class EventSourceBrowserTests extends GatewayIntegrationTest {
 
-	private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-
-	private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-
 	@Autowired
 	private RabbitTemplate rabbit;
 
@@ -47,25 +38,11 @@ class EventSourceBrowserTests extends GatewayIntegrationTest {
 
 	private WebDriver browser;
 
-	private Path profile;
-
 	@BeforeEach
 	void startBrowser() throws IOException {
-		if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
-			fail("headless Chromium is needed for this test: apt-get install chromium chromium-driver");
-		}
 		this.pages = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
 		this.pages.start();
-		this.profile = Files.createTempDirectory("courier-chromium");
-		ChromeOptions options = new ChromeOptions();
-		options.setBinary(CHROMIUM.toFile());
-		options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-				"--disable-background-networking", "--disable-component-update", "--disable-sync",
-				"--user-data-dir=" + this.profile);
-		ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-			.usingAnyFreePort()
-			.build();
-		this.browser = new ChromeDriver(service, options);
+		this.browser = HeadlessChromium.start();
 	}
 
 	@AfterEach
