@@ -2,26 +2,21 @@ package io.courier.gateway.messaging;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.amqp.core.BindingBuilder;
-import org.springframework.amqp.core.MessageBuilder;
-import org.springframework.amqp.core.Queue;
-import org.springframework.amqp.core.TopicExchange;
-import org.springframework.amqp.rabbit.connection.ConnectionFactory;
-import org.springframework.amqp.rabbit.core.RabbitAdmin;
-import org.springframework.amqp.rabbit.core.RabbitTemplate;
-import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
-import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.test.context.TestPropertySource;
 
+import io.courier.examples.backend.ExampleBackendApplication;
 import io.courier.gateway.support.GatewayIntegrationTest;
 import io.courier.gateway.support.RawStompSocket;
 
@@ -29,54 +24,40 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Request/reply with a backend over AMQP, as any language's AMQP client would do it: the backend binds a queue to
- * {@code courier.inbound} with {@code echo.#}, reads the sender from {@code courier-sender}, and answers to the
- * exchange and key in {@code courier-reply-exchange} / {@code courier-reply-key}, copying the correlation id. The
- * answer reaches only the sender; a SEND no backend is bound for is an ERROR; while the backend is stopped the
- * request waits in its queue.
+ * Request/reply with the example backend of {@code examples/spring-backend} (Spring AMQP, its own broker user):
+ * it binds its queue to {@code courier.inbound} with {@code echo.#}, reads the sender from {@code courier-sender},
+ * and answers to the exchange and key in {@code courier-reply-exchange} / {@code courier-reply-key}, copying the
+ * correlation id. The answer reaches only the sender; a SEND no backend is bound for is an ERROR; while the
+ * backend is stopped the request waits in its queue and is answered once it is back.
  */
 @TestPropertySource(properties = "courier.upstream.enabled=true")
 class UpstreamIntegrationTests extends GatewayIntegrationTest {
 
-	@Autowired
-	private ConnectionFactory connectionFactory;
+	private static final JsonMapper json = JsonMapper.builder().build();
 
-	@Autowired
-	private RabbitAdmin admin;
-
-	private final String queue = "test.backend-" + System.nanoTime();
-
-	private SimpleMessageListenerContainer backend;
+	private ConfigurableApplicationContext backend;
 
 	private final List<RawStompSocket> sockets = new ArrayList<>();
 
+	/** The example as its README runs it, on the test vhost, with no configuration file but these arguments. */
+	static ConfigurableApplicationContext startBackend() {
+		return new SpringApplicationBuilder(ExampleBackendApplication.class).web(WebApplicationType.NONE)
+			.run("--spring.config.name=courier-example-backend-test", "--spring.rabbitmq.host=127.0.0.1",
+					"--spring.rabbitmq.virtual-host=courier-test", "--spring.rabbitmq.username=courier-example",
+					"--spring.rabbitmq.password=courier-example", "--spring.jmx.enabled=false",
+					"--management.endpoints.enabled-by-default=false");
+	}
+
 	@BeforeEach
-	void startBackend() {
-		TopicExchange inbound = new TopicExchange("courier.inbound", true, false);
-		this.admin.declareExchange(inbound);
-		Queue requests = new Queue(this.queue, true);
-		this.admin.declareQueue(requests);
-		this.admin.declareBinding(BindingBuilder.bind(requests).to(inbound).with("echo.#"));
-		RabbitTemplate replies = new RabbitTemplate(this.connectionFactory);
-		this.backend = new SimpleMessageListenerContainer(this.connectionFactory);
-		this.backend.setQueueNames(this.queue);
-		this.backend.setMessageListener((request) -> {
-			var properties = request.getMessageProperties();
-			String answer = new String(request.getBody(), StandardCharsets.UTF_8).toUpperCase(Locale.ROOT) + " for "
-					+ properties.getHeader("courier-sender");
-			replies.send(properties.getHeader("courier-reply-exchange"), properties.getHeader("courier-reply-key"),
-					MessageBuilder.withBody(answer.getBytes(StandardCharsets.UTF_8))
-						.setContentType("text/plain")
-						.setCorrelationId(properties.getCorrelationId())
-						.build());
-		});
-		this.backend.start();
+	void start() {
+		this.backend = startBackend();
 	}
 
 	@AfterEach
 	void stop() throws IOException {
-		this.backend.stop();
-		this.admin.deleteQueue(this.queue);
+		if (this.backend != null) {
+			this.backend.close();
+		}
 		for (RawStompSocket socket : this.sockets) {
 			socket.close();
 		}
@@ -97,7 +78,10 @@ class UpstreamIntegrationTests extends GatewayIntegrationTest {
 		String receipt = frames.stream().filter((frame) -> frame.startsWith("RECEIPT")).findFirst().orElseThrow();
 		assertThat(RawStompSocket.header(receipt, "receipt-id")).isEqualTo("sent");
 		String answer = frames.stream().filter((frame) -> frame.startsWith("MESSAGE")).findFirst().orElseThrow();
-		assertThat(RawStompSocket.body(answer)).isEqualTo("HELLO for alice");
+		JsonNode body = json.readTree(RawStompSocket.body(answer));
+		assertThat(body.path("echo").asString()).isEqualTo("HELLO");
+		assertThat(body.path("to").asString()).as("the sender the gateway stamped").isEqualTo("alice");
+		assertThat(body.path("route").asString()).isEqualTo("echo.upper");
 		assertThat(RawStompSocket.header(answer, "correlation-id")).isEqualTo("c-1");
 		assertThat(RawStompSocket.header(answer, "destination")).isEqualTo("/user/queue/replies");
 		assertThatExceptionOfType(SocketTimeoutException.class).as("nothing for bob")
@@ -117,16 +101,19 @@ class UpstreamIntegrationTests extends GatewayIntegrationTest {
 
 	@Test
 	void aRequestWaitsInItsQueueWhileTheBackendIsStopped() throws Exception {
-		this.backend.stop();
+		this.backend.close();
+		this.backend = null;
 		RawStompSocket alice = connect("carol");
 		subscribe(alice, "/user/queue/replies");
 		alice.sendText("SEND\ndestination:/app/echo.later\nreply-to:/user/queue/replies\nreceipt:sent\n\nlater\0");
 		assertThat(alice.readFrame()).as("confirmed: it is in the backend's queue").startsWith("RECEIPT");
 		assertThatExceptionOfType(SocketTimeoutException.class).isThrownBy(() -> alice.readFrame(1_000));
 
-		this.backend.start();
+		this.backend = startBackend();
 
-		assertThat(RawStompSocket.body(alice.readFrame())).isEqualTo("LATER for carol");
+		JsonNode answer = json.readTree(RawStompSocket.body(alice.readFrame()));
+		assertThat(answer.path("echo").asString()).isEqualTo("LATER");
+		assertThat(answer.path("to").asString()).isEqualTo("carol");
 	}
 
 	@Test
