@@ -20,6 +20,8 @@ final class Bench {
 			                 (unreported warm-up: N2 <= 100000 sessions, storms of 2000 each closed first)
 			  order-e2e      --users N --events E --rate R
 			  sse-fanout     as fanout, Courier over GET /sse (direct: the same load over Web-STOMP)
+			  upstream       --users N --requests E --rate R [--warmup E2] (request/reply through a backend in the bench over
+			                 AMQP; courier: /app/bench.rpc, direct: /amq/queue/bench.requests + /temp-queue/)
 			common: --target courier|direct|floor|all (default all; floor is fanout only)
 			        --rounds N (default 1: every target N times, order alternating; then the medians)
 			        --courier-url ws://127.0.0.1:18080/ws  --direct-url ws://127.0.0.1:15674/ws
@@ -53,6 +55,7 @@ final class Bench {
 				case "connect-storm" -> new ConnectStormScenario(context).run();
 				case "order-e2e" -> new OrderEndToEndScenario(context).run();
 				case "sse-fanout" -> new SseFanoutScenario(context).run();
+				case "upstream" -> new UpstreamScenario(context).run();
 				default -> throw new IllegalArgumentException("unknown scenario '" + options.scenario + "'\n" + USAGE);
 			}
 		}

@@ -144,6 +144,16 @@ class BenchSmokeIntegrationTests {
 	}
 
 	@Test
+	void requestsReachTheBackendAndEveryReplyComesBackOnCourierAndDirect() throws Exception {
+		String output = run("upstream", "--users", "4", "--requests", "40", "--rate", "40");
+		assertEveryTargetDelivered(output, "upstream", "courier", "direct");
+		for (String json : results(output)) {
+			assertThat(number(json, "delivered")).as(json).isEqualTo(40);
+			assertThat(number(json, "lost")).as(json).isZero();
+		}
+	}
+
+	@Test
 	void sseFanoutDeliversEverythingOverSseAndTheSameLoadOverWebStomp() throws Exception {
 		String output = run("sse-fanout", "--subscribers", "5", "--rate", "20", "--duration", "2");
 		assertEveryTargetDelivered(output, "sse-fanout", "courier", "direct");
