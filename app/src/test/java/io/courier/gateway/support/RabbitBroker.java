@@ -12,6 +12,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import org.jspecify.annotations.Nullable;
+
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -117,13 +119,36 @@ public final class RabbitBroker {
 		rabbitmqctl("await_startup");
 	}
 
-	private static void rabbitmqctl(String command) {
+	/**
+	 * A broker user with every permission on the test vhost (for a client that talks to RabbitMQ directly, as
+	 * Courier's peer in a comparison); made if absent.
+	 */
+	public static void ensureUser(String name, String password) {
+		String output = run("add_user", name, password);
+		if (output != null && !output.contains("already exists")) {
+			throw new IllegalStateException("rabbitmqctl add_user " + name + " failed: " + output);
+		}
+		rabbitmqctl("set_permissions", "-p", vhost(), name, ".*", ".*", ".*");
+	}
+
+	private static void rabbitmqctl(String... arguments) {
+		String output = run(arguments);
+		if (output != null) {
+			throw new IllegalStateException("rabbitmqctl " + String.join(" ", arguments) + " failed: " + output);
+		}
+	}
+
+	/** Runs rabbitmqctl; null when it succeeded, else what it printed. */
+	private static @Nullable String run(String... arguments) {
+		List<String> command = new java.util.ArrayList<>(List.of("rabbitmqctl"));
+		command.addAll(List.of(arguments));
 		try {
-			Process process = new ProcessBuilder("rabbitmqctl", command).redirectErrorStream(true).start();
+			Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
 			String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 			if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
-				throw new IllegalStateException("rabbitmqctl " + command + " failed: " + output);
+				return output;
 			}
+			return null;
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException("rabbitmqctl not runnable; run rabbitmq/setup.sh first", ex);

@@ -55,6 +55,18 @@ public final class RawStompSocket implements AutoCloseable {
 		return raw;
 	}
 
+	/** Opens a socket and CONNECTs with these headers; fails unless the answer is CONNECTED. */
+	public static RawStompSocket connectWith(int port, String... headers) throws IOException {
+		RawStompSocket socket = open(port, 64 * 1024);
+		socket.sendFrame("CONNECT", headers);
+		String answer = socket.readFrame();
+		if (!answer.startsWith("CONNECTED")) {
+			socket.close();
+			throw new IOException("CONNECT refused: " + answer);
+		}
+		return socket;
+	}
+
 	/** Opens a socket and CONNECTs with {@code token} (no heart-beats); fails unless the answer is CONNECTED. */
 	public static RawStompSocket connect(int port, String token) throws IOException {
 		RawStompSocket socket = open(port, 64 * 1024);
@@ -97,15 +109,24 @@ public final class RawStompSocket implements AutoCloseable {
 		return "";
 	}
 
-	/** The body of a frame {@link #readFrame} returned, without its NUL. */
+	/** The body of a frame {@link #readFrame} returned, without its NUL and any end-of-lines after it. */
 	public static String body(String frame) {
 		String body = frame.substring(frame.indexOf("\n\n") + 2);
-		return body.endsWith("\0") ? body.substring(0, body.length() - 1) : body;
+		int end = body.length();
+		while (end > 0 && (body.charAt(end - 1) == '\n' || body.charAt(end - 1) == '\r')) {
+			end--; // end-of-lines after the NUL (RabbitMQ sends one): heart-beat padding, not the body
+		}
+		return (end > 0 && body.charAt(end - 1) == '\0') ? body.substring(0, end - 1) : body;
 	}
 
 	/** Sends {@code text} as one masked WebSocket text message (any number of STOMP frames, or none). */
 	public void sendText(String text) throws IOException {
 		sendMessage(0x1, text.getBytes(StandardCharsets.UTF_8));
+	}
+
+	/** Sends {@code bytes} as one masked WebSocket text message (a frame whose body is not UTF-8, as clients do). */
+	public void sendTextBytes(byte[] bytes) throws IOException {
+		sendMessage(0x1, bytes.clone());
 	}
 
 	/** Sends {@code bytes} as one masked WebSocket binary message. */
@@ -121,10 +142,16 @@ public final class RawStompSocket implements AutoCloseable {
 		if (length < 126) {
 			this.out.write(0x80 | length);
 		}
-		else {
+		else if (length <= 0xFFFF) {
 			this.out.write(0x80 | 126);
 			this.out.write(length >>> 8);
 			this.out.write(length & 0xFF);
+		}
+		else {
+			this.out.write(0x80 | 127);
+			for (int shift = 56; shift >= 0; shift -= 8) {
+				this.out.write((int) (((long) length >>> shift) & 0xFF));
+			}
 		}
 		this.out.write(mask);
 		for (int i = 0; i < length; i++) {
@@ -154,6 +181,18 @@ public final class RawStompSocket implements AutoCloseable {
 		}
 	}
 
+	/** As {@link #readFrameOrHeartbeat()}, waiting at most {@code timeoutMillis}. */
+	public String readFrameOrHeartbeat(int timeoutMillis) throws IOException {
+		int before = this.socket.getSoTimeout();
+		this.socket.setSoTimeout(timeoutMillis);
+		try {
+			return readFrame(true);
+		}
+		finally {
+			this.socket.setSoTimeout(before);
+		}
+	}
+
 	/** Reads the next text frame; a heart-beat (an end-of-line alone) is returned as {@code "\n"}. */
 	public String readFrameOrHeartbeat() throws IOException {
 		return readFrame(true);
@@ -175,20 +214,39 @@ public final class RawStompSocket implements AutoCloseable {
 		return this.lastBinary;
 	}
 
+	/** Reads the next text or binary message as bytes (heart-beats skipped), for bodies that are not text. */
+	public byte[] readFrameBytes() throws IOException {
+		for (;;) {
+			int opcode = readByte() & 0x0F;
+			byte[] payload = readPayload();
+			if (opcode == 0x8) {
+				throw new IOException("closed by the server: " + new String(payload, StandardCharsets.UTF_8));
+			}
+			if ((opcode == 0x1 || opcode == 0x2) && !new String(payload, StandardCharsets.ISO_8859_1).isBlank()) {
+				this.lastBinary = opcode == 0x2;
+				return payload;
+			}
+		}
+	}
+
+	private byte[] readPayload() throws IOException {
+		long length = readByte() & 0x7F;
+		if (length == 126) {
+			length = ((long) readByte() << 8) | readByte();
+		}
+		else if (length == 127) {
+			length = 0;
+			for (int i = 0; i < 8; i++) {
+				length = (length << 8) | readByte();
+			}
+		}
+		return this.in.readNBytes(Math.toIntExact(length));
+	}
+
 	private String readFrame(boolean heartbeats) throws IOException {
 		for (;;) {
 			int opcode = readByte() & 0x0F;
-			long length = readByte() & 0x7F;
-			if (length == 126) {
-				length = ((long) readByte() << 8) | readByte();
-			}
-			else if (length == 127) {
-				length = 0;
-				for (int i = 0; i < 8; i++) {
-					length = (length << 8) | readByte();
-				}
-			}
-			byte[] payload = this.in.readNBytes(Math.toIntExact(length));
+			byte[] payload = readPayload();
 			String text = new String(payload, StandardCharsets.UTF_8);
 			if (opcode == 0x8) {
 				throw new IOException("closed by the server: " + text);

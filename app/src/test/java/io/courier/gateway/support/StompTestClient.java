@@ -124,6 +124,13 @@ public final class StompTestClient {
 
 		private final CountDownLatch closed = new CountDownLatch(1);
 
+		private volatile @Nullable Throwable transportError;
+
+		/** Why the transport failed, if it did. */
+		public @Nullable Throwable transportError() {
+			return this.transportError;
+		}
+
 		public StompSession awaitConnected() {
 			try {
 				return this.future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -140,6 +147,11 @@ public final class StompTestClient {
 		/** The {@code message} header of the next ERROR frame, or null if none arrives in time. */
 		public @Nullable String awaitError() throws InterruptedException {
 			return this.errors.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+		}
+
+		/** The {@code message} header of an ERROR frame received so far, or null. */
+		public @Nullable String awaitErrorNow() {
+			return this.errors.peek();
 		}
 
 		public boolean awaitClosed() throws InterruptedException {
@@ -240,6 +252,7 @@ public final class StompTestClient {
 
 		@Override
 		public void handleTransportError(StompSession session, Throwable exception) {
+			this.transportError = exception;
 			this.closed.countDown();
 		}
 
