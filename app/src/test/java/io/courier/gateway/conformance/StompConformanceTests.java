@@ -290,10 +290,13 @@ class StompConformanceTests extends GatewayIntegrationTest {
 			RawStompSocket producer = connect(peer);
 			producer.sendText("SEND\ndestination:" + queue + "\n\nm1\0");
 			String first = consumer.readFrame();
-			consumer.sendFrame("NACK", "id:" + RawStompSocket.header(first, "ack"));
-			String again = consumer.readFrame();
-			return RawStompSocket.body(first) + " then " + RawStompSocket.body(again) + " (redelivered="
-					+ RawStompSocket.header(again, "redelivered") + ")";
+			consumer.sendFrame("NACK", "id:" + RawStompSocket.header(first, "ack"), "receipt:n");
+			List<String> next = List.of(consumer.readFrame(), consumer.readFrame());
+			String receipt = next.stream().filter((f) -> f.startsWith("RECEIPT")).findFirst().map((f) -> "RECEIPT")
+				.orElse("no RECEIPT");
+			String again = next.stream().filter((f) -> f.startsWith("MESSAGE")).findFirst().orElse("none\n\n");
+			return RawStompSocket.body(first) + ", NACK " + receipt + ", then " + RawStompSocket.body(again)
+					+ " (redelivered=" + RawStompSocket.header(again, "redelivered") + ")";
 		});
 		cases.put("unacked message redelivered after the consumer drops", (peer) -> {
 			String queue = queue();
@@ -321,12 +324,14 @@ class StompConformanceTests extends GatewayIntegrationTest {
 			String topic = topic();
 			RawStompSocket subscriber = subscribed(peer, topic, "auto");
 			RawStompSocket publisher = connect(peer);
-			publisher.sendFrame("BEGIN", "transaction:t1");
+			publisher.sendFrame("BEGIN", "transaction:t1", "receipt:b");
+			String begun = command(publisher.readFrame());
 			publisher.sendText("SEND\ndestination:" + topic + "\ntransaction:t1\n\nin tx\0");
 			String before = nothingWithin(subscriber, 700);
 			publisher.sendFrame("COMMIT", "transaction:t1", "receipt:c");
 			String receipt = command(publisher.readFrame());
-			return before + ", COMMIT " + receipt + ", then " + RawStompSocket.body(subscriber.readFrame());
+			return "BEGIN " + begun + ", " + before + ", COMMIT " + receipt + ", then "
+					+ RawStompSocket.body(subscriber.readFrame());
 		});
 		cases.put("transaction: ABORT sends nothing", (peer) -> {
 			String topic = topic();
