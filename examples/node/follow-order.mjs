@@ -28,23 +28,42 @@ const client = new Client({
 
 const show = (message) => {
   const destination = message.headers.destination;
+  const retained = message.headers['courier-retained'] ? ' (current status)' : '';
   let body = message.body;
   try {
     body = JSON.stringify(JSON.parse(body));
   } catch {
     // not JSON: print as is
   }
-  console.log(`[${new Date().toISOString()}] ${destination} ${body}`);
+  console.log(`[${new Date().toISOString()}] ${destination} ${body}${retained}`);
+};
+
+// The last courier-id per destination: the first subscription asks for the latest event (courier-last), a
+// re-subscription after a reconnect (on any gateway node) resumes after it (courier-since), so nothing published
+// while the connection was down is missed, and nothing comes twice.
+const lastIds = new Map();
+
+const follow = (destination) => {
+  const since = lastIds.get(destination);
+  client.subscribe(destination, (message) => {
+    if (message.headers['courier-id']) {
+      lastIds.set(destination, message.headers['courier-id']);
+    }
+    if (message.headers['courier-reset']) {
+      console.log(`[${new Date().toISOString()}] ${destination} history reset: ${message.headers['courier-reset']}`);
+      return;
+    }
+    show(message);
+  }, since ? { 'courier-since': since } : { 'courier-last': '1' });
+  console.log(`subscribed ${destination}${since ? ` after ${since}` : ''}`);
 };
 
 client.onConnect = (frame) => {
   console.log(`connected to ${url} as ${frame.headers['user-name'] ?? 'user'}`);
   for (const orderId of orderIds) {
-    client.subscribe(`/topic/orders.${orderId}`, show);
-    console.log(`subscribed /topic/orders.${orderId}`);
+    follow(`/topic/orders.${orderId}`);
   }
-  client.subscribe('/user/queue/order-updates', show);
-  console.log('subscribed /user/queue/order-updates');
+  follow('/user/queue/order-updates');
 };
 
 client.onStompError = (frame) => {

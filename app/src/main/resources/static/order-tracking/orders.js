@@ -67,6 +67,20 @@
     }
   }
 
+  // The last courier-id seen per destination. The first subscription asks for the latest event (courier-last:
+  // the card shows the order's current status at once); after a reconnect, on whichever node, it resumes after
+  // the last id (courier-since): the events published meanwhile come first, in order, none twice.
+  var lastIds = {};
+
+  function follow(destination) {
+    var headers = lastIds[destination] ? { 'courier-since': lastIds[destination] } : { 'courier-last': '1' };
+    client.subscribe(destination, function (m) {
+      if (m.headers['courier-id']) { lastIds[destination] = m.headers['courier-id']; }
+      if (m.headers['courier-reset']) { log('history reset on ' + destination + ': ' + m.headers['courier-reset']); return; }
+      showEvent((m.headers['courier-retained'] ? 'current status on ' : '') + destination, m.body);
+    }, headers);
+  }
+
   function connect() {
     var token = $('token').value.trim();
     if (!token) { setState('disconnected', 'paste or mint a token first'); return; }
@@ -89,14 +103,8 @@
       attempt = 0;
       setState('connected', 'connected');
       log('CONNECTED to ' + wsUrl());
-      // courier-last: the order's latest event comes first (marked courier-retained), so the card shows its
-      // current status at once instead of waiting for the next event.
-      orderIds().forEach(function (id) {
-        client.subscribe('/topic/orders.' + id, function (m) {
-          showEvent((m.headers['courier-retained'] ? 'current status on ' : '') + '/topic/orders.' + id, m.body);
-        }, { 'courier-last': '1' });
-      });
-      client.subscribe('/user/queue/order-updates', function (m) { showEvent('/user/queue/order-updates', m.body); });
+      orderIds().forEach(function (id) { follow('/topic/orders.' + id); });
+      follow('/user/queue/order-updates');
       log('subscribed to ' + orderIds().map(function (id) { return '/topic/orders.' + id; }).concat('/user/queue/order-updates').join(', '));
     };
     client.onStompError = function (frame) {

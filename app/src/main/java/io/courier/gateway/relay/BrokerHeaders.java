@@ -59,6 +59,12 @@ public final class BrokerHeaders {
 	 */
 	public static final String LAST = "courier-last";
 
+	/**
+	 * Courier's header on SUBSCRIBE resuming after a history id: the messages after it first, then live ones;
+	 * served from history like {@link #LAST}.
+	 */
+	public static final String SINCE = "courier-since";
+
 	private BrokerHeaders() {
 	}
 
@@ -66,7 +72,7 @@ public final class BrokerHeaders {
 	public static boolean isSpecified(StompCommand command, String name) {
 		Set<String> specified = SPECIFIED.get(command);
 		return CONTENT.contains(name) || (specified != null && specified.contains(name))
-				|| (command == StompCommand.SUBSCRIBE && (SUBSCRIPTION_TOKEN.equals(name) || LAST.equals(name)));
+				|| (command == StompCommand.SUBSCRIBE && (SUBSCRIPTION_TOKEN.equals(name) || LAST.equals(name) || SINCE.equals(name)));
 	}
 
 	/** Whether RabbitMQ gives this header a meaning (compared without case: a client must not slip past in capitals). */

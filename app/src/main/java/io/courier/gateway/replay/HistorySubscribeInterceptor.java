@@ -13,6 +13,7 @@ import org.springframework.messaging.support.MessageHeaderAccessor;
 import io.courier.gateway.relay.BrokerHeaders;
 import io.courier.gateway.session.ClientError;
 import io.courier.gateway.session.ClientRejection;
+import io.courier.gateway.session.LogText;
 
 /**
  * Takes the SUBSCRIBE frames that ask for {@code courier-last} off the client inbound channel (after security and
@@ -36,12 +37,13 @@ final class HistorySubscribeInterceptor implements ChannelInterceptor {
 		String sessionId = accessor.getSessionId();
 		switch (accessor.getCommand()) {
 			case SUBSCRIBE -> {
+				String since = accessor.getFirstNativeHeader(BrokerHeaders.SINCE);
 				String last = accessor.getFirstNativeHeader(BrokerHeaders.LAST);
-				if (last == null) {
+				if (since == null && last == null) {
 					return message;
 				}
 				try {
-					subscribe(sessionId, accessor, last);
+					subscribe(sessionId, accessor, since, last);
 				}
 				catch (ClientRejection ex) {
 					this.subscriptions.refuse(sessionId, ex, accessor.getReceipt());
@@ -65,8 +67,10 @@ final class HistorySubscribeInterceptor implements ChannelInterceptor {
 		}
 	}
 
-	private void subscribe(String sessionId, StompHeaderAccessor accessor, String last) {
-		if (!"1".equals(last) && !"true".equals(last)) {
+	private void subscribe(String sessionId, StompHeaderAccessor accessor, @Nullable String since,
+			@Nullable String last) {
+		Long resumeAfter = (since != null) ? id(since) : null;
+		if (resumeAfter == null && !"1".equals(last) && !"true".equals(last)) {
 			throw new ClientRejection(ClientError.INVALID_FRAME, BrokerHeaders.LAST + " must be 1, not " + last);
 		}
 		String id = accessor.getSubscriptionId();
@@ -75,7 +79,22 @@ final class HistorySubscribeInterceptor implements ChannelInterceptor {
 		if (id == null || destination == null || user == null) {
 			throw new ClientRejection(ClientError.INVALID_FRAME, "SUBSCRIBE needs an id and a destination");
 		}
-		this.subscriptions.subscribe(sessionId, user.getName(), id, destination, accessor.getReceipt());
+		this.subscriptions.subscribe(sessionId, user.getName(), id, destination, resumeAfter, accessor.getReceipt());
+	}
+
+	/** A history id, as SSE's {@code Last-Event-ID}: an integer, at least -1 (-1: from the first kept). */
+	static long id(String value) {
+		try {
+			long id = Long.parseLong(value.trim());
+			if (id >= -1) {
+				return id;
+			}
+		}
+		catch (NumberFormatException ex) {
+			// answered below
+		}
+		throw new ClientRejection(ClientError.INVALID_FRAME,
+				BrokerHeaders.SINCE + " must be a history id (an integer >= -1), not " + LogText.escape(value));
 	}
 
 }

@@ -18,6 +18,7 @@ import org.springframework.messaging.support.MessageBuilder;
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.messaging.SessionDisconnectEvent;
 
+import io.courier.gateway.relay.BrokerHeaders;
 import io.courier.gateway.session.ClientError;
 import io.courier.gateway.session.ClientRejection;
 import io.courier.gateway.sse.HistorySubscriptions;
@@ -37,6 +38,8 @@ class StompHistorySubscriptions {
 
 	static final String RETAINED_HEADER = "courier-retained";
 
+	static final String RESET_HEADER = "courier-reset";
+
 	private final HistorySubscriptions history;
 
 	private final MessageChannel clientOutboundChannel;
@@ -54,30 +57,35 @@ class StompHistorySubscriptions {
 	}
 
 	/**
-	 * Starts subscription {@code id} of the session on {@code destination}, latest message first; the receipt, if
-	 * asked for, goes out once it is in place, before the first message.
+	 * Starts subscription {@code id} of the session on {@code destination}: after history id {@code since} when it
+	 * is given, else latest message first. The receipt, if asked for, goes out once it is in place, before the first
+	 * message.
 	 * @throws ClientRejection if history does not keep the destination or the id is taken
 	 */
-	void subscribe(String sessionId, String user, String id, String destination, @Nullable String receipt) {
+	void subscribe(String sessionId, String user, String id, String destination, @Nullable Long since,
+			@Nullable String receipt) {
 		String refusal = this.history.refusal(destination, user);
 		if (refusal != null) {
-			throw new ClientRejection(ClientError.INVALID_FRAME,
-					"courier-last on " + destination + ", which is not kept in history (" + refusal + ")");
+			throw new ClientRejection(ClientError.INVALID_FRAME, ((since != null) ? BrokerHeaders.SINCE : BrokerHeaders.LAST)
+					+ " on " + destination + ", which is not kept in history (" + refusal + ")");
 		}
 		Map<String, HistorySubscriptions.Subscription> subscriptions = this.bySession.computeIfAbsent(sessionId,
 				(key) -> new ConcurrentHashMap<>());
 		if (subscriptions.containsKey(id)) {
 			throw new ClientRejection(ClientError.INVALID_FRAME, "duplicated subscription id " + id);
 		}
-		Sink sink = new Sink(sessionId, id);
-		subscriptions.put(id, this.history.latestThenLive(sessionId, user, destination, sink, () -> {
+		Sink sink = new Sink(sessionId, id, destination);
+		Runnable registered = () -> {
 			if (receipt != null) {
 				StompHeaderAccessor answer = StompHeaderAccessor.create(StompCommand.RECEIPT);
 				answer.setSessionId(sessionId);
 				answer.setReceiptId(receipt);
 				this.clientOutboundChannel.send(MessageBuilder.createMessage(new byte[0], answer.getMessageHeaders()));
 			}
-		}));
+		};
+		subscriptions.put(id, (since != null)
+				? this.history.resume(sessionId, user, destination, since, sink, registered)
+				: this.history.latestThenLive(sessionId, user, destination, sink, registered));
 	}
 
 	/** Ends the session with an ERROR saying why its frame was refused. */
@@ -118,9 +126,16 @@ class StompHistorySubscriptions {
 
 		private final String subscriptionId;
 
-		Sink(String sessionId, String subscriptionId) {
+		private final String destination;
+
+		Sink(String sessionId, String subscriptionId, String destination) {
 			this.sessionId = sessionId;
 			this.subscriptionId = subscriptionId;
+			this.destination = destination;
+		}
+
+		private String destination() {
+			return this.destination;
 		}
 
 		@Override
@@ -139,6 +154,24 @@ class StompHistorySubscriptions {
 			}
 			StompHistorySubscriptions.this.clientOutboundChannel
 				.send(MessageBuilder.createMessage(data.getBytes(StandardCharsets.UTF_8), out.getMessageHeaders()));
+		}
+
+		/**
+		 * A MESSAGE with {@code courier-reset: <reason>} and {@code courier-id: <cursor>}: what came after the id the
+		 * client resumed from is not kept; refetch the state, then carry on from here.
+		 */
+		@Override
+		public void reset(long cursor, String reason) {
+			StompHeaderAccessor out = StompHeaderAccessor.create(StompCommand.MESSAGE);
+			out.setSessionId(this.sessionId);
+			out.setSubscriptionId(this.subscriptionId);
+			out.setDestination(this.destination());
+			out.setMessageId("courier-reset-" + cursor);
+			out.setNativeHeader(StompHeaderAccessor.STOMP_CONTENT_TYPE_HEADER, "text/plain");
+			out.setNativeHeader(ID_HEADER, Long.toString(cursor));
+			out.setNativeHeader(RESET_HEADER, reason);
+			StompHistorySubscriptions.this.clientOutboundChannel
+				.send(MessageBuilder.createMessage(reason.getBytes(StandardCharsets.UTF_8), out.getMessageHeaders()));
 		}
 
 		@Override

@@ -58,8 +58,8 @@ public enum ClientError {
 	/** An operator closed the session from the admin console ({@code control.disconnect}). */
 	DISCONNECTED_BY_OPERATOR("disconnected by operator"),
 	/**
-	 * A subscription served from history ({@code courier-last}) fell further behind while catching up than the
-	 * client buffer ({@code courier.sse.client-buffer}) holds; the session is closed.
+	 * A subscription served from history ({@code courier-since}) missed more events than the client buffer
+	 * ({@code courier.sse.client-buffer}) holds, or more arrived while it caught up; the session is closed.
 	 */
 	SLOW_CONSUMER("slow consumer"),
 	/** A SEND to {@code /app/...} that no backend queue is bound for: published, it would have been lost. */

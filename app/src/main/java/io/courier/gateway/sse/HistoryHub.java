@@ -161,6 +161,12 @@ class HistoryHub {
 	 * Registers the subscriber and gives it what it missed after {@code since} (null: nothing, live from now).
 	 */
 	void subscribe(HistorySubscriber subscriber, @Nullable Long since) {
+		subscribe(subscriber, since, () -> {
+		});
+	}
+
+	/** As above; {@code registered} runs once the subscriber is in place, before the first event is given. */
+	void subscribe(HistorySubscriber subscriber, @Nullable Long since, Runnable registered) {
 		long cursor;
 		List<HistoryEvent> fromWindow = null;
 		boolean fromStream = false;
@@ -182,6 +188,7 @@ class HistoryHub {
 				}
 			}
 		}
+		registered.run();
 		if (fromStream) {
 			long until = cursor;
 			this.replays.execute(() -> replayFromStream(subscriber, since, until));
@@ -214,6 +221,7 @@ class HistoryHub {
 		synchronized (this.lock) {
 			cursor = this.head;
 			subscriber.start(cursor, false);
+			subscriber.awaitRetained();
 			register(subscriber);
 			for (String key : subscriber.keys()) {
 				Optional<HistoryEvent> entry = this.latest.get(key);

@@ -26,6 +26,9 @@ abstract class HistorySubscriber {
 
 	private boolean replaying = true;
 
+	/** Waiting for the latest events before the cursor ({@link #retained}), rather than for missed ones. */
+	private boolean awaitingRetained;
+
 	private boolean closed;
 
 	private long lastId = -1;
@@ -67,12 +70,27 @@ abstract class HistorySubscriber {
 		started(cursor, resumed);
 	}
 
+	/** Registered to get the latest events first ({@link #retained}); under the hub's lock, after {@link #start}. */
+	final synchronized void awaitRetained() {
+		this.awaitingRetained = true;
+	}
+
 	/** A live event from the node's consumer. */
 	final synchronized void offer(HistoryEvent event) {
 		if (this.closed || event.id() <= this.lastId) {
 			return;
 		}
 		if (this.replaying) {
+			if (this.held.size() >= this.limit && this.awaitingRetained) {
+				// more live events came while the latest was being looked up than the buffer holds: they are newer
+				// than anything retained, so the subscriber goes live with them and the lookup's answer is dropped
+				goLive();
+				if (!this.closed && event.id() > this.lastId) {
+					this.lastId = event.id();
+					deliver(event);
+				}
+				return;
+			}
 			if (this.held.size() >= this.limit) {
 				behind("more than " + this.limit + " events arrived while catching up");
 				return;
@@ -110,6 +128,9 @@ abstract class HistorySubscriber {
 	 * a subscriber that asked for the retained state; then live events.
 	 */
 	final synchronized void retained(List<HistoryEvent> latest) {
+		if (!this.replaying) {
+			return; // went live without them: see offer
+		}
 		for (HistoryEvent event : latest) {
 			if (this.closed) {
 				return;

@@ -24,6 +24,12 @@ public class HistorySubscriptions {
 		 */
 		void event(long id, String destination, String data, @Nullable String contentType, boolean retained);
 
+		/**
+		 * The id resumed from is no longer kept (or unknown): what was missed cannot be given; the subscription
+		 * goes on live from {@code cursor}, and the client should refetch its state.
+		 */
+		void reset(long cursor, String reason);
+
 		/** The subscription cannot go on (it fell behind while catching up, or history could not be read). */
 		void end(Ending ending, String reason);
 
@@ -68,14 +74,30 @@ public class HistorySubscriptions {
 	 */
 	public Subscription latestThenLive(String sessionId, String user, String destination, Sink sink,
 			Runnable registered) {
+		SinkSubscriber subscriber = subscriber(sessionId, user, destination, sink);
+		this.hub.subscribeLatest(subscriber, registered);
+		return () -> this.hub.unsubscribe(subscriber);
+	}
+
+	/**
+	 * Subscribes {@code sink} to {@code destination} after id {@code since}: the messages it missed first, in
+	 * order, then live ones (or a reset when {@code since} is no longer kept); {@code registered} runs once it is
+	 * in place, before the first event.
+	 * @throws IllegalArgumentException if history does not keep the destination (see {@link #refusal})
+	 */
+	public Subscription resume(String sessionId, String user, String destination, long since, Sink sink,
+			Runnable registered) {
+		SinkSubscriber subscriber = subscriber(sessionId, user, destination, sink);
+		this.hub.subscribe(subscriber, since, registered);
+		return () -> this.hub.unsubscribe(subscriber);
+	}
+
+	private SinkSubscriber subscriber(String sessionId, String user, String destination, Sink sink) {
 		String key = ClientDestinations.historyKey(destination, user, this.properties.topics());
 		if (key == null) {
 			throw new IllegalArgumentException(destination + ": " + ClientDestinations.kept(this.properties.topics()));
 		}
-		SinkSubscriber subscriber = new SinkSubscriber(sessionId, user, Set.of(key), this.properties.clientBuffer(),
-				destination, sink);
-		this.hub.subscribeLatest(subscriber, registered);
-		return () -> this.hub.unsubscribe(subscriber);
+		return new SinkSubscriber(sessionId, user, Set.of(key), this.properties.clientBuffer(), destination, sink);
 	}
 
 	private static final class SinkSubscriber extends HistorySubscriber {
@@ -106,7 +128,7 @@ public class HistorySubscriptions {
 
 		@Override
 		protected void deliverReset(long cursor, String reason) {
-			// only a resume from an id can be reset; this subscriber starts at the head
+			this.sink.reset(cursor, reason);
 		}
 
 		@Override
