@@ -12,8 +12,9 @@ final class Bench {
 
 	static final String USAGE = """
 			usage: bench <scenario> [options]
-			  fanout         --subscribers N --rate R[,R2,...] --duration T [--payload BYTES] [--warmup W]
+			  fanout         --subscribers N --rate R[,R2,...] --duration T [--payload BYTES] [--warmup W] [--history]
 			                 [--warmup-sets K] (the warm-up K <= 10 times, new sessions each; default 1)
+			                 (--history: Courier's SUBSCRIBEs carry courier-last, served from history with ids)
 			  connections    --sessions N --hold T [--own-order] (sessions as the order page's: own order topic and
 			                 user queue each; RabbitMQ queues, bindings and memory per session)
 			  connect-storm  --sessions N --concurrency C [--warmup N2]

@@ -160,9 +160,15 @@ final class BenchContext implements AutoCloseable {
 
 	/** Subscribes every session and waits for the receipts; returns how many failed. */
 	int subscribeAll(List<StompSession> sessions, IntFunction<String> destination, Duration timeout) {
+		return subscribeAll(sessions, destination, Map.of(), timeout);
+	}
+
+	/** As above, each SUBSCRIBE with {@code extraHeaders} too. */
+	int subscribeAll(List<StompSession> sessions, IntFunction<String> destination, Map<String, String> extraHeaders,
+			Duration timeout) {
 		List<CompletableFuture<Void>> receipts = new ArrayList<>(sessions.size());
 		for (int i = 0; i < sessions.size(); i++) {
-			receipts.add(sessions.get(i).subscribe(destination.apply(i)));
+			receipts.add(sessions.get(i).subscribe(destination.apply(i), extraHeaders));
 		}
 		int failed = 0;
 		long deadline = System.nanoTime() + timeout.toNanos();

@@ -19,7 +19,7 @@ final class BenchOptions {
 
 	static final int MAX_SESSIONS = 25_000;
 
-	private static final Set<String> FLAGS = Set.of("allow-remote", "own-order");
+	private static final Set<String> FLAGS = Set.of("allow-remote", "own-order", "history");
 
 	final String scenario;
 

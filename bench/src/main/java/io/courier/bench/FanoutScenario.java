@@ -88,6 +88,9 @@ final class FanoutScenario {
 	Result run(Target target, int subscribers, int rate, Duration duration, int payload) throws Exception {
 		Result result = new Result("fanout", target);
 		result.put("subscribers", subscribers).put("rate", rate).put("duration_s", duration.toSeconds());
+		if (target == Target.COURIER && this.context.options.flag("history")) {
+			result.put("path", "history (courier-last)");
+		}
 		// results of a warm-up run are dropped by the caller
 		long total = (long) rate * duration.toSeconds();
 		Receivers receivers = new Receivers(1_000_000_000L / rate);
@@ -99,7 +102,12 @@ final class FanoutScenario {
 			BenchContext.Opened opened = this.context.open(this.context.url(target, (floor != null) ? floor.port() : 0),
 					headers, 200, receivers, Duration.ofSeconds(120));
 			List<io.courier.bench.stomp.StompSession> sessions = opened.connected();
-			int subscribeFailures = this.context.subscribeAll(sessions, (i) -> DESTINATION, Duration.ofSeconds(60));
+			// --history: Courier's subscriptions ask for courier-last, so they are served from the history stream
+			// with ids (what resuming clients use) instead of the relay's node queue
+			Map<String, String> subscribeHeaders = (target == Target.COURIER && this.context.options.flag("history"))
+					? Map.of("courier-last", "1") : Map.of();
+			int subscribeFailures = this.context.subscribeAll(sessions, (i) -> DESTINATION, subscribeHeaders,
+					Duration.ofSeconds(60));
 			Thread.sleep(500);
 			long gatewayPid = (target == Target.COURIER) ? this.context.gatewayPid() : -1;
 			long beamPid = (target == Target.FLOOR) ? -1 : ProcessProbe.beamPid();
