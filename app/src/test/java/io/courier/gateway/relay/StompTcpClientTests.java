@@ -24,6 +24,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.simp.SimpMessageType;
 import org.springframework.messaging.simp.stomp.StompCommand;
@@ -70,14 +72,28 @@ class StompTcpClientTests {
 		connection.sendAsync(frame(subscribe)).get(5, TimeUnit.SECONDS);
 		assertThat(recorder.next().getCommand()).isEqualTo(StompCommand.RECEIPT);
 
-		// the event loop stalls on the first MESSAGE, so the rest wait in the socket and come in few reads
-		recorder.stallOnMessage = 300;
+		// the event loop stalls on the first MESSAGE until the other 499 are published (over AMQP, confirmed, so
+		// not through the stalled loop): they wait in the socket and come in few reads, however busy the machine
+		CountDownLatch published = new CountDownLatch(1);
+		recorder.stallUntil = published;
 		int count = 500;
-		for (int i = 0; i < count; i++) {
-			StompHeaderAccessor send = StompHeaderAccessor.create(StompCommand.SEND);
-			send.setDestination(destination);
-			connection.sendAsync(MessageBuilder.createMessage(("m" + i).getBytes(StandardCharsets.UTF_8),
-					send.getMessageHeaders()));
+		CachingConnectionFactory factory = RabbitBroker.connectionFactory();
+		factory.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.SIMPLE);
+		try {
+			RabbitTemplate amqp = new RabbitTemplate(factory);
+			String key = destination.substring("/topic/".length());
+			amqp.invoke((operations) -> {
+				for (int i = 0; i < count; i++) {
+					operations.convertAndSend("amq.topic", key, "m" + i);
+				}
+				operations.waitForConfirmsOrDie(10_000);
+				return null;
+			});
+			Thread.sleep(200); // routed and confirmed; let RabbitMQ's STOMP writer put them in the socket
+		}
+		finally {
+			published.countDown();
+			factory.destroy();
 		}
 		List<String> bodies = new ArrayList<>();
 		List<String> expected = new ArrayList<>();
@@ -177,7 +193,7 @@ class StompTcpClientTests {
 		final CountDownLatch connectFailure = new CountDownLatch(1);
 
 		/** Milliseconds the event loop sleeps in the first MESSAGE it hands over; 0 for none. */
-		volatile long stallOnMessage;
+		volatile @Nullable CountDownLatch stallUntil;
 
 		volatile @Nullable TcpConnection<byte[]> connection;
 
@@ -228,11 +244,11 @@ class StompTcpClientTests {
 			}
 			this.threads.add(Thread.currentThread().getName());
 			this.events.add("frame");
-			long stall = this.stallOnMessage;
-			if (stall > 0 && accessor.getCommand() == StompCommand.MESSAGE) {
-				this.stallOnMessage = 0;
+			CountDownLatch stall = this.stallUntil;
+			if (stall != null && accessor.getCommand() == StompCommand.MESSAGE) {
+				this.stallUntil = null;
 				try {
-					Thread.sleep(stall);
+					stall.await(10, TimeUnit.SECONDS);
 				}
 				catch (InterruptedException ex) {
 					Thread.currentThread().interrupt();
