@@ -54,8 +54,15 @@ final class Receivers implements StompSession.Listener {
 		this.expectedIntervalNanos = expectedIntervalNanos;
 	}
 
+	/** Messages marked {@code courier-retained} (the latest from before the subscription, with --history). */
+	final AtomicLong retained = new AtomicLong();
+
 	@Override
 	public void onMessage(StompSession session, StompFrame message) {
+		if (message.header("courier-retained") != null) {
+			this.retained.incrementAndGet(); // an earlier run's message: not this run's to time or count
+			return;
+		}
 		onBody(session.id(), message.body());
 	}
 
@@ -153,7 +160,8 @@ final class Receivers implements StompSession.Listener {
 			.put("max_ms", LatencyRecorder.maxMillis(corrected))
 			.put("raw_p50_ms", LatencyRecorder.millis(all.raw(), 50))
 			.put("raw_p99_ms", LatencyRecorder.millis(all.raw(), 99))
-			.put("foreign_messages", this.foreign.get());
+			.put("foreign_messages", this.foreign.get())
+			.put("retained_messages", this.retained.get());
 	}
 
 	/**
