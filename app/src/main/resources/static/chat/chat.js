@@ -7,7 +7,7 @@
   'use strict';
   var $ = function (id) { return document.getElementById(id); };
   var MAX_DELAY_MS = 30000;
-  // ERROR messages after which reconnecting cannot succeed (README, "ERROR frames").
+  // ERROR messages after which reconnecting cannot succeed (docs/CLIENT-PROTOCOL.md, "ERROR frames").
   var FINAL_ERRORS = /^(missing token|malformed token|invalid token|wrong token issuer|token expired|forbidden destination)/;
 
   var client = null;

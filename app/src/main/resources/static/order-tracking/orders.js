@@ -4,7 +4,7 @@
   'use strict';
   var $ = function (id) { return document.getElementById(id); };
   var MAX_DELAY_MS = 30000;
-  // ERROR messages after which reconnecting with the same token cannot succeed (README, "ERROR frames").
+  // ERROR messages after which reconnecting with the same token cannot succeed (docs/CLIENT-PROTOCOL.md, "ERROR frames").
   var TOKEN_ERRORS = /^(missing token|malformed token|invalid token|wrong token issuer|token expired)/;
 
   var client = null;

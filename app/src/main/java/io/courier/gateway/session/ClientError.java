@@ -2,7 +2,7 @@ package io.courier.gateway.session;
 
 /**
  * Every reason a client can read in the {@code message} header of a STOMP ERROR frame. The texts are part of the
- * client contract: README lists them and tests assert them. Where a detail follows, it comes after a colon, e.g.
+ * client contract: docs/CLIENT-PROTOCOL.md lists them and tests assert them. Where a detail follows, it comes after a colon, e.g.
  * {@code forbidden destination: /topic/orders.42 (not the order's owner)}.
  */
 public enum ClientError {

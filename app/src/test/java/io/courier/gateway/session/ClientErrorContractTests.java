@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * README's ERROR table and {@link ClientError} are the same set: every text a client can read is documented, and
+ * The ERROR table of docs/CLIENT-PROTOCOL.md and {@link ClientError} are the same set: every text a client can read is documented, and
  * every documented one exists. Each row's first column holds one or more {@code `text[: detail]`} forms.
  */
 class ClientErrorContractTests {
@@ -24,7 +24,7 @@ class ClientErrorContractTests {
 	private static final Pattern CODE = Pattern.compile("`([^`]+)`");
 
 	@Test
-	void readmeErrorTableListsExactlyTheClientErrors() throws IOException {
+	void theProtocolDocsErrorTableListsExactlyTheClientErrors() throws IOException {
 		Set<String> documented = new TreeSet<>();
 		for (String row : errorTableRows()) {
 			String firstColumn = row.substring(1, row.indexOf('|', 1));
@@ -50,7 +50,7 @@ class ClientErrorContractTests {
 	private static List<String> errorTableRows() throws IOException {
 		List<String> lines = Files.readAllLines(readme());
 		int heading = lines.indexOf("### ERROR frames");
-		assertThat(heading).as("README has a section '### ERROR frames'").isNotNegative();
+		assertThat(heading).as("docs/CLIENT-PROTOCOL.md has a section '### ERROR frames'").isNotNegative();
 		List<String> rows = lines.subList(heading + 1, lines.size())
 			.stream()
 			.dropWhile((line) -> !line.startsWith("|"))
@@ -61,13 +61,15 @@ class ClientErrorContractTests {
 		return rows;
 	}
 
+	/** docs/CLIENT-PROTOCOL.md, where README's client contract points. */
 	private static Path readme() {
 		for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-			if (Files.isRegularFile(dir.resolve("README.md")) && Files.isDirectory(dir.resolve("app"))) {
-				return dir.resolve("README.md");
+			Path doc = dir.resolve("docs").resolve("CLIENT-PROTOCOL.md");
+			if (Files.isRegularFile(doc) && Files.isDirectory(dir.resolve("app"))) {
+				return doc;
 			}
 		}
-		throw new IllegalStateException("README.md not found above " + Path.of("").toAbsolutePath());
+		throw new IllegalStateException("docs/CLIENT-PROTOCOL.md not found above " + Path.of("").toAbsolutePath());
 	}
 
 }
