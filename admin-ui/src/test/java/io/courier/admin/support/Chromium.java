@@ -51,7 +51,10 @@ public final class Chromium {
 		}
 	}
 
-	/** Saves a PNG of the current page under {@code courier.screenshots} (docs/images) when that is set. */
+	/**
+	 * Saves a PNG of the current page under {@code courier.screenshots} when that is set (the build sets
+	 * {@code target/screenshots}; README says how to refresh docs/images).
+	 */
 	public static void screenshot(WebDriver driver, String name) {
 		String directory = System.getProperty("courier.screenshots");
 		if (directory == null) {
