@@ -45,6 +45,13 @@ const lastIds = new Map();
 
 const follow = (destination) => {
   const since = lastIds.get(destination);
+  // the RECEIPT's courier-id is where the subscription starts: the position until a message comes
+  const receipt = `position-${destination}`;
+  client.watchForReceipt(receipt, (frame) => {
+    if (!lastIds.has(destination) && frame.headers['courier-id']) {
+      lastIds.set(destination, frame.headers['courier-id']);
+    }
+  });
   client.subscribe(destination, (message) => {
     if (message.headers['courier-id']) {
       lastIds.set(destination, message.headers['courier-id']);
@@ -54,7 +61,7 @@ const follow = (destination) => {
       return;
     }
     show(message);
-  }, since ? { 'courier-since': since } : { 'courier-last': '1' });
+  }, { ...(since ? { 'courier-since': since } : { 'courier-last': '1' }), receipt });
   console.log(`subscribed ${destination}${since ? ` after ${since}` : ''}`);
 };
 

@@ -74,6 +74,11 @@
 
   function follow(destination) {
     var headers = lastIds[destination] ? { 'courier-since': lastIds[destination] } : { 'courier-last': '1' };
+    // the RECEIPT's courier-id is where the subscription starts: the position until a message comes
+    headers.receipt = 'position-' + destination;
+    client.watchForReceipt(headers.receipt, function (r) {
+      if (!lastIds[destination] && r.headers['courier-id']) { lastIds[destination] = r.headers['courier-id']; }
+    });
     client.subscribe(destination, function (m) {
       if (m.headers['courier-id']) { lastIds[destination] = m.headers['courier-id']; }
       if (m.headers['courier-reset']) { log('history reset on ' + destination + ': ' + m.headers['courier-reset']); return; }

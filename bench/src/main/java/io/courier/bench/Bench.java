@@ -23,6 +23,9 @@ final class Bench {
 			  sse-fanout     as fanout, Courier over GET /sse (direct: the same load over Web-STOMP)
 			  upstream       --users N --requests E --rate R [--warmup E2] (request/reply through a backend in the bench over
 			                 AMQP; courier: /app/bench.rpc, direct: /amq/queue/bench.requests + /temp-queue/)
+			  chaos          [--stomp-users N] [--sse-users N] [--rate R] [--duration T] (starts two gateways itself
+			                 from app/target; SIGKILL and restart of one, rabbitmqctl stop_app/start_app, cut
+			                 sockets; STOMP clients resume with courier-since, SSE with Last-Event-ID)
 			common: --target courier|direct|floor|all (default all; floor is fanout only)
 			        --rounds N (default 1: every target N times, order alternating; then the medians)
 			        --courier-url ws://127.0.0.1:18080/ws  --direct-url ws://127.0.0.1:15674/ws
@@ -57,6 +60,7 @@ final class Bench {
 				case "order-e2e" -> new OrderEndToEndScenario(context).run();
 				case "sse-fanout" -> new SseFanoutScenario(context).run();
 				case "upstream" -> new UpstreamScenario(context).run();
+				case "chaos" -> new ChaosScenario(context).run();
 				default -> throw new IllegalArgumentException("unknown scenario '" + options.scenario + "'\n" + USAGE);
 			}
 		}

@@ -59,7 +59,7 @@ class StompHistorySubscriptions {
 	/**
 	 * Starts subscription {@code id} of the session on {@code destination}: after history id {@code since} when it
 	 * is given, else latest message first. The receipt, if asked for, goes out once it is in place, before the first
-	 * message.
+	 * message, with {@code courier-id}: the position the subscription starts after.
 	 * @throws ClientRejection if history does not keep the destination or the id is taken
 	 */
 	void subscribe(String sessionId, String user, String id, String destination, @Nullable Long since,
@@ -75,11 +75,13 @@ class StompHistorySubscriptions {
 			throw new ClientRejection(ClientError.INVALID_FRAME, "duplicated subscription id " + id);
 		}
 		Sink sink = new Sink(sessionId, id, destination);
-		Runnable registered = () -> {
+		java.util.function.LongConsumer registered = (position) -> {
 			if (receipt != null) {
 				StompHeaderAccessor answer = StompHeaderAccessor.create(StompCommand.RECEIPT);
 				answer.setSessionId(sessionId);
 				answer.setReceiptId(receipt);
+				// where the subscription starts: a client that gets no message before it drops resumes from here
+				answer.setNativeHeader(ID_HEADER, Long.toString(position));
 				this.clientOutboundChannel.send(MessageBuilder.createMessage(new byte[0], answer.getMessageHeaders()));
 			}
 		};

@@ -161,12 +161,15 @@ class HistoryHub {
 	 * Registers the subscriber and gives it what it missed after {@code since} (null: nothing, live from now).
 	 */
 	void subscribe(HistorySubscriber subscriber, @Nullable Long since) {
-		subscribe(subscriber, since, () -> {
+		subscribe(subscriber, since, (position) -> {
 		});
 	}
 
-	/** As above; {@code registered} runs once the subscriber is in place, before the first event is given. */
-	void subscribe(HistorySubscriber subscriber, @Nullable Long since, Runnable registered) {
+	/**
+	 * As above; {@code registered} gets the subscriber's position (the id it continues after) once it is in place,
+	 * before the first event is given.
+	 */
+	void subscribe(HistorySubscriber subscriber, @Nullable Long since, java.util.function.LongConsumer registered) {
 		long cursor;
 		List<HistoryEvent> fromWindow = null;
 		boolean fromStream = false;
@@ -188,7 +191,7 @@ class HistoryHub {
 				}
 			}
 		}
-		registered.run();
+		registered.accept((since != null) ? since : cursor);
 		if (fromStream) {
 			long until = cursor;
 			this.replays.execute(() -> replayFromStream(subscriber, since, until));
@@ -211,9 +214,9 @@ class HistoryHub {
 	 * Registers a subscriber that wants the latest event of each of its keys first (what the node has seen, else
 	 * the last {@code courier.sse.last-lookback} messages of the stream, read once per key and then kept), then
 	 * live events. Registered at the head under the lock, so nothing falls between the two; {@code registered}
-	 * runs then, before the first event is given.
+	 * gets that head then (the subscriber's position until an event comes), before the first event is given.
 	 */
-	void subscribeLatest(HistorySubscriber subscriber, Runnable registered) {
+	void subscribeLatest(HistorySubscriber subscriber, java.util.function.LongConsumer registered) {
 		long cursor;
 		List<HistoryEvent> known = new ArrayList<>();
 		List<CompletableFuture<Optional<HistoryEvent>>> waiting = new ArrayList<>();
@@ -241,7 +244,7 @@ class HistoryHub {
 				}
 			}
 		}
-		registered.run();
+		registered.accept(cursor);
 		if (waiting.isEmpty()) {
 			subscriber.retained(inOrder(known));
 			return;

@@ -1,6 +1,7 @@
 package io.courier.gateway.sse;
 
 import java.util.Set;
+import java.util.function.LongConsumer;
 
 import org.jspecify.annotations.Nullable;
 
@@ -68,12 +69,12 @@ public class HistorySubscriptions {
 	}
 
 	/**
-	 * Subscribes {@code sink} to {@code destination}, latest event first; {@code registered} runs once it is in
-	 * place, before the first event.
+	 * Subscribes {@code sink} to {@code destination}, latest event first; {@code registered} gets its position (the
+	 * id it continues after) once it is in place, before the first event.
 	 * @throws IllegalArgumentException if history does not keep the destination (see {@link #refusal})
 	 */
 	public Subscription latestThenLive(String sessionId, String user, String destination, Sink sink,
-			Runnable registered) {
+			LongConsumer registered) {
 		SinkSubscriber subscriber = subscriber(sessionId, user, destination, sink);
 		this.hub.subscribeLatest(subscriber, registered);
 		return () -> this.hub.unsubscribe(subscriber);
@@ -81,12 +82,12 @@ public class HistorySubscriptions {
 
 	/**
 	 * Subscribes {@code sink} to {@code destination} after id {@code since}: the messages it missed first, in
-	 * order, then live ones (or a reset when {@code since} is no longer kept); {@code registered} runs once it is
-	 * in place, before the first event.
+	 * order, then live ones (or a reset when {@code since} is no longer kept); {@code registered} gets its position once
+	 * it is in place, before the first event.
 	 * @throws IllegalArgumentException if history does not keep the destination (see {@link #refusal})
 	 */
 	public Subscription resume(String sessionId, String user, String destination, long since, Sink sink,
-			Runnable registered) {
+			LongConsumer registered) {
 		SinkSubscriber subscriber = subscriber(sessionId, user, destination, sink);
 		this.hub.subscribe(subscriber, since, registered);
 		return () -> this.hub.unsubscribe(subscriber);

@@ -78,7 +78,7 @@ class PollController {
 		result.onTimeout(poll::timeout);
 		result.onError((ex) -> poll.timeout());
 		if (latest) {
-			this.hub.subscribeLatest(poll, () -> {
+			this.hub.subscribeLatest(poll, (position) -> {
 			});
 		}
 		else {

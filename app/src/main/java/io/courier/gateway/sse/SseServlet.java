@@ -121,7 +121,7 @@ class SseServlet extends HttpServlet {
 				.schedule(() -> connection.finish(ClientError.SESSION_EXPIRED.text(), false), expiresAt));
 		}
 		if (since == null && ClientAdmission.flag(request.getParameter("last"), "last")) {
-			this.hub.subscribeLatest(connection, () -> {
+			this.hub.subscribeLatest(connection, (position) -> {
 			});
 		}
 		else {

@@ -65,7 +65,9 @@ class LatestOnSubscribeIntegrationTests extends GatewayIntegrationTest {
 
 		client.sendFrame("SUBSCRIBE", "id:s", "destination:/topic/" + topic, "courier-last:1", "receipt:r");
 
-		assertThat(client.readFrame()).startsWith("RECEIPT");
+		String receipt = client.readFrame();
+		assertThat(receipt).startsWith("RECEIPT");
+		long position = Long.parseLong(RawStompSocket.header(receipt, "courier-id"));
 		String retained = client.readFrame();
 		assertThat(RawStompSocket.body(retained)).isEqualTo("third");
 		assertThat(RawStompSocket.header(retained, "courier-retained")).isEqualTo("true");
@@ -73,6 +75,8 @@ class LatestOnSubscribeIntegrationTests extends GatewayIntegrationTest {
 		assertThat(RawStompSocket.header(retained, "subscription")).isEqualTo("s");
 		assertThat(RawStompSocket.header(retained, "content-type")).startsWith("text/plain");
 		long retainedId = Long.parseLong(RawStompSocket.header(retained, "courier-id"));
+		assertThat(retainedId).as("the retained message is from before the subscription's position")
+			.isLessThanOrEqualTo(position);
 
 		publish(topic, "fourth");
 		String live = client.readFrame();

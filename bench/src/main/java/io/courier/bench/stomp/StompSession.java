@@ -31,6 +31,11 @@ public final class StompSession {
 	/** Called on the event loop. */
 	public interface Listener {
 
+		/** A RECEIPT, before the future waiting for it completes (its headers may say more than its id). */
+		default void onReceipt(StompSession session, StompFrame receipt) {
+		}
+
+
 		void onMessage(StompSession session, StompFrame message);
 
 		default void onError(StompSession session, String reason) {
@@ -183,6 +188,7 @@ public final class StompSession {
 				case "MESSAGE" -> this.listener.onMessage(this, stomp);
 				case "CONNECTED" -> onConnected(stomp);
 				case "RECEIPT" -> {
+					this.listener.onReceipt(this, stomp);
 					CompletableFuture<Void> receipt = this.receipts.remove(stomp.header("receipt-id"));
 					if (receipt != null) {
 						receipt.complete(null);

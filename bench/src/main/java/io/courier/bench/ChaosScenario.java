@@ -1,0 +1,562 @@
+package io.courier.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import io.courier.bench.stomp.StompFrame;
+import io.courier.bench.stomp.StompSession;
+
+/**
+ * {@code chaos}: two gateway processes on one RabbitMQ, order events published over HTTP (to either node) and
+ * AMQP (with publisher confirms) for T seconds, STOMP clients that resume with {@code courier-since} and SSE
+ * clients that resume with {@code Last-Event-ID}, both reconnecting to the other node whenever they are dropped;
+ * meanwhile a gateway is killed with SIGKILL and started again, RabbitMQ is stopped and started
+ * ({@code rabbitmqctl stop_app/start_app}), and some client sockets are cut. Only what RabbitMQ confirmed counts as
+ * accepted (HTTP 202, an AMQP confirm); each client must receive every accepted event of its order exactly once,
+ * in order. Reported per transport: accepted, lost, duplicated, out of order, resets, reconnects.
+ */
+final class ChaosScenario {
+
+	private static final String[] NODES = { "chaos-a", "chaos-b" };
+
+	private final BenchContext context;
+
+	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+	private final List<Process> gateways = new java.util.concurrent.CopyOnWriteArrayList<>(java.util.Arrays.asList(new Process[2]));
+
+	private final AtomicInteger reconnects = new AtomicInteger();
+
+	private volatile boolean stopping;
+
+	private int basePort;
+
+	private Path keyDir;
+
+	private Path jar;
+
+	private Path logDir;
+
+	ChaosScenario(BenchContext context) {
+		this.context = context;
+	}
+
+	void run() throws Exception {
+		BenchOptions options = this.context.options;
+		int stompUsers = options.integer("stomp-users", 20, 1, 1000);
+		int sseUsers = options.integer("sse-users", 10, 0, 1000);
+		int rate = options.integer("rate", 40, 1, 1000);
+		int seconds = options.integer("duration", 60, 20, BenchOptions.MAX_SECONDS);
+		this.basePort = options.integer("base-port", 18180, 1024, 60000);
+		this.jar = Path.of(options.string("gateway-jar", "app/target/courier-gateway-0.1.0-SNAPSHOT.jar"));
+		this.keyDir = Files.createDirectories(Path.of(options.string("key-dir", "data/chaos/keys")));
+		this.logDir = Files.createDirectories(Path.of(options.string("log-dir", "data/chaos")));
+		if (!Files.isRegularFile(this.jar)) {
+			throw new IllegalArgumentException("no gateway jar at " + this.jar + " (mvn -DskipTests package)");
+		}
+		String run = "chaos" + System.currentTimeMillis() % 100_000;
+		try {
+			start(0);
+			awaitHealthy(0);
+			start(1);
+			awaitHealthy(1);
+			String service = mint("user=" + run + "-service&scope=orders:publish");
+			List<StompUser> stomp = new ArrayList<>();
+			for (int i = 0; i < stompUsers; i++) {
+				StompUser user = new StompUser(run + "-s" + i, run + "-so" + i);
+				user.token = mint("user=" + user.name + "&orders=" + user.order);
+				stomp.add(user);
+				user.connect(i % 2);
+			}
+			List<SseUser> sse = new ArrayList<>();
+			for (int i = 0; i < sseUsers; i++) {
+				SseUser user = new SseUser(run + "-e" + i, run + "-eo" + i);
+				user.token = mint("user=" + user.name + "&orders=" + user.order);
+				sse.add(user);
+				Thread thread = new Thread(() -> user.loop(), "chaos-sse-" + i);
+				thread.setDaemon(true);
+				thread.start();
+			}
+			List<Subscriber> all = new ArrayList<>(stomp);
+			all.addAll(sse);
+			long deadline = System.currentTimeMillis() + 20_000;
+			while (System.currentTimeMillis() < deadline && !all.stream().allMatch(Subscriber::ready)) {
+				Thread.sleep(200);
+			}
+			this.context.out.println("chaos: " + all.stream().filter(Subscriber::ready).count() + "/" + all.size()
+					+ " clients subscribed; publishing " + rate + "/s for " + seconds + " s with faults");
+			Thread faults = new Thread(() -> faults(seconds, stomp), "chaos-faults");
+			faults.setDaemon(true);
+			faults.start();
+			publish(service, all, rate, seconds);
+			faults.join(TimeUnit.SECONDS.toMillis(seconds + 60));
+			// catching up: every client resumes and gets what it missed
+			deadline = System.currentTimeMillis() + 60_000;
+			while (System.currentTimeMillis() < deadline && !all.stream().allMatch(Subscriber::complete)) {
+				Thread.sleep(500);
+			}
+			report(stomp, sse);
+		}
+		finally {
+			this.stopping = true;
+			for (int i = 0; i < 2; i++) {
+				stop(i);
+			}
+		}
+	}
+
+	// ---- gateways
+
+	private void start(int node) throws IOException {
+		int port = this.basePort + 2 * node;
+		String issuer = "http://127.0.0.1:" + this.basePort + "/dev";
+		Path log = this.logDir.resolve(NODES[node] + ".log");
+		Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+				this.jar.toString(), "--spring.profiles.active=dev", "--server.port=" + port,
+				"--management.server.port=" + (port + 1), "--courier.node-id=" + NODES[node],
+				"--courier.dev.key-dir=" + this.keyDir, "--courier.dev.issuer=" + issuer,
+				"--spring.security.oauth2.resourceserver.jwt.issuer-uri=" + issuer,
+				"--courier.limits.handshake-rate=100000", "--courier.limits.handshake-burst=100000",
+				"--courier.limits.sessions-per-user=1000")
+			.redirectErrorStream(true)
+			.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+			.start();
+		this.gateways.set(node, process);
+	}
+
+	private void stop(int node) {
+		Process process = this.gateways.get(node);
+		if (process != null) {
+			process.destroy();
+			try {
+				if (!process.waitFor(20, TimeUnit.SECONDS)) {
+					process.destroyForcibly();
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+	private void awaitHealthy(int node) throws Exception {
+		URI health = URI.create("http://127.0.0.1:" + (this.basePort + 2 * node + 1) + "/actuator/health");
+		long deadline = System.currentTimeMillis() + 90_000;
+		while (System.currentTimeMillis() < deadline) {
+			try {
+				HttpResponse<String> response = this.http.send(HttpRequest.newBuilder(health).build(),
+						HttpResponse.BodyHandlers.ofString());
+				if (response.statusCode() == 200) {
+					return;
+				}
+			}
+			catch (IOException ex) {
+				// not up yet
+			}
+			Thread.sleep(300);
+		}
+		throw new IllegalStateException(NODES[node] + " not healthy within 90 s; see " + this.logDir.resolve(NODES[node] + ".log"));
+	}
+
+	private String url(int node, String path) {
+		return "http://127.0.0.1:" + (this.basePort + 2 * node) + path;
+	}
+
+	private String mint(String query) throws Exception {
+		HttpResponse<String> response = this.http.send(HttpRequest.newBuilder(URI.create(url(0, "/dev/tokens?" + query)))
+			.POST(HttpRequest.BodyPublishers.noBody())
+			.build(), HttpResponse.BodyHandlers.ofString());
+		String body = response.body();
+		int start = body.indexOf("\"token\":\"") + 9;
+		return body.substring(start, body.indexOf('"', start));
+	}
+
+	// ---- faults
+
+	private void faults(int seconds, List<StompUser> stomp) {
+		try {
+			Thread.sleep(seconds * 250L);
+			this.context.out.println("chaos: SIGKILL " + NODES[0]);
+			this.gateways.get(0).destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+			Thread.sleep(3_000);
+			start(0);
+			awaitHealthy(0);
+			this.context.out.println("chaos: " + NODES[0] + " back");
+			Thread.sleep(Math.max(0, seconds * 250L - 3_000));
+			this.context.out.println("chaos: rabbitmqctl stop_app");
+			rabbitmqctl("stop_app");
+			Thread.sleep(5_000);
+			rabbitmqctl("start_app");
+			rabbitmqctl("await_startup");
+			this.context.out.println("chaos: RabbitMQ back");
+			Thread.sleep(seconds * 150L);
+			this.context.out.println("chaos: cutting " + Math.min(5, stomp.size()) + " STOMP sockets");
+			for (int i = 0; i < Math.min(5, stomp.size()); i++) {
+				StompSession session = stomp.get(i).session;
+				if (session != null) {
+					session.close();
+				}
+			}
+		}
+		catch (Exception ex) {
+			this.context.out.println("chaos: fault schedule failed: " + ex);
+		}
+	}
+
+	private static void rabbitmqctl(String command) throws Exception {
+		Process process = new ProcessBuilder("rabbitmqctl", command).redirectErrorStream(true).start();
+		process.getInputStream().readAllBytes();
+		if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
+			throw new IllegalStateException("rabbitmqctl " + command + " failed");
+		}
+	}
+
+	// ---- publisher
+
+	private void publish(String serviceToken, List<Subscriber> all, int rate, int seconds) throws Exception {
+		long interval = 1_000_000_000L / rate;
+		long start = System.nanoTime();
+		long total = (long) rate * seconds;
+		Connection amqp = null;
+		Channel channel = null;
+		for (long k = 0; k < total; k++) {
+			long due = start + k * interval;
+			long wait = due - System.nanoTime();
+			if (wait > 0) {
+				TimeUnit.NANOSECONDS.sleep(wait);
+			}
+			Subscriber target = all.get((int) (k % all.size()));
+			long seq = target.nextSeq();
+			String body = BenchPayload.orderEvent(target.order(), target.name(), seq, System.nanoTime());
+			boolean accepted;
+			if (k % 2 == 0) {
+				accepted = postEvent(serviceToken, (int) ((k / 2) % 2), target.order(), body);
+			}
+			else {
+				try {
+					if (channel == null || !channel.isOpen()) {
+						amqp = this.context.amqp();
+						channel = amqp.createChannel();
+						channel.confirmSelect();
+					}
+					channel.basicPublish("courier.orders", "order." + target.order(),
+							new AMQP.BasicProperties.Builder().contentType("application/json").deliveryMode(2).build(),
+							body.getBytes(StandardCharsets.UTF_8));
+					accepted = channel.waitForConfirms(5_000);
+				}
+				catch (Exception ex) {
+					accepted = false;
+					channel = null;
+				}
+			}
+			target.published(seq, accepted);
+			target.how.put(seq, ((k % 2 == 0) ? "http" : "amqp") + "@" + (System.nanoTime() - start) / 1_000_000 + "ms");
+		}
+		if (amqp != null && amqp.isOpen()) {
+			amqp.close();
+		}
+	}
+
+	private boolean postEvent(String token, int node, String order, String body) {
+		try {
+			HttpResponse<String> response = this.http.send(HttpRequest
+				.newBuilder(URI.create(url(node, "/api/orders/" + order + "/events")))
+				.header("Authorization", "Bearer " + token)
+				.header("Content-Type", "application/json")
+				.timeout(Duration.ofSeconds(10))
+				.POST(HttpRequest.BodyPublishers.ofString(body))
+				.build(), HttpResponse.BodyHandlers.ofString());
+			return response.statusCode() == 202;
+		}
+		catch (IOException ex) {
+			return false;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+	}
+
+	// ---- subscribers
+
+	/** One user following one order: what was published for it, what it received, in which order. */
+	private abstract static class Subscriber {
+
+		final String name;
+
+		final String order;
+
+		final AtomicLong seqs = new AtomicLong();
+
+		final Map<Long, Boolean> accepted = new ConcurrentHashMap<>();
+
+		/** When each event was published, ms since the run started, and how ("http" or "amqp"). */
+		final Map<Long, String> how = new ConcurrentHashMap<>();
+
+		final Map<Long, Integer> received = new ConcurrentHashMap<>();
+
+		final AtomicLong outOfOrder = new AtomicLong();
+
+		final AtomicLong resets = new AtomicLong();
+
+		volatile long lastSeq = -1;
+
+		volatile String lastId;
+
+		volatile boolean subscribed;
+
+		Subscriber(String name, String order) {
+			this.name = name;
+			this.order = order;
+		}
+
+		String name() {
+			return this.name;
+		}
+
+		String order() {
+			return this.order;
+		}
+
+		long nextSeq() {
+			return this.seqs.getAndIncrement();
+		}
+
+		void published(long seq, boolean ok) {
+			this.accepted.put(seq, ok);
+		}
+
+		boolean ready() {
+			return this.subscribed;
+		}
+
+		boolean complete() {
+			return this.accepted.entrySet().stream().filter(Map.Entry::getValue).allMatch((e) -> this.received.containsKey(e.getKey()));
+		}
+
+		void onEvent(String id, String body) {
+			if (id != null) {
+				this.lastId = id;
+			}
+			long[] fields = BenchPayload.parse(body.getBytes(StandardCharsets.UTF_8));
+			if (fields == null || !body.contains("\"orderId\":\"" + this.order + "\"")) {
+				return;
+			}
+			long seq = fields[0];
+			if (this.received.merge(seq, 1, Integer::sum) == 1) {
+				if (seq < this.lastSeq) {
+					this.outOfOrder.incrementAndGet();
+				}
+				this.lastSeq = Math.max(this.lastSeq, seq);
+			}
+		}
+
+	}
+
+	private final class StompUser extends Subscriber implements StompSession.Listener {
+
+		String token;
+
+		volatile StompSession session;
+
+		StompUser(String name, String order) {
+			super(name, order);
+		}
+
+		void connect(int node) {
+			if (ChaosScenario.this.stopping) {
+				return;
+			}
+			URI ws = URI.create("ws://127.0.0.1:" + (ChaosScenario.this.basePort + 2 * node) + "/ws");
+			StompSession session = StompSession.connect(ChaosScenario.this.context.http, ws,
+					Map.of("Authorization", "Bearer " + this.token), BenchContext.HEARTBEAT,
+					ChaosScenario.this.context.scheduler, this);
+			this.session = session;
+			session.connected().thenRun(() -> {
+				String since = this.lastId;
+				session.subscribe("/user/queue/order-updates",
+						(since != null) ? Map.of("courier-since", since) : Map.of("courier-last", "1"))
+					.thenRun(() -> this.subscribed = true);
+			});
+			session.closed().whenComplete((reason, ex) -> {
+				if (!ChaosScenario.this.stopping) {
+					ChaosScenario.this.reconnects.incrementAndGet();
+					ChaosScenario.this.context.scheduler.schedule(() -> connect(1 - node), 500, TimeUnit.MILLISECONDS);
+				}
+			});
+		}
+
+		@Override
+		public void onMessage(StompSession session, StompFrame message) {
+			if (message.header("courier-reset") != null) {
+				this.resets.incrementAndGet();
+				this.lastId = message.header("courier-id");
+				return;
+			}
+			if (message.header("courier-retained") != null) {
+				this.lastId = message.header("courier-id");
+				return; // an earlier run's
+			}
+			onEvent(message.header("courier-id"), new String(message.body(), StandardCharsets.UTF_8));
+		}
+
+		/** The RECEIPT of a history subscription says where it starts: the position until a message comes. */
+		@Override
+		public void onReceipt(StompSession session, StompFrame receipt) {
+			String position = receipt.header("courier-id");
+			if (this.lastId == null && position != null) {
+				this.lastId = position;
+			}
+		}
+
+		@Override
+		public void onError(StompSession session, String reason) {
+		}
+
+	}
+
+	private final class SseUser extends Subscriber {
+
+		String token;
+
+		SseUser(String name, String order) {
+			super(name, order);
+		}
+
+		void loop() {
+			int node = 0;
+			while (!ChaosScenario.this.stopping) {
+				try {
+					HttpRequest.Builder request = HttpRequest
+						.newBuilder(URI.create(url(node, "/sse?dest=%2Fuser%2Fqueue%2Forder-updates")))
+						.header("Authorization", "Bearer " + this.token)
+						.header("Accept", "text/event-stream");
+					if (this.lastId != null) {
+						request.header("Last-Event-ID", this.lastId);
+					}
+					HttpResponse<java.io.InputStream> response = ChaosScenario.this.http.send(request.build(),
+							HttpResponse.BodyHandlers.ofInputStream());
+					if (response.statusCode() == 200) {
+						read(response.body());
+					}
+				}
+				catch (IOException ex) {
+					// dropped: resume on the other node
+				}
+				catch (InterruptedException ex) {
+					return;
+				}
+				if (!ChaosScenario.this.stopping) {
+					ChaosScenario.this.reconnects.incrementAndGet();
+					node = 1 - node;
+					try {
+						Thread.sleep(500);
+					}
+					catch (InterruptedException ex) {
+						return;
+					}
+				}
+			}
+		}
+
+		private void read(java.io.InputStream in) throws IOException {
+			try (BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+				String id = null;
+				String event = null;
+				StringBuilder data = new StringBuilder();
+				String line;
+				while ((line = lines.readLine()) != null && !ChaosScenario.this.stopping) {
+					if (line.isEmpty()) {
+						if ("subscribed".equals(event)) {
+							this.subscribed = true;
+							if (this.lastId == null) {
+								this.lastId = id;
+							}
+						}
+						else if ("reset".equals(event)) {
+							this.resets.incrementAndGet();
+							this.lastId = id;
+						}
+						else if (event != null && event.startsWith("/user/")) {
+							onEvent(id, data.toString());
+						}
+						id = null;
+						event = null;
+						data.setLength(0);
+					}
+					else if (line.startsWith("id: ")) {
+						id = line.substring(4);
+					}
+					else if (line.startsWith("event: ")) {
+						event = line.substring(7);
+					}
+					else if (line.startsWith("data: ")) {
+						data.append(line.substring(6));
+					}
+				}
+			}
+		}
+
+	}
+
+	// ---- report
+
+	private void report(List<StompUser> stomp, List<SseUser> sse) {
+		for (Map.Entry<String, List<? extends Subscriber>> transport : Map.of("stomp", stomp, "sse", sse).entrySet()) {
+			long accepted = 0;
+			long refused = 0;
+			long lost = 0;
+			long duplicated = 0;
+			long outOfOrder = 0;
+			long resets = 0;
+			for (Subscriber user : transport.getValue()) {
+				for (Map.Entry<Long, Boolean> event : user.accepted.entrySet()) {
+					if (!event.getValue()) {
+						refused++;
+						continue;
+					}
+					accepted++;
+					Integer times = user.received.get(event.getKey());
+					if (times == null) {
+						lost++;
+						if (lost <= 10) {
+							this.context.out.println("chaos: lost " + user.name + " seq " + event.getKey() + " ("
+									+ user.how.get(event.getKey()) + "), last id " + user.lastId + ", received "
+									+ new java.util.TreeSet<>(user.received.keySet()));
+						}
+					}
+					else if (times > 1) {
+						duplicated += times - 1;
+					}
+				}
+				outOfOrder += user.outOfOrder.get();
+				resets += user.resets.get();
+			}
+			this.context.out.println("RESULT {\"scenario\":\"chaos\",\"transport\":\"" + transport.getKey()
+					+ "\",\"clients\":" + transport.getValue().size() + ",\"accepted\":" + accepted
+					+ ",\"not_accepted\":" + refused + ",\"lost\":" + lost + ",\"duplicated\":" + duplicated
+					+ ",\"out_of_order\":" + outOfOrder + ",\"resets\":" + resets + "}");
+		}
+		this.context.out.println("RESULT {\"scenario\":\"chaos\",\"reconnects\":" + this.reconnects.get() + "}");
+	}
+
+}
