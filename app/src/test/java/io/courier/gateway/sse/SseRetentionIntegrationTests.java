@@ -18,6 +18,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.TestPropertySource;
 
 import io.courier.gateway.support.GatewayIntegrationTest;
+import io.courier.gateway.support.RawStompSocket;
 import io.courier.gateway.support.SseTestClient;
 import io.courier.gateway.support.SseTestClient.Event;
 import io.courier.gateway.support.Topics;
@@ -26,8 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Replay from the stream itself (no recent window on this node) and past its retention: a history stream of its
- * own, kept to 256 KB in 64 KB segments, so that RabbitMQ trims it within the test.
+ * Replay from the stream itself (no recent window on this node) and past its retention (SSE, poll and STOMP's
+ * {@code courier-since}): a history stream of its own, kept to 256 KB in 64 KB segments, so that RabbitMQ trims it
+ * within the test.
  */
 @TestPropertySource(properties = { "courier.sse.stream=courier.history.retention-test",
 		"courier.sse.retention-max-bytes=256KB", "courier.sse.segment-size=64KB", "courier.sse.recent-events=0" })
@@ -101,6 +103,16 @@ class SseRetentionIntegrationTests extends GatewayIntegrationTest {
 				assertThat(live.data()).isEqualTo("after-reset");
 				assertThat(Long.parseLong(String.valueOf(live.id()))).isGreaterThan(Long.parseLong(event.id()));
 			});
+		}
+
+		// the same on STOMP: courier-since past retention is a courier-reset MESSAGE, then live ones
+		try (RawStompSocket stomp = RawStompSocket.connect(this.port, token)) {
+			stomp.sendFrame("SUBSCRIBE", "id:s", "destination:/topic/" + topic, "courier-since:" + first);
+			String reset = stomp.readFrame();
+			assertThat(RawStompSocket.header(reset, "courier-reset"))
+				.isEqualTo("events after id " + first + " are no longer kept");
+			publish(topic, "after-stomp-reset");
+			assertThat(RawStompSocket.body(stomp.readFrame())).isEqualTo("after-stomp-reset");
 		}
 	}
 
