@@ -16,9 +16,9 @@ import io.courier.gateway.session.ClientRejection;
 import io.courier.gateway.session.LogText;
 
 /**
- * Takes the SUBSCRIBE frames that ask for {@code courier-last} off the client inbound channel (after security and
- * limits accepted them) and serves them from history; UNSUBSCRIBE and DISCONNECT end them and go on to the relay,
- * which answers their receipts.
+ * Takes the SUBSCRIBE frames that ask for {@code courier-last} or {@code courier-since} off the client inbound
+ * channel (after security and limits accepted them) and serves them from history; UNSUBSCRIBE and DISCONNECT end
+ * them and go on to the relay, which answers their receipts.
  */
 final class HistorySubscribeInterceptor implements ChannelInterceptor {
 
