@@ -199,7 +199,8 @@ class ConsoleBrowserIntegrationTests {
 				}
 			});
 		}
-		await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> {
+		// a refresh can replace the element between finding and reading it: try again then
+		await().atMost(10, TimeUnit.SECONDS).ignoreException(StaleElementReferenceException.class).untilAsserted(() -> {
 			browser.navigate().refresh();
 			assertThat(browser.findElement(By.id("hits")).getText()).contains("sessions-per-user").contains(BOB);
 		});
