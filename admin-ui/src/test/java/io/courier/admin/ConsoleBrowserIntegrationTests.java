@@ -94,14 +94,16 @@ class ConsoleBrowserIntegrationTests {
 			browser.navigate().refresh();
 			assertThat(browser.findElements(By.cssSelector("tr.node[data-node='" + NODE + "']"))).hasSize(1);
 		});
-		// The nodes table is swapped live (live.js) on every node heart-beat: read the row in one go, again if stale.
+		// The page's live regions are swapped (live.js) on every node heart-beat: each element is read in one go,
+		// again if a swap replaced it between find and read.
 		await().atMost(10, TimeUnit.SECONDS)
 			.ignoreException(StaleElementReferenceException.class)
-			.untilAsserted(() -> assertThat(
-					browser.findElement(By.cssSelector("tr.node[data-node='" + NODE + "']")).getText())
-				.contains("http://127.0.0.1:" + gateway.port())
-				.contains("UP"));
-		assertThat(browser.findElement(By.id("stomp-listener")).getText()).isEqualTo("listening");
+			.untilAsserted(() -> {
+				assertThat(textOf(By.cssSelector("tr.node[data-node='" + NODE + "']")))
+					.contains("http://127.0.0.1:" + gateway.port())
+					.contains("UP");
+				assertThat(textOf(By.id("stomp-listener"))).isEqualTo("listening");
+			});
 		Chromium.screenshot(browser, "console-overview");
 	}
 
@@ -129,7 +131,7 @@ class ConsoleBrowserIntegrationTests {
 		assertThat(((JavascriptExecutor) browser).executeScript("return window.notReloaded === true;"))
 			.as("updated in place over SSE, not by a reload")
 			.isEqualTo(true);
-		assertThat(browser.findElement(row).getText()).contains(NODE).contains("websocket").contains("127.0.0.1:");
+		assertThat(textOf(row)).contains(NODE).contains("websocket").contains("127.0.0.1:");
 		Chromium.screenshot(browser, "console-connections");
 	}
 
@@ -142,7 +144,7 @@ class ConsoleBrowserIntegrationTests {
 			assertThat(browser.findElements(By.cssSelector("#events li[data-order='" + ORDER + "'][data-status='SHIPPED']")))
 				.isNotEmpty();
 		});
-		assertThat(browser.findElement(By.cssSelector("#order-" + ORDER + " .status")).getText()).isEqualTo("SHIPPED");
+		assertThat(textOf(By.cssSelector("#order-" + ORDER + " .status"))).isEqualTo("SHIPPED");
 		Chromium.screenshot(browser, "order-page");
 	}
 
@@ -166,12 +168,12 @@ class ConsoleBrowserIntegrationTests {
 
 		browser.switchTo().window(orderTab);
 		await().atMost(10, TimeUnit.SECONDS)
-			.untilAsserted(() -> assertThat(browser.findElement(By.id("log")).getText()).contains("disconnected by operator"));
+			.untilAsserted(() -> assertThat(textOf(By.id("log"))).contains("disconnected by operator"));
 		awaitState("connected");
 
 		browser.switchTo().window(consoleTab);
 		browser.get(console("/audit"));
-		assertThat(browser.findElement(By.cssSelector("tr.audit-entry")).getText()).contains("operator")
+		assertThat(textOf(By.cssSelector("tr.audit-entry"))).contains("operator")
 			.contains("disconnect-session")
 			.contains(sessionId)
 			.contains("1 session(s) closed");
@@ -187,7 +189,7 @@ class ConsoleBrowserIntegrationTests {
 		form.findElement(By.name("sessionsPerUser")).sendKeys("1");
 		form.findElement(By.id("save-override")).click();
 		awaitText(By.id("message"), "Published limits version");
-		assertThat(browser.findElement(By.cssSelector("tr.override[data-user='" + BOB + "']")).getText()).contains("1");
+		assertThat(textOf(By.cssSelector("tr.override[data-user='" + BOB + "']"))).contains("1");
 		Chromium.screenshot(browser, "console-limits");
 
 		String token = gateway.mint(BOB, "", "");
@@ -202,7 +204,7 @@ class ConsoleBrowserIntegrationTests {
 		// a refresh can replace the element between finding and reading it: try again then
 		await().atMost(10, TimeUnit.SECONDS).ignoreException(StaleElementReferenceException.class).untilAsserted(() -> {
 			browser.navigate().refresh();
-			assertThat(browser.findElement(By.id("hits")).getText()).contains("sessions-per-user").contains(BOB);
+			assertThat(textOf(By.id("hits"))).contains("sessions-per-user").contains(BOB);
 		});
 	}
 
@@ -215,7 +217,7 @@ class ConsoleBrowserIntegrationTests {
 		logIn("viewer", "courier-viewer");
 		browser.get(console("/limits"));
 		assertThat(browser.findElements(By.id("override-form"))).isEmpty();
-		assertThat(browser.findElement(By.id("viewer-note")).getText()).contains("Only an OPERATOR");
+		assertThat(textOf(By.id("viewer-note"))).contains("Only an OPERATOR");
 		browser.get(console("/connections"));
 		assertThat(browser.findElements(By.linkText("Disconnect"))).isEmpty();
 		// Forging the POST with a valid CSRF token does not help: the server refuses it.
@@ -236,10 +238,20 @@ class ConsoleBrowserIntegrationTests {
 		awaitText(By.cssSelector("header .who"), user);
 	}
 
+	/**
+	 * The text of an element on a live page: live.js swaps fragments whenever the console pushes a change, so an
+	 * element found may be replaced before it is read; it is then found and read again.
+	 */
+	private String textOf(By element) {
+		return await().atMost(5, TimeUnit.SECONDS)
+			.ignoreException(StaleElementReferenceException.class)
+			.until(() -> browser.findElement(element).getText(), text -> true);
+	}
+
 	/** After a click that navigates: the next page may not be there yet. */
 	private void awaitText(By element, String text) {
 		await().atMost(10, TimeUnit.SECONDS).ignoreExceptions()
-			.untilAsserted(() -> assertThat(browser.findElement(element).getText()).contains(text));
+			.untilAsserted(() -> assertThat(textOf(element)).contains(text));
 	}
 
 	private void awaitState(String state) {
