@@ -9,12 +9,12 @@ import org.springframework.amqp.core.TopicExchange;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-import io.courier.gateway.stomp.GatewayProperties;
+import io.courier.gateway.node.GatewayProperties;
 
 /**
  * {@code courier.cluster} (durable topic exchange) and this node's own queue on it, bound to what every node
- * must hear: {@code presence.*}, {@code node.*} and the console's {@code control.#} requests. The queue is
- * exclusive and auto-deleted, so RabbitMQ removes it when the node goes, however it goes.
+ * must hear: {@code presence.*} and {@code node.*} ({@code control} binds it to the console's requests). The
+ * queue is exclusive and auto-deleted, so RabbitMQ removes it when the node goes, however it goes.
  */
 @Configuration(proxyBeanMethods = false)
 class ClusterAmqpConfiguration {
@@ -29,8 +29,7 @@ class ClusterAmqpConfiguration {
 	Declarables clusterTopology(Queue nodeQueue) {
 		TopicExchange cluster = new TopicExchange(ClusterPublisher.EXCHANGE, true, false);
 		return new Declarables(cluster, BindingBuilder.bind(nodeQueue).to(cluster).with("presence.*"),
-				BindingBuilder.bind(nodeQueue).to(cluster).with("node.*"),
-				BindingBuilder.bind(nodeQueue).to(cluster).with(ControlRequests.PREFIX + "#"));
+				BindingBuilder.bind(nodeQueue).to(cluster).with("node.*"));
 	}
 
 }

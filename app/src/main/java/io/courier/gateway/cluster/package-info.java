@@ -1,6 +1,6 @@
 /**
- * What gateway nodes say on the {@code courier.cluster} exchange beyond presence: publishing, and the control
- * requests that the admin console sends to every node.
+ * What gateway nodes say on the {@code courier.cluster} exchange beyond presence: publishing, this node's queue and
+ * the handlers of what arrives on it (the console's requests are in {@code control}).
  */
 @NullMarked
 package io.courier.gateway.cluster;

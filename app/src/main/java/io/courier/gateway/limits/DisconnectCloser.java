@@ -13,6 +13,8 @@ import org.springframework.messaging.support.ExecutorChannelInterceptor;
 import org.springframework.messaging.support.MessageHeaderAccessor;
 import org.springframework.web.socket.CloseStatus;
 
+import io.courier.gateway.transport.OutboundBuffers;
+
 /**
  * Closes the socket of a session that sent DISCONNECT: at once when it asked for no receipt, after its RECEIPT
  * (Spring's DISCONNECT_ACK, which the relay sends) when it did. Until the socket closes, the session still counts

@@ -11,9 +11,9 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.socket.messaging.SessionDisconnectEvent;
 
 import io.courier.gateway.session.ClientError;
-import io.courier.gateway.stomp.RejectingChannelInterceptor;
-import io.courier.gateway.stomp.SessionTerminator;
 import io.courier.gateway.session.ClientRejection;
+import io.courier.gateway.session.RejectingChannelInterceptor;
+import io.courier.gateway.session.SessionTerminator;
 
 /**
  * Limits SEND and SUBSCRIBE frames per session with a {@link TokenBucket} (the user's frame rate and burst in

@@ -15,8 +15,8 @@ import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
 import org.springframework.stereotype.Component;
 
 import io.courier.gateway.cluster.ClusterPublisher;
-import io.courier.gateway.stomp.GatewayProperties;
-import io.courier.gateway.stomp.SessionAttributes;
+import io.courier.gateway.node.GatewayProperties;
+import io.courier.gateway.session.SessionAttributes;
 
 /**
  * Where every limit that is hit gets recorded, whichever component enforces it: counted in Micrometer

@@ -11,6 +11,8 @@ import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerCo
 import org.springframework.web.socket.config.annotation.WebSocketTransportRegistration;
 import org.springframework.web.socket.handler.WebSocketHandlerDecorator;
 
+import io.courier.gateway.transport.OutboundBuffers;
+
 /**
  * Applies {@code courier.limits.*}: handshakes per remote address (a servlet filter, before anything else),
  * sessions per user and the inbound frame rate (interceptors after authentication and authorization, whose

@@ -11,9 +11,9 @@ import org.springframework.web.socket.messaging.SessionDisconnectEvent;
 
 import io.courier.gateway.presence.Presence;
 import io.courier.gateway.session.ClientError;
-import io.courier.gateway.stomp.RejectingChannelInterceptor;
-import io.courier.gateway.stomp.SessionTerminator;
 import io.courier.gateway.session.ClientRejection;
+import io.courier.gateway.session.RejectingChannelInterceptor;
+import io.courier.gateway.session.SessionTerminator;
 
 /**
  * Refuses a CONNECT (or an SSE stream, a poll client going online) when its user already holds as many sessions

@@ -34,12 +34,11 @@ class OrderAmqpConfiguration {
 				Map.of("x-single-active-consumer", true, "x-dead-letter-exchange", OrderProperties.DEAD_LETTER_EXCHANGE,
 						"x-dead-letter-routing-key", OrderProperties.DEAD_LETTER_QUEUE));
 		Queue deadLetterQueue = new Queue(OrderProperties.DEAD_LETTER_QUEUE, true, false, false);
-		DirectExchange user = new DirectExchange("courier.user", true, false);
 		Binding eventsBinding = BindingBuilder.bind(events).to(orders).with(OrderEvent.ROUTING_KEY_PREFIX + "*");
 		Binding deadLetterBinding = BindingBuilder.bind(deadLetterQueue)
 			.to(deadLetters)
 			.with(OrderProperties.DEAD_LETTER_QUEUE);
-		return new Declarables(orders, deadLetters, events, deadLetterQueue, user, eventsBinding, deadLetterBinding);
+		return new Declarables(orders, deadLetters, events, deadLetterQueue, eventsBinding, deadLetterBinding);
 	}
 
 	@Bean

@@ -9,7 +9,7 @@ import org.springframework.messaging.support.MessageBuilder;
 import org.springframework.stereotype.Component;
 import org.springframework.util.MimeTypeUtils;
 
-import io.courier.gateway.sse.UserEventHistory;
+import io.courier.gateway.history.UserEventHistory;
 
 /**
  * Sends one order event to the order's topic ({@code /topic/orders.{orderId}}) and to its owner's

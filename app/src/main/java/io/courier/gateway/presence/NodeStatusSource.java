@@ -13,8 +13,8 @@ import org.springframework.core.env.Environment;
 import org.springframework.messaging.simp.broker.BrokerAvailabilityEvent;
 import org.springframework.stereotype.Component;
 
-import io.courier.gateway.stomp.GatewayProperties;
-import io.courier.gateway.stomp.LocalSessions;
+import io.courier.gateway.node.GatewayProperties;
+import io.courier.gateway.session.LocalSessions;
 
 /**
  * Builds this node's {@link NodeStatus}: the address comes from the main web server once it listens

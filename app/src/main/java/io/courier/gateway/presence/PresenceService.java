@@ -28,11 +28,11 @@ import org.springframework.web.socket.messaging.SessionDisconnectEvent;
 
 import io.courier.gateway.cluster.ClusterMessageHandler;
 import io.courier.gateway.cluster.ClusterPublisher;
+import io.courier.gateway.node.GatewayProperties;
 import io.courier.gateway.presence.PresenceRegistry.Transition;
-import io.courier.gateway.stomp.GatewayProperties;
-import io.courier.gateway.stomp.LocalSession;
-import io.courier.gateway.stomp.LocalSessions;
-import io.courier.gateway.stomp.SessionAttributes;
+import io.courier.gateway.session.LocalSession;
+import io.courier.gateway.session.LocalSessions;
+import io.courier.gateway.session.SessionAttributes;
 
 /**
  * Cluster-wide presence without a store of its own: each node announces its sessions joining and leaving, and a

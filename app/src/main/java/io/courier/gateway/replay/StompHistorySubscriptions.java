@@ -18,11 +18,11 @@ import org.springframework.messaging.support.MessageBuilder;
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.messaging.SessionDisconnectEvent;
 
+import io.courier.gateway.history.HistorySubscriptions;
 import io.courier.gateway.relay.BrokerHeaders;
 import io.courier.gateway.session.ClientError;
 import io.courier.gateway.session.ClientRejection;
-import io.courier.gateway.sse.HistorySubscriptions;
-import io.courier.gateway.stomp.SessionTerminator;
+import io.courier.gateway.session.SessionTerminator;
 
 /**
  * This node's STOMP subscriptions served from history, by session and subscription id: each writes MESSAGE

@@ -10,9 +10,9 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
 
 import io.courier.gateway.security.DestinationRule.Frame;
 import io.courier.gateway.session.ClientError;
-import io.courier.gateway.stomp.RejectingChannelInterceptor;
-import io.courier.gateway.stomp.SessionTerminator;
 import io.courier.gateway.session.ClientRejection;
+import io.courier.gateway.session.RejectingChannelInterceptor;
+import io.courier.gateway.session.SessionTerminator;
 
 /**
  * Asks {@link DestinationAuthorizer} about every client SUBSCRIBE and SEND, and {@link ClientHeaderPolicy} about

@@ -5,7 +5,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 
-
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Lazy;
 import org.springframework.context.event.EventListener;
@@ -14,8 +13,8 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.socket.messaging.SessionDisconnectEvent;
 
 import io.courier.gateway.session.ClientError;
-import io.courier.gateway.stomp.SessionTerminator;
 import io.courier.gateway.session.ClientRejection;
+import io.courier.gateway.session.SessionTerminator;
 
 /**
  * Closes a session when the token it connected with expires: the client gets an ERROR

@@ -13,9 +13,9 @@ import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
 
 import io.courier.gateway.session.ClientError;
-import io.courier.gateway.stomp.RejectingChannelInterceptor;
-import io.courier.gateway.stomp.SessionTerminator;
 import io.courier.gateway.session.ClientRejection;
+import io.courier.gateway.session.RejectingChannelInterceptor;
+import io.courier.gateway.session.SessionTerminator;
 
 /**
  * Authenticates a STOMP CONNECT from its native {@code Authorization: Bearer <JWT>} header. The principal is the

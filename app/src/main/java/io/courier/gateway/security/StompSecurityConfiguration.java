@@ -6,7 +6,7 @@ import org.springframework.core.annotation.Order;
 import org.springframework.messaging.simp.config.ChannelRegistration;
 import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerConfigurer;
 
-import io.courier.gateway.stomp.SessionTerminator;
+import io.courier.gateway.session.SessionTerminator;
 
 /**
  * Puts authentication (CONNECT) and then destination authorization (SUBSCRIBE, SEND) on the client inbound

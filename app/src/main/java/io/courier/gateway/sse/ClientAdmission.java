@@ -8,6 +8,8 @@ import org.springframework.http.HttpStatus;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.stereotype.Component;
 
+import io.courier.gateway.history.HistoryHub;
+import io.courier.gateway.history.HistoryProperties;
 import io.courier.gateway.limits.SessionsPerUserLimiter;
 import io.courier.gateway.security.DestinationAuthorizer;
 import io.courier.gateway.session.ClientRejection;
@@ -28,10 +30,10 @@ class ClientAdmission {
 
 	private final HistoryHub hub;
 
-	private final SseProperties properties;
+	private final HistoryProperties properties;
 
 	ClientAdmission(DestinationAuthorizer authorizer, SessionsPerUserLimiter sessionsPerUser, HistoryHub hub,
-			SseProperties properties) {
+			HistoryProperties properties) {
 		this.authorizer = authorizer;
 		this.sessionsPerUser = sessionsPerUser;
 		this.hub = hub;

@@ -8,6 +8,8 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 
+import io.courier.gateway.history.HistoryKeys;
+import io.courier.gateway.history.UserEventHistory;
 import io.courier.gateway.security.DestinationAuthorizer;
 import io.courier.gateway.security.DestinationRule.Frame;
 import io.courier.gateway.session.ClientRejection;
@@ -25,37 +27,6 @@ record ClientDestinations(List<String> destinations, Set<String> keys) {
 
 	static final int MAX_DESTINATIONS = 32;
 
-	private static final String TOPIC = "/topic/";
-
-	/**
-	 * The key an event is dispatched under: the destination for a topic, the destination and the user for a user
-	 * destination (which means the caller's own).
-	 */
-	static String key(String destination, @Nullable String user) {
-		return (user != null) ? destination + "\n" + user : destination;
-	}
-
-	/**
-	 * The key of {@code destination} for {@code user} if history keeps it: a user destination of
-	 * {@link UserEventHistory#DESTINATIONS}, or {@code /topic/{key}} with a key matching a pattern; else null.
-	 */
-	static @Nullable String historyKey(String destination, String user, List<String> topicPatterns) {
-		if (UserEventHistory.DESTINATIONS.contains(destination)) {
-			return key(destination, user);
-		}
-		if (destination.startsWith(TOPIC)
-				&& TopicPatterns.matchesAny(topicPatterns, destination.substring(TOPIC.length()))) {
-			return key(destination, null);
-		}
-		return null;
-	}
-
-	/** What history keeps, for refusals. */
-	static String kept(List<String> topicPatterns) {
-		return "history keeps " + String.join(", ", UserEventHistory.DESTINATIONS) + " and /topic/ keys matching "
-				+ topicPatterns;
-	}
-
 	/**
 	 * Validates and authorizes; throws {@link ClientRequestException} (400) or the authorizer's
 	 * {@link ClientRejection} (403).
@@ -72,10 +43,10 @@ record ClientDestinations(List<String> destinations, Set<String> keys) {
 		Set<String> keys = new LinkedHashSet<>();
 		for (String destination : destinations) {
 			authorizer.authorize(Frame.SUBSCRIBE, destination, user, null);
-			String key = historyKey(destination, user.getName(), topicPatterns);
+			String key = HistoryKeys.historyKey(destination, user.getName(), topicPatterns);
 			if (key == null) {
 				throw ClientRequestException.badRequest("not served over SSE and long polling: " + destination
-						+ " (" + kept(topicPatterns) + ")");
+						+ " (" + HistoryKeys.kept(topicPatterns) + ")");
 			}
 			keys.add(key);
 		}

@@ -17,6 +17,9 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.context.request.async.DeferredResult;
 
+import io.courier.gateway.history.HistoryHub;
+import io.courier.gateway.history.HistoryProperties;
+
 /**
  * {@code GET /poll?dest=...&since=<id>&wait=<seconds>}: long polling on the same destinations, rules and ids as
  * SSE. The request is held with a {@link DeferredResult} (servlet async: no thread waits) until there are events
@@ -40,8 +43,11 @@ class PollController {
 
 	private final ObjectMapper mapper;
 
+	private final int clientBuffer;
+
 	PollController(ClientAdmission admission, HistoryHub hub, PollPresence presence, SseProperties properties,
-			ObjectMapper mapper) {
+			HistoryProperties history, ObjectMapper mapper) {
+		this.clientBuffer = history.clientBuffer();
 		this.admission = admission;
 		this.hub = hub;
 		this.presence = presence;
@@ -70,7 +76,7 @@ class PollController {
 				waits ? holdFor.toMillis() : Duration.ofSeconds(15).toMillis());
 		PollRequest[] self = new PollRequest[1];
 		PollRequest poll = new PollRequest(sessionId, user.getName(), destinations.keys(),
-				this.properties.clientBuffer(), waits, result, this.mapper, () -> {
+				this.clientBuffer, waits, result, this.mapper, () -> {
 					this.hub.unsubscribe(self[0]);
 					this.presence.pollEnded(sessionId);
 				});

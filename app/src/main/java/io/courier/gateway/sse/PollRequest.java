@@ -11,6 +11,9 @@ import tools.jackson.databind.ObjectMapper;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.context.request.async.DeferredResult;
 
+import io.courier.gateway.history.HistoryEvent;
+import io.courier.gateway.history.HistorySubscriber;
+
 /**
  * One held {@code GET /poll}: answers as soon as it has events (the missed ones after {@code since}, else the
  * first live one), or 204 when the wait is over. At most {@code courier.sse.client-buffer} events per answer;

@@ -14,8 +14,10 @@ import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.CorsConfigurationSource;
 import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 
+import io.courier.gateway.history.HistoryHub;
+import io.courier.gateway.history.HistoryProperties;
+import io.courier.gateway.node.GatewayProperties;
 import io.courier.gateway.presence.Presence;
-import io.courier.gateway.stomp.GatewayProperties;
 
 /**
  * {@code /sse} (a servlet of its own, async) and the keep-alive comments of every SSE stream of this node.
@@ -31,9 +33,9 @@ class SseConfiguration {
 
 	@Bean
 	ServletRegistrationBean<SseServlet> sseServlet(ClientAdmission admission, HistoryHub hub, SseThreads threads,
-			Presence presence, ObjectMapper mapper, GatewayProperties gateway) {
-		ServletRegistrationBean<SseServlet> registration = new ServletRegistrationBean<>(
-				new SseServlet(admission, hub, threads, presence, mapper, this.properties, gateway), SseServlet.PATH);
+			Presence presence, ObjectMapper mapper, HistoryProperties history, GatewayProperties gateway) {
+		ServletRegistrationBean<SseServlet> registration = new ServletRegistrationBean<>(new SseServlet(admission, hub,
+				threads, presence, mapper, this.properties, history.clientBuffer(), gateway), SseServlet.PATH);
 		registration.setAsyncSupported(true);
 		registration.setName("courierSse");
 		return registration;

@@ -22,6 +22,9 @@ import tools.jackson.databind.ObjectMapper;
 
 import org.springframework.scheduling.TaskScheduler;
 
+import io.courier.gateway.history.HistoryEvent;
+import io.courier.gateway.history.HistorySubscriber;
+
 /**
  * One {@code text/event-stream} response, written with non-blocking servlet I/O: events wait in a queue of at
  * most {@code courier.sse.client-buffer} events and are written only while the container says the socket can

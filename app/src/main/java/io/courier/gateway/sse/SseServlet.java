@@ -22,9 +22,10 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 
+import io.courier.gateway.history.HistoryHub;
+import io.courier.gateway.node.GatewayProperties;
 import io.courier.gateway.presence.Presence;
 import io.courier.gateway.session.ClientError;
-import io.courier.gateway.stomp.GatewayProperties;
 
 /**
  * {@code GET /sse?dest=...}: one {@code text/event-stream} per client, after the same checks as a STOMP
@@ -51,10 +52,13 @@ class SseServlet extends HttpServlet {
 
 	private final SseProperties properties;
 
+	private final int clientBuffer;
+
 	private final String nodeId;
 
 	SseServlet(ClientAdmission admission, HistoryHub hub, SseThreads threads, Presence presence, ObjectMapper mapper,
-			SseProperties properties, GatewayProperties gateway) {
+			SseProperties properties, int clientBuffer, GatewayProperties gateway) {
+		this.clientBuffer = clientBuffer;
 		this.admission = admission;
 		this.hub = hub;
 		this.threads = threads;
@@ -109,7 +113,7 @@ class SseServlet extends HttpServlet {
 		};
 		Map<String, Object> open = Map.of("destinations", destinations.destinations(), "node", this.nodeId);
 		SseConnection connection = new SseConnection(sessionId, user.getName(), destinations.keys(),
-				this.properties.clientBuffer(), async, response.getOutputStream(), this.threads.writers(),
+				this.clientBuffer, async, response.getOutputStream(), this.threads.writers(),
 				this.threads.scheduler(), this.mapper, open, this.properties.retry(), onEnd);
 		self.set(connection);
 		async.addListener(connection);

@@ -7,8 +7,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * The few threads SSE and polling use, whatever the number of clients: a scheduler (keep-alives, token expiry,
- * poll presence, consumer retries), writers that drain SSE queues (non-blocking writes, so they never wait on a
- * client), and replay readers (one short stream read per resuming client not covered by the recent window).
+ * poll presence) and writers that drain SSE queues (non-blocking writes, so they never wait on a client). History's
+ * own threads (stream replays) are in the {@code history} package.
  * Held here rather than exposed as beans, so that Spring Boot's own executor and scheduler are not replaced.
  */
 @Component
@@ -18,8 +18,6 @@ class SseThreads implements DisposableBean {
 
 	private final ThreadPoolTaskExecutor writers = new ThreadPoolTaskExecutor();
 
-	private final ThreadPoolTaskExecutor replays = new ThreadPoolTaskExecutor();
-
 	SseThreads() {
 		this.scheduler.setPoolSize(1);
 		this.scheduler.setThreadNamePrefix("courier-sse-scheduler-");
@@ -28,11 +26,6 @@ class SseThreads implements DisposableBean {
 		this.writers.setCorePoolSize(Math.max(2, cores));
 		this.writers.setThreadNamePrefix("courier-sse-writer-");
 		this.writers.initialize();
-		this.replays.setCorePoolSize(2);
-		this.replays.setMaxPoolSize(4);
-		this.replays.setQueueCapacity(10_000);
-		this.replays.setThreadNamePrefix("courier-sse-replay-");
-		this.replays.initialize();
 	}
 
 	ThreadPoolTaskScheduler scheduler() {
@@ -43,15 +36,10 @@ class SseThreads implements DisposableBean {
 		return this.writers;
 	}
 
-	ThreadPoolTaskExecutor replays() {
-		return this.replays;
-	}
-
 	@Override
 	public void destroy() {
 		this.scheduler.shutdown();
 		this.writers.shutdown();
-		this.replays.shutdown();
 	}
 
 }

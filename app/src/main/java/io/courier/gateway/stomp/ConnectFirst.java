@@ -14,6 +14,7 @@ import org.springframework.web.socket.handler.WebSocketHandlerDecorator;
 
 import io.courier.gateway.session.ClientError;
 import io.courier.gateway.session.ClientRejection;
+import io.courier.gateway.session.SessionTerminator;
 
 /**
  * A session's first frame must be CONNECT (or STOMP). Spring's STOMP handler, which keeps each session's receive

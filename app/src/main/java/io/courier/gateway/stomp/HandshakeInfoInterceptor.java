@@ -11,6 +11,8 @@ import org.springframework.http.server.ServerHttpResponse;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.server.HandshakeInterceptor;
 
+import io.courier.gateway.session.SessionAttributes;
+
 /**
  * Keeps what the handshake knows about a client in the session's attributes (remote address as {@code ip:port},
  * User-Agent, transport), where presence and the console read it.

@@ -8,6 +8,8 @@ import org.springframework.context.event.EventListener;
 import org.springframework.messaging.simp.broker.BrokerAvailabilityEvent;
 import org.springframework.stereotype.Component;
 
+import io.courier.gateway.node.GatewayProperties;
+
 /**
  * Health {@code relay}: UP only while the relay's system session to RabbitMQ's STOMP port is connected. Until
  * then (at start, or while the broker is away) every CONNECT gets {@code broker unavailable}, so the node is

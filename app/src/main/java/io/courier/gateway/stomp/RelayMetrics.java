@@ -12,6 +12,7 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.messaging.simp.broker.AbstractBrokerMessageHandler;
 import org.springframework.stereotype.Component;
 
+import io.courier.gateway.node.GatewayProperties;
 import io.courier.gateway.relay.MultiplexedRelayMessageHandler;
 
 /**

@@ -15,7 +15,11 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.socket.messaging.SessionConnectedEvent;
 import org.springframework.web.socket.messaging.SessionDisconnectEvent;
 
+import io.courier.gateway.node.GatewayProperties;
 import io.courier.gateway.session.ClientError;
+import io.courier.gateway.session.LocalSession;
+import io.courier.gateway.session.LocalSessions;
+import io.courier.gateway.session.SessionTerminator;
 
 /**
  * This node's sessions, frames and relay state as Micrometer meters: {@code courier.sessions} (connected now),

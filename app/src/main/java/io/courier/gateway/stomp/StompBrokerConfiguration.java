@@ -25,12 +25,14 @@ import org.springframework.web.socket.config.annotation.DelegatingWebSocketMessa
 import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
 import org.springframework.web.socket.messaging.SubProtocolWebSocketHandler;
 
-import io.courier.gateway.limits.OutboundBuffers;
+import io.courier.gateway.node.GatewayProperties;
 import io.courier.gateway.relay.EncodedFrame;
 import io.courier.gateway.relay.FrameWriter;
 import io.courier.gateway.relay.MultiplexedRelayMessageHandler;
 import io.courier.gateway.relay.NodeQueueBindings;
 import io.courier.gateway.relay.RelaySettings;
+import io.courier.gateway.session.LocalSessions;
+import io.courier.gateway.transport.OutboundBuffers;
 
 /**
  * The STOMP message broker of a gateway node: Courier's {@link MultiplexedRelayMessageHandler} to RabbitMQ's

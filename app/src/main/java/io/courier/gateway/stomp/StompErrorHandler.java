@@ -21,8 +21,11 @@ import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.messaging.StompSubProtocolErrorHandler;
 
 import io.courier.gateway.limits.LimitHits;
-import io.courier.gateway.session.ClientRejection;
 import io.courier.gateway.session.ClientError;
+import io.courier.gateway.session.ClientRejection;
+import io.courier.gateway.session.LocalSession;
+import io.courier.gateway.session.LocalSessions;
+import io.courier.gateway.session.SessionAttributes;
 
 /**
  * Turns any failure while handling a client frame into an ERROR frame whose {@code message} header is one of

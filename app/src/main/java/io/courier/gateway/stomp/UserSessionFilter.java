@@ -14,6 +14,9 @@ import org.springframework.messaging.support.ChannelInterceptor;
 import org.springframework.messaging.support.MessageBuilder;
 import org.springframework.messaging.support.NativeMessageHeaderAccessor;
 
+import io.courier.gateway.session.LocalSession;
+import io.courier.gateway.session.LocalSessions;
+
 /**
  * Keeps Spring's "one session of the user" sends ({@code @SendToUser(broadcast = false)}, or
  * {@code convertAndSendToUser} with a {@code simpSessionId} header) for that session alone, now that a user

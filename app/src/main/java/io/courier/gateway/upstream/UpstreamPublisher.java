@@ -24,11 +24,11 @@ import org.springframework.messaging.simp.stomp.StompCommand;
 import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
 import org.springframework.stereotype.Component;
 
+import io.courier.gateway.node.GatewayProperties;
 import io.courier.gateway.security.TrustedSender;
 import io.courier.gateway.session.ClientError;
 import io.courier.gateway.session.ClientRejection;
-import io.courier.gateway.stomp.GatewayProperties;
-import io.courier.gateway.stomp.SessionTerminator;
+import io.courier.gateway.session.SessionTerminator;
 
 /**
  * Publishes what clients SEND to {@code /app/...} to the upstream exchange ({@code courier.inbound}), for backend

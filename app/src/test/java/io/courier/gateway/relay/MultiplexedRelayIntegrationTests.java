@@ -19,7 +19,7 @@ import org.springframework.test.context.TestPropertySource;
 import org.springframework.web.socket.WebSocketHttpHeaders;
 import org.springframework.web.socket.messaging.WebSocketStompClient;
 
-import io.courier.gateway.stomp.LocalSessions;
+import io.courier.gateway.session.LocalSessions;
 import io.courier.gateway.support.GatewayIntegrationTest;
 import io.courier.gateway.support.RabbitBroker;
 import io.courier.gateway.support.RawStompSocket;

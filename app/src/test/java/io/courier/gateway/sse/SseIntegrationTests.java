@@ -32,6 +32,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 
+import io.courier.gateway.history.HistoryConsumer;
 import io.courier.gateway.support.GatewayIntegrationTest;
 import io.courier.gateway.support.OrderEvents;
 import io.courier.gateway.support.SseTestClient;

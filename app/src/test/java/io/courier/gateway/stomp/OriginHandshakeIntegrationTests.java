@@ -23,6 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.TestPropertySource;
 
+import io.courier.gateway.node.GatewayProperties;
 import io.courier.gateway.support.GatewayIntegrationTest;
 
 import static org.assertj.core.api.Assertions.assertThat;

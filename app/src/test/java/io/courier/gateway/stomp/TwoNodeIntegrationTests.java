@@ -20,6 +20,7 @@ import org.springframework.messaging.simp.SimpMessageType;
 import org.springframework.messaging.simp.SimpMessagingTemplate;
 import org.springframework.messaging.simp.broker.AbstractBrokerMessageHandler;
 
+import io.courier.gateway.session.LocalSessions;
 import io.courier.gateway.support.GatewayNodes;
 import io.courier.gateway.support.OrderEvents;
 import io.courier.gateway.support.StompTestClient;

@@ -1,0 +1,194 @@
+package io.courier.gateway.session;
+
+import java.security.Principal;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.context.event.EventListener;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.messaging.Message;
+import org.springframework.messaging.MessageChannel;
+import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
+import org.springframework.messaging.simp.SimpMessageType;
+import org.springframework.messaging.simp.stomp.StompCommand;
+import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
+import org.springframework.messaging.support.ChannelInterceptor;
+import org.springframework.messaging.support.MessageHeaderAccessor;
+import org.springframework.stereotype.Component;
+import org.springframework.web.socket.messaging.SessionDisconnectEvent;
+
+
+/**
+ * The sessions of this node as their frames pass: an interceptor on the client inbound channel (after
+ * authentication, authorization and limits, so only accepted frames count) and on the client outbound channel.
+ * A {@link LocalSession} is created by an accepted CONNECT and removed at disconnect, never by a later frame
+ * (frames still queued when a session closes are handled after its disconnect event). Counts every frame each
+ * way for the node too.
+ */
+@Component
+public class LocalSessions {
+
+	private final Map<String, LocalSession> sessions = new ConcurrentHashMap<>();
+
+	private final AtomicLong framesIn = new AtomicLong();
+
+	private final AtomicLong framesOut = new AtomicLong();
+
+	private final ChannelInterceptor inbound = new Tracker(true);
+
+	private final ChannelInterceptor outbound = new Tracker(false);
+
+	/** For the client inbound channel, after every interceptor that may refuse a frame. */
+	public ChannelInterceptor inbound() {
+		return this.inbound;
+	}
+
+	/** For the client outbound channel. */
+	public ChannelInterceptor outbound() {
+		return this.outbound;
+	}
+
+	/** Sessions that got CONNECTED. */
+	public List<LocalSession> sessions() {
+		return this.sessions.values().stream().filter((s) -> s.connectedAt() != null).toList();
+	}
+
+	public @Nullable LocalSession get(String sessionId) {
+		return this.sessions.get(sessionId);
+	}
+
+	/** Sessions connected now. */
+	public int connectedCount() {
+		return (int) this.sessions.values().stream().filter((s) -> s.connectedAt() != null).count();
+	}
+
+	/** STOMP frames received from clients (accepted ones) since start, heart-beats not counted. */
+	public long framesIn() {
+		return this.framesIn.get();
+	}
+
+	/** STOMP frames sent to clients since start, heart-beats not counted. */
+	public long framesOut() {
+		return this.framesOut.get();
+	}
+
+	/** Records why a session is about to end (a lower-case {@link ClientError} name, or {@code client}...). */
+	public void ending(String sessionId, String reason) {
+		LocalSession session = this.sessions.get(sessionId);
+		if (session != null) {
+			session.ending(reason);
+		}
+	}
+
+	/** Why a session ended: what was recorded, else {@code closed} (socket closed without DISCONNECT). */
+	public String endReason(String sessionId) {
+		LocalSession session = this.sessions.get(sessionId);
+		String reason = (session != null) ? session.endReason() : null;
+		return (reason != null) ? reason : "closed";
+	}
+
+	private void received(String sessionId, StompHeaderAccessor accessor) {
+		StompCommand command = accessor.getCommand();
+		if (command == StompCommand.CONNECT || command == StompCommand.STOMP) {
+			Principal user = accessor.getUser();
+			Map<String, Object> attributes = accessor.getSessionAttributes();
+			this.sessions.put(sessionId, new LocalSession(sessionId, (user != null) ? user.getName() : "",
+					SessionAttributes.get(attributes, SessionAttributes.REMOTE_ADDRESS),
+					SessionAttributes.get(attributes, SessionAttributes.USER_AGENT),
+					SessionAttributes.get(attributes, SessionAttributes.TRANSPORT), accessor.getHeartbeat()));
+		}
+		if (command != null) {
+			this.framesIn.incrementAndGet();
+		}
+		LocalSession session = this.sessions.get(sessionId);
+		if (session == null) {
+			return;
+		}
+		session.received(command != null);
+		if (command == StompCommand.SUBSCRIBE && accessor.getSubscriptionId() != null
+				&& accessor.getDestination() != null) {
+			session.subscribed(accessor.getSubscriptionId(), accessor.getDestination());
+		}
+		else if (command == StompCommand.UNSUBSCRIBE && accessor.getSubscriptionId() != null) {
+			session.unsubscribed(accessor.getSubscriptionId());
+		}
+		else if (command == StompCommand.DISCONNECT) {
+			session.ending("client");
+		}
+	}
+
+	/** Counts a MESSAGE the relay wrote to the session without the client outbound channel. */
+	public void sentMessage(String sessionId) {
+		this.framesOut.incrementAndGet();
+		LocalSession session = this.sessions.get(sessionId);
+		if (session != null) {
+			session.sent();
+		}
+	}
+
+	private void sent(String sessionId, StompHeaderAccessor accessor) {
+		StompCommand command = accessor.getCommand();
+		if (command == null) {
+			return;
+		}
+		this.framesOut.incrementAndGet();
+		LocalSession session = this.sessions.get(sessionId);
+		if (session == null) {
+			return;
+		}
+		session.sent();
+		if (command == StompCommand.CONNECTED) {
+			session.connected(accessor.getHeartbeat());
+		}
+		else if (command == StompCommand.ERROR) {
+			session.ending("error");
+		}
+	}
+
+	/** After every other disconnect listener: some ask why the session ended. */
+	@EventListener
+	@Order(Ordered.LOWEST_PRECEDENCE)
+	void onDisconnect(SessionDisconnectEvent event) {
+		this.sessions.remove(event.getSessionId());
+	}
+
+	private final class Tracker implements ChannelInterceptor {
+
+		private final boolean inbound;
+
+		Tracker(boolean inbound) {
+			this.inbound = inbound;
+		}
+
+		@Override
+		public Message<?> preSend(Message<?> message, MessageChannel channel) {
+			StompHeaderAccessor accessor = MessageHeaderAccessor.getAccessor(message, StompHeaderAccessor.class);
+			String sessionId = SimpMessageHeaderAccessor.getSessionId(message.getHeaders());
+			if (!this.inbound && accessor == null && sessionId != null && SimpMessageType.CONNECT_ACK
+				.equals(SimpMessageHeaderAccessor.getMessageType(message.getHeaders()))) {
+				// The multiplexed relay answers CONNECT itself; Spring's STOMP handler makes it a CONNECTED frame.
+				long[] heartbeat = (long[]) message.getHeaders().get(SimpMessageHeaderAccessor.HEART_BEAT_HEADER);
+				StompHeaderAccessor connected = StompHeaderAccessor.create(StompCommand.CONNECTED);
+				connected.setHeartbeat((heartbeat != null) ? heartbeat[0] : 0, (heartbeat != null) ? heartbeat[1] : 0);
+				sent(sessionId, connected);
+				return message;
+			}
+			if (accessor != null && sessionId != null) {
+				if (this.inbound) {
+					received(sessionId, accessor);
+				}
+				else {
+					sent(sessionId, accessor);
+				}
+			}
+			return message;
+		}
+
+	}
+
+}
