@@ -277,7 +277,7 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 		}
 		BrokerConnection connection = pick(sessionId.hashCode());
 		if (connection == null) {
-			sendError(sessionId, user, "Broker not available.", null);
+			sendError(sessionId, user, ClientError.BROKER_UNAVAILABLE.text("Broker not available."), null);
 			return;
 		}
 		long[] client = accessor.getHeartbeat();
@@ -336,7 +336,7 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 		if (isShareable(destination, accessor)) {
 			BrokerConnection connection = pickForTopic(destination.hashCode());
 			if (connection == null) {
-				fail(session, "Broker not available.", receipt);
+				fail(session, ClientError.BROKER_UNAVAILABLE.text("Broker not available."), receipt);
 				return;
 			}
 			Topic.Subscriber subscriber = new Topic.Subscriber(session, id);
@@ -893,7 +893,7 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 	public void lost(BrokerConnection connection, String reason) {
 		for (ClientSession session : this.sessions.values()) {
 			if (dependsOn(session, connection)) {
-				fail(session, reason, null);
+				fail(session, ClientError.BROKER_UNAVAILABLE.text(reason), null);
 			}
 		}
 		if (connection.isDedicated()) {
@@ -983,7 +983,9 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 		this.receipts.values().removeIf((pending) -> pending.session() == session);
 	}
 
+	/** Every ERROR the relay sends reads as one of the {@link ClientError} reasons (checked where assertions run). */
 	private void sendError(String sessionId, @Nullable Principal user, String text, @Nullable String receipt) {
+		assert ClientError.of(text) != null : "not a ClientError text: " + text;
 		StompHeaderAccessor error = StompHeaderAccessor.create(StompCommand.ERROR);
 		error.setSessionId(sessionId);
 		if (user != null) {

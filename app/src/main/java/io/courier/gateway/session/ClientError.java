@@ -1,5 +1,7 @@
 package io.courier.gateway.session;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Every reason a client can read in the {@code message} header of a STOMP ERROR frame. The texts are part of the
  * client contract: docs/CLIENT-PROTOCOL.md lists them and tests assert them. Where a detail follows, it comes after a colon, e.g.
@@ -88,6 +90,16 @@ public enum ClientError {
 	/** The text with a detail after a colon. */
 	public String text(String detail) {
 		return this.text + ": " + detail;
+	}
+
+	/** The reason {@code message} reads as ({@code text} or {@code text: detail}), or null if it is none of them. */
+	public static @Nullable ClientError of(String message) {
+		for (ClientError error : values()) {
+			if (message.equals(error.text) || message.startsWith(error.text + ": ")) {
+				return error;
+			}
+		}
+		return null;
 	}
 
 }

@@ -51,13 +51,16 @@ class StompErrorHandler extends StompSubProtocolErrorHandler {
 		SpringStompLogFilter.install();
 	}
 
-	/** How Spring's relay words the ERROR it sends when a session's broker connection fails or is missing. */
+	/**
+	 * How Spring's relay ({@code courier.relay.engine=spring}) words the ERROR it sends when a session's broker
+	 * connection fails or is missing. Courier's own relay words its ERRORs from {@link ClientError} already.
+	 */
 	private static final List<String> RELAY_CONNECTION_ERRORS = List.of("Broker not available",
 			"Connection to broker closed", "Failed to connect", "Transport failure", "No CONNECTED frame",
 			"No messages received", "failed to forward", "Failed to forward heartbeat");
 
 	/**
-	 * ERRORs on their way to a client: the relay's connection failures become
+	 * ERRORs on their way to a client: Spring's relay's connection failures become
 	 * {@code broker unavailable: <relay's text>}; Courier's own and RabbitMQ's own ERRORs pass unchanged.
 	 */
 	@Override
@@ -128,12 +131,8 @@ class StompErrorHandler extends StompSubProtocolErrorHandler {
 	}
 
 	private static String reason(String text) {
-		for (ClientError error : ClientError.values()) {
-			if (text.startsWith(error.text())) {
-				return error.name().toLowerCase();
-			}
-		}
-		return "error";
+		ClientError error = ClientError.of(text);
+		return (error != null) ? error.name().toLowerCase() : "error";
 	}
 
 	/**

@@ -39,6 +39,16 @@ class ClientErrorContractTests {
 		assertThat(documented).isEqualTo(contract);
 	}
 
+	@Test
+	void aMessageReadsAsTheReasonWhoseTextItIsOrStartsWithBeforeAColon() {
+		assertThat(ClientError.of("token expired")).isEqualTo(ClientError.EXPIRED_TOKEN);
+		assertThat(ClientError.of("token expired while connected")).isEqualTo(ClientError.SESSION_EXPIRED);
+		assertThat(ClientError.of(ClientError.BROKER_UNAVAILABLE.text("Broker not available.")))
+			.isEqualTo(ClientError.BROKER_UNAVAILABLE);
+		assertThat(ClientError.of("Broker not available.")).as("a relay's own wording is no contract text").isNull();
+		assertThat(ClientError.of("not connectedness")).isNull();
+	}
+
 	/** {@code forbidden destination: <destination> (<reason>)} → {@code forbidden destination}. */
 	private static String prefix(String form) {
 		int colon = form.indexOf(':');
