@@ -14,8 +14,8 @@ import org.springframework.messaging.Message;
 import org.springframework.messaging.simp.SimpMessageType;
 import org.springframework.messaging.simp.stomp.StompCommand;
 import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
-import org.springframework.messaging.support.MessageBuilder;
 import org.springframework.messaging.support.MessageHeaderAccessor;
+import org.springframework.messaging.tcp.ReconnectStrategy;
 import org.springframework.messaging.tcp.TcpConnection;
 import org.springframework.scheduling.TaskScheduler;
 
@@ -32,16 +32,9 @@ final class BrokerConnection implements StompTcpClient.Handler {
 
 	private static final Log logger = LogFactory.getLog(BrokerConnection.class);
 
-	private static final byte[] EMPTY = new byte[0];
 
 	private static final long CONNECTED_TIMEOUT_MILLIS = 10_000;
 
-	private static final Message<byte[]> HEARTBEAT;
-
-	static {
-		StompHeaderAccessor accessor = StompHeaderAccessor.createForHeartbeat();
-		HEARTBEAT = MessageBuilder.createMessage(new byte[] { '\n' }, accessor.getMessageHeaders());
-	}
 
 	/** What the relay learns from a connection. */
 	interface Listener {
@@ -69,11 +62,15 @@ final class BrokerConnection implements StompTcpClient.Handler {
 
 	private final Object lock = new Object();
 
+	private final BrokerLogin login;
+
+	private final ReconnectStrategy backOff;
+
 	/**
-	 * Client writes the listener holds until the end of the current read ({@link Listener#readComplete}); used on
-	 * the connection's event-loop thread only.
+	 * Client writes held until the end of the current read ({@link Listener#readComplete}); used on the connection's
+	 * event-loop thread only.
 	 */
-	final List<Runnable> held = new ArrayList<>();
+	private final List<Runnable> held = new ArrayList<>();
 
 	private volatile @Nullable TcpConnection<byte[]> tcp;
 
@@ -109,6 +106,8 @@ final class BrokerConnection implements StompTcpClient.Handler {
 		this.settings = settings;
 		this.scheduler = scheduler;
 		this.listener = listener;
+		this.login = new BrokerLogin(settings);
+		this.backOff = new ReconnectBackOff(settings.reconnectDelay(), settings.maxReconnectDelay());
 		this.attempt = index; // connections start on different addresses of a cluster
 	}
 
@@ -150,6 +149,25 @@ final class BrokerConnection implements StompTcpClient.Handler {
 		}
 	}
 
+	/** Holds a client write until the current read is handled (on the connection's event loop only). */
+	void hold(Runnable write) {
+		this.held.add(write);
+	}
+
+	/** The read is handled: the writes held for it go out now, in the order they were held. */
+	void writeHeld() {
+		List<Runnable> held = this.held;
+		for (int i = 0; i < held.size(); i++) {
+			try {
+				held.get(i).run();
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Failed to write to a client session", ex);
+			}
+		}
+		held.clear();
+	}
+
 	/**
 	 * Sends a frame if the connection is up; the future fails if it is not or the write fails (the connection
 	 * then counts as lost).
@@ -182,7 +200,7 @@ final class BrokerConnection implements StompTcpClient.Handler {
 			return;
 		}
 		StompTcpClient client = this.clients.get(this.attempt % this.clients.size());
-		client.connect(this);
+		client.connectAsync(this);
 	}
 
 	@Override
@@ -194,14 +212,7 @@ final class BrokerConnection implements StompTcpClient.Handler {
 			}
 			this.tcp = connection;
 		}
-		long heartbeat = this.settings.brokerHeartbeat().toMillis();
-		StompHeaderAccessor connect = StompHeaderAccessor.create(StompCommand.CONNECT);
-		connect.setAcceptVersion("1.2");
-		connect.setHost(this.settings.virtualHost());
-		connect.setLogin(this.settings.login());
-		connect.setPasscode(this.settings.passcode());
-		connect.setHeartbeat(heartbeat, heartbeat);
-		connection.sendAsync(MessageBuilder.createMessage(EMPTY, connect.getMessageHeaders()));
+		connection.sendAsync(this.login.connectFrame());
 		this.scheduler.schedule(() -> {
 			if (this.tcp == connection && !this.stompConnected) {
 				fail(connection, "No CONNECTED frame received in " + CONNECTED_TIMEOUT_MILLIS + " ms.");
@@ -248,17 +259,7 @@ final class BrokerConnection implements StompTcpClient.Handler {
 	}
 
 	private void connected(TcpConnection<byte[]> connection, StompHeaderAccessor connected) {
-		long ours = this.settings.brokerHeartbeat().toMillis();
-		long[] theirs = connected.getHeartbeat();
-		if (ours > 0 && theirs[1] > 0) {
-			long interval = Math.max(ours, theirs[1]);
-			connection.onWriteInactivity(() -> connection.sendAsync(HEARTBEAT), interval);
-		}
-		if (ours > 0 && theirs[0] > 0) {
-			long interval = Math.max(ours, theirs[0]) * 3;
-			connection.onReadInactivity(() -> fail(connection, "No messages received in " + interval + " ms."),
-					interval);
-		}
+		this.login.agreeHeartbeats(connection, connected, (reason) -> fail(connection, reason));
 		this.failedAttempts = 0;
 		List<Message<byte[]>> frames;
 		synchronized (this.lock) {
@@ -324,9 +325,7 @@ final class BrokerConnection implements StompTcpClient.Handler {
 			return;
 		}
 		this.attempt++;
-		long initial = this.settings.reconnectDelay().toMillis();
-		long max = this.settings.maxReconnectDelay().toMillis();
-		long delay = Math.min(max, initial << Math.min(10, Math.max(0, this.failedAttempts - 1)));
+		long delay = this.backOff.getTimeToNextAttempt((int) Math.min(Integer.MAX_VALUE, Math.max(1, this.failedAttempts)));
 		this.scheduler.schedule(this::connect, Instant.now().plusMillis(delay));
 	}
 

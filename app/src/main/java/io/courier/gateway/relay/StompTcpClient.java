@@ -7,26 +7,25 @@ import java.util.concurrent.TimeUnit;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.ByteToMessageDecoder;
-import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.handler.timeout.IdleStateHandler;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.messaging.Message;
 import org.springframework.messaging.simp.stomp.StompDecoder;
-import org.springframework.messaging.simp.stomp.StompEncoder;
+import org.springframework.messaging.tcp.ReconnectStrategy;
 import org.springframework.messaging.tcp.TcpConnection;
 import org.springframework.messaging.tcp.TcpConnectionHandler;
+import org.springframework.messaging.tcp.TcpOperations;
 
 /**
  * A STOMP-over-TCP client on Netty for the relay's broker connections. It calls the {@link TcpConnectionHandler}
@@ -35,9 +34,10 @@ import org.springframework.messaging.tcp.TcpConnectionHandler;
  * frame, each decoded frame ({@code handleMessage}), then, once per socket read, {@link Handler#afterRead} if the
  * handler is one, so a handler can hold work for the frames of a read and do it once at the end. Heart-beats
  * ({@link TcpConnection#onReadInactivity}, {@link TcpConnection#onWriteInactivity}) are idle-state handlers on the
- * channel. The event-loop group belongs to the caller, which shuts it down.
+ * channel. The event-loop group belongs to the caller, which shuts it down; {@link #shutdownAsync} closes the
+ * connections this client opened and refuses new ones.
  */
-final class StompTcpClient {
+final class StompTcpClient implements TcpOperations<byte[]> {
 
 	/** Connect timeout; the relay's own CONNECTED timeout follows it. */
 	private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
@@ -55,9 +55,17 @@ final class StompTcpClient {
 
 	private final Bootstrap bootstrap;
 
+	private final EventLoopGroup loops;
+
+	private final ChannelGroup channels;
+
+	private volatile boolean shutdown;
+
 	StompTcpClient(String host, int port, EventLoopGroup loops) {
 		this.host = host;
 		this.port = port;
+		this.loops = loops;
+		this.channels = new DefaultChannelGroup(loops.next());
 		this.bootstrap = new Bootstrap().group(loops)
 			.channel(NioSocketChannel.class)
 			.option(ChannelOption.TCP_NODELAY, true)
@@ -68,8 +76,15 @@ final class StompTcpClient {
 	 * Opens a connection: the handler hears {@code afterConnected} or {@code afterConnectFailure}; the future
 	 * completes likewise.
 	 */
-	CompletableFuture<@Nullable Void> connect(TcpConnectionHandler<byte[]> handler) {
+	@Override
+	public CompletableFuture<@Nullable Void> connectAsync(TcpConnectionHandler<byte[]> handler) {
 		CompletableFuture<@Nullable Void> result = new CompletableFuture<>();
+		if (this.shutdown) {
+			IllegalStateException refused = new IllegalStateException("the client is shut down");
+			handler.afterConnectFailure(refused);
+			result.completeExceptionally(refused);
+			return result;
+		}
 		Bootstrap bootstrap = this.bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
 
 			@Override
@@ -81,7 +96,8 @@ final class StompTcpClient {
 		bootstrap.connect(this.host, this.port).addListener((ChannelFuture future) -> {
 			// on the event loop, before the channel reads anything
 			if (future.isSuccess()) {
-				handler.afterConnected(new Connection(future.channel()));
+				this.channels.add(future.channel());
+				handler.afterConnected(new NettyTcpConnection(future.channel()));
 				result.complete(null);
 			}
 			else {
@@ -90,6 +106,86 @@ final class StompTcpClient {
 			}
 		});
 		return result;
+	}
+
+	/**
+	 * Opens a connection and opens it again, after the strategy's delay, each time an attempt fails or the
+	 * connection closes, until the client is shut down. The future completes with the first connection.
+	 */
+	@Override
+	public CompletableFuture<@Nullable Void> connectAsync(TcpConnectionHandler<byte[]> handler,
+			ReconnectStrategy strategy) {
+		CompletableFuture<@Nullable Void> first = new CompletableFuture<>();
+		new Reconnecting(handler, strategy, first).attempt();
+		return first;
+	}
+
+	@Override
+	public CompletableFuture<@Nullable Void> shutdownAsync() {
+		this.shutdown = true;
+		CompletableFuture<@Nullable Void> result = new CompletableFuture<>();
+		this.channels.close().addListener((future) -> result.complete(null));
+		return result;
+	}
+
+	/** A handler that connects again when its connection fails or closes. */
+	private final class Reconnecting implements TcpConnectionHandler<byte[]> {
+
+		private final TcpConnectionHandler<byte[]> handler;
+
+		private final ReconnectStrategy strategy;
+
+		private final CompletableFuture<@Nullable Void> first;
+
+		private int attempts;
+
+		Reconnecting(TcpConnectionHandler<byte[]> handler, ReconnectStrategy strategy,
+				CompletableFuture<@Nullable Void> first) {
+			this.handler = handler;
+			this.strategy = strategy;
+			this.first = first;
+		}
+
+		void attempt() {
+			connectAsync(this);
+		}
+
+		private void again() {
+			Long delay = this.strategy.getTimeToNextAttempt(++this.attempts);
+			if (delay != null && !StompTcpClient.this.shutdown) {
+				StompTcpClient.this.loops.schedule(this::attempt, delay, TimeUnit.MILLISECONDS);
+			}
+		}
+
+		@Override
+		public void afterConnected(TcpConnection<byte[]> connection) {
+			this.attempts = 0;
+			this.handler.afterConnected(connection);
+			this.first.complete(null);
+		}
+
+		@Override
+		public void afterConnectFailure(Throwable ex) {
+			this.handler.afterConnectFailure(ex);
+			again();
+		}
+
+		@Override
+		public void handleMessage(Message<byte[]> message) {
+			this.handler.handleMessage(message);
+		}
+
+		@Override
+		public void handleFailure(Throwable ex) {
+			this.handler.handleFailure(ex);
+		}
+
+		@Override
+		public void afterConnectionClosed() {
+			this.handler.afterConnectionClosed();
+			again();
+		}
+
 	}
 
 	/** STOMP frames (and heart-beats) out of the byte stream, with Spring's decoder. */
@@ -142,64 +238,6 @@ final class StompTcpClient {
 		public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
 			this.handler.handleFailure(cause);
 			context.close();
-		}
-
-	}
-
-	private static final class Connection implements TcpConnection<byte[]> {
-
-		private final Channel channel;
-
-		private final StompEncoder encoder = new StompEncoder();
-
-		Connection(Channel channel) {
-			this.channel = channel;
-		}
-
-		@Override
-		public CompletableFuture<@Nullable Void> sendAsync(Message<byte[]> message) {
-			CompletableFuture<@Nullable Void> result = new CompletableFuture<>();
-			this.channel.writeAndFlush(Unpooled.wrappedBuffer(this.encoder.encode(message))).addListener((future) -> {
-				if (future.isSuccess()) {
-					result.complete(null);
-				}
-				else {
-					result.completeExceptionally(future.cause());
-				}
-			});
-			return result;
-		}
-
-		@Override
-		public void onReadInactivity(Runnable runnable, long duration) {
-			this.channel.pipeline().addFirst(new Idle(duration, 0, runnable));
-		}
-
-		@Override
-		public void onWriteInactivity(Runnable runnable, long duration) {
-			this.channel.pipeline().addFirst(new Idle(0, duration, runnable));
-		}
-
-		@Override
-		public void close() {
-			this.channel.close();
-		}
-
-	}
-
-	/** Runs a task each time the channel has read (or written) nothing for the interval. */
-	private static final class Idle extends IdleStateHandler {
-
-		private final Runnable task;
-
-		Idle(long readerIdleMillis, long writerIdleMillis, Runnable task) {
-			super(readerIdleMillis, writerIdleMillis, 0, TimeUnit.MILLISECONDS);
-			this.task = task;
-		}
-
-		@Override
-		protected void channelIdle(ChannelHandlerContext context, IdleStateEvent event) {
-			this.task.run();
 		}
 
 	}

@@ -1,8 +1,10 @@
 package io.courier.gateway.relay;
 
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.time.Duration;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -13,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -33,11 +36,13 @@ import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
 import org.springframework.messaging.support.MessageBuilder;
 import org.springframework.messaging.support.MessageHeaderAccessor;
 import org.springframework.messaging.tcp.TcpConnection;
+import org.springframework.messaging.tcp.TcpConnectionHandler;
 
 import io.courier.gateway.support.RabbitBroker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The relay's TCP client on its own, against RabbitMQ's STOMP port: what a handler hears and on which thread,
@@ -149,17 +154,73 @@ class StompTcpClientTests {
 			port = socket.getLocalPort();
 		}
 		Recorder recorder = new Recorder();
-		CompletableFuture<@Nullable Void> connected = new StompTcpClient("127.0.0.1", port, loops).connect(recorder);
+		CompletableFuture<@Nullable Void> connected = new StompTcpClient("127.0.0.1", port, loops).connectAsync(recorder);
 		assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> connected.get(10, TimeUnit.SECONDS));
 		// the handler hears it before the future completes
 		assertThat(recorder.connectFailure.getCount()).isZero();
 		assertThat(recorder.connection).isNull();
 	}
 
+	@Test
+	void withAReconnectStrategyItConnectsAgainAfterEachCloseUntilShutDown() throws Exception {
+		try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+			Thread acceptor = new Thread(() -> {
+				while (!server.isClosed()) {
+					try {
+						server.accept().close(); // a broker that hangs up at once
+					}
+					catch (IOException ex) {
+						return;
+					}
+				}
+			});
+			acceptor.setDaemon(true);
+			acceptor.start();
+			StompTcpClient client = new StompTcpClient("127.0.0.1", server.getLocalPort(), loops);
+			AtomicInteger connects = new AtomicInteger();
+			AtomicInteger closes = new AtomicInteger();
+			TcpConnectionHandler<byte[]> handler = new TcpConnectionHandler<>() {
+
+				@Override
+				public void afterConnected(TcpConnection<byte[]> connection) {
+					connects.incrementAndGet();
+				}
+
+				@Override
+				public void afterConnectFailure(Throwable ex) {
+				}
+
+				@Override
+				public void handleMessage(Message<byte[]> message) {
+				}
+
+				@Override
+				public void handleFailure(Throwable ex) {
+				}
+
+				@Override
+				public void afterConnectionClosed() {
+					closes.incrementAndGet();
+				}
+
+			};
+			client.connectAsync(handler, (attempt) -> 20L).get(5, TimeUnit.SECONDS);
+			await().atMost(5, TimeUnit.SECONDS).until(() -> connects.get() >= 3 && closes.get() >= 2);
+			client.shutdownAsync().get(5, TimeUnit.SECONDS);
+			int afterShutdown = connects.get();
+			await().during(Duration.ofMillis(300))
+				.atMost(2, TimeUnit.SECONDS)
+				.untilAsserted(() -> assertThat(connects.get()).isLessThanOrEqualTo(afterShutdown + 1));
+			assertThatExceptionOfType(ExecutionException.class)
+				.isThrownBy(() -> client.connectAsync(handler).get(5, TimeUnit.SECONDS))
+				.withMessageContaining("shut down");
+		}
+	}
+
 	/** A connection that sent CONNECT and got CONNECTED. */
 	private static Recorder loggedIn() throws Exception {
 		Recorder recorder = new Recorder();
-		new StompTcpClient("127.0.0.1", 61613, loops).connect(recorder).get(10, TimeUnit.SECONDS);
+		new StompTcpClient("127.0.0.1", 61613, loops).connectAsync(recorder).get(10, TimeUnit.SECONDS);
 		recorder.connection().sendAsync(frame(connect())).get(5, TimeUnit.SECONDS);
 		assertThat(recorder.next().getCommand()).isEqualTo(StompCommand.CONNECTED);
 		return recorder;
