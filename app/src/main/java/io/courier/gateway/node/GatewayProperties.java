@@ -53,7 +53,8 @@ public record GatewayProperties(@Nullable String nodeId,
 	 * @param host RabbitMQ STOMP host
 	 * @param port RabbitMQ STOMP port
 	 * @param virtualHost RabbitMQ virtual host, sent as the STOMP {@code host} header
-	 * @param login broker user for client and system sessions
+	 * @param login broker user of every broker connection (the pool's and the sessions' own; Spring's client and
+	 * system sessions with {@code engine=spring})
 	 * @param passcode that user's password
 	 * @param heartbeat heart-beat interval of each broker connection, both ways
 	 * @param engine {@code multiplexed} (Courier's relay: a few broker connections per node, one broker

@@ -12,8 +12,8 @@ import org.springframework.messaging.simp.broker.BrokerAvailabilityEvent;
 import org.springframework.stereotype.Component;
 
 /**
- * Runs the order event consumer only while the relay's system session to RabbitMQ's STOMP port is up. While it
- * is down the relay would drop what it is given, so events stay in {@code courier.order-events} (and another
+ * Runs the order event consumer only while the relay can reach RabbitMQ's STOMP port ({@code BrokerAvailabilityEvent}).
+ * While it cannot, the relay could not forward what it is given, so events stay in {@code courier.order-events} (and another
  * node, if any, becomes the active consumer) instead of being acked into a void.
  */
 @Component

@@ -24,7 +24,7 @@ import io.courier.gateway.session.SessionTerminator;
 /**
  * Endpoints ({@code /ws}, {@code /sockjs}), destination prefixes and the relay to RabbitMQ.
  *
- * <p>The relay's system session carries what the server publishes, including messages to {@code /user/**}:
+ * <p>The relay's pooled connections carry what the server publishes, including messages to {@code /user/**}:
  * one publish per user destination, which RabbitMQ routes to the user's sessions on every node
  * ({@link ExchangeUserDestinationResolver}), so nodes broadcast neither their user registry nor unresolved user
  * destinations to each other (Spring's way, spring-framework #27806, #30347). It heart-beats with the broker
