@@ -13,6 +13,9 @@
 #   BENCH_ENGINE=spring bench/run.sh fanout ...   # the gateway on Spring's stock relay (the "before")
 #   BENCH_GATEWAY_OPTS="-XX:StartFlightRecording=filename=data/bench/gw.jfr,settings=profile" bench/run.sh ...
 #                                                 # extra JVM options for the gateway (a JFR profile here)
+#   bench/run.sh fanout --cold --subscribers 100 --rate 50 --duration 10 --rounds 3
+#                                                 # a fresh gateway per Courier round, started by the bench itself
+#                                                 # with the flags below (BENCH_GATEWAY_OPTS, BENCH_ENGINE apply)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -41,6 +44,21 @@ fi
 # thousands of sessions: 1 socket each in the bench, 2 in the gateway (client + relay connection)
 ulimit -n "$(ulimit -Hn)"
 mkdir -p "$OUT"
+
+# fanout --cold starts a fresh gateway for every Courier round itself (same flags as below, on the same ports)
+for a in "$@"; do
+  if [ "$a" = "--cold" ]; then
+    log "bench $* (fresh gateways from $GATEWAY_JAR, logs $OUT/gateway-cold-*.log)"
+    # run.sh's values first: the same option given on the command line wins
+    java -Xms512m -Xmx2g -jar "$BENCH_JAR" "$1" \
+      --courier-url "ws://127.0.0.1:$PORT/ws" --management-port "$MANAGEMENT_PORT" --key-dir "$KEYS" \
+      --gateway-jar "$GATEWAY_JAR" "--gateway-args=--courier.relay.engine=$ENGINE" \
+      "--gateway-jvm-opts=${BENCH_GATEWAY_OPTS:-}" --log-dir "$OUT" "${@:2}" | tee -a "$OUT/results.txt"
+    rc="${PIPESTATUS[0]}"
+    grep -h '^RESULT ' "$OUT/results.txt" > "$OUT/results.jsonl" || true
+    exit "$rc"
+  fi
+done
 log "starting a dev gateway on 127.0.0.1:$PORT, relay engine $ENGINE (log: $OUT/gateway.log)"
 # shellcheck disable=SC2086
 java ${BENCH_GATEWAY_OPTS:-} -jar "$GATEWAY_JAR" --spring.profiles.active=dev --server.port="$PORT" --management.server.port="$MANAGEMENT_PORT" \

@@ -19,7 +19,7 @@ final class BenchOptions {
 
 	static final int MAX_SESSIONS = 25_000;
 
-	private static final Set<String> FLAGS = Set.of("allow-remote", "own-order", "history");
+	private static final Set<String> FLAGS = Set.of("allow-remote", "own-order", "history", "cold");
 
 	final String scenario;
 
@@ -122,7 +122,9 @@ final class BenchOptions {
 	List<Target> targets() {
 		String target = string("target", "all");
 		if (target.equals("all")) {
-			return this.scenario.equals("fanout") ? List.of(Target.COURIER, Target.DIRECT, Target.FLOOR)
+			// --cold compares a fresh gateway with Web-STOMP direct; the floor has no cold start to measure
+			return (this.scenario.equals("fanout") && !flag("cold"))
+					? List.of(Target.COURIER, Target.DIRECT, Target.FLOOR)
 					: List.of(Target.COURIER, Target.DIRECT);
 		}
 		Target one = Target.valueOf(target.toUpperCase().replace('-', '_'));

@@ -42,6 +42,10 @@ final class FanoutScenario {
 	}
 
 	void run() throws Exception {
+		if (this.context.options.flag("cold")) {
+			new ColdStart(this.context, this).run();
+			return;
+		}
 		run("fanout", "", this::run);
 	}
 
@@ -75,7 +79,7 @@ final class FanoutScenario {
 	}
 
 	/** Runs a warm-up {@code sets} times, each on new sessions, and says so (its results are dropped). */
-	private Result warmUp(Target target, int sets, Callable<Result> set) throws Exception {
+	Result warmUp(Target target, int sets, Callable<Result> set) throws Exception {
 		Result last = null;
 		for (int i = 1; i <= sets; i++) {
 			last = set.call();
@@ -86,6 +90,15 @@ final class FanoutScenario {
 	}
 
 	Result run(Target target, int subscribers, int rate, Duration duration, int payload) throws Exception {
+		return run(target, subscribers, rate, duration, payload, 0, -1);
+	}
+
+	/**
+	 * As above; with {@code windowSeconds > 0} also per window of that many seconds ({@link Windows}), and with a
+	 * {@code gatewayPid} the gateway measured is that process (else the listener of the Courier port).
+	 */
+	Result run(Target target, int subscribers, int rate, Duration duration, int payload, int windowSeconds,
+			long gatewayPid) throws Exception {
 		Result result = new Result("fanout", target);
 		result.put("subscribers", subscribers).put("rate", rate).put("duration_s", duration.toSeconds());
 		if (target == Target.COURIER && this.context.options.flag("history")) {
@@ -109,9 +122,15 @@ final class FanoutScenario {
 			int subscribeFailures = this.context.subscribeAll(sessions, (i) -> DESTINATION, subscribeHeaders,
 					Duration.ofSeconds(60));
 			Thread.sleep(500);
-			long gatewayPid = (target == Target.COURIER) ? this.context.gatewayPid() : -1;
+			long gateway = (target != Target.COURIER) ? -1 : (gatewayPid > 0) ? gatewayPid : this.context.gatewayPid();
 			long beamPid = (target == Target.FLOOR) ? -1 : ProcessProbe.beamPid();
-			CpuWindow cpu = new CpuWindow(gatewayPid, beamPid);
+			Windows windows = (windowSeconds > 0)
+					? new Windows(windowSeconds, rate, duration.toSeconds(), 1_000_000_000L / rate) : null;
+			if (windows != null) {
+				receivers.windows(windows);
+				windows.start(gateway, beamPid, receivers.received::get);
+			}
+			CpuWindow cpu = new CpuWindow(gateway, beamPid);
 			if (floor != null) {
 				cpu.withFloorServer();
 			}
@@ -129,9 +148,15 @@ final class FanoutScenario {
 			}
 			receivers.drain(published * sessions.size());
 			cpu.stop();
+			if (windows != null) {
+				windows.stop();
+			}
 			receivers.stopRecording();
 			receivers.report(result, sessions, (s) -> (int) published);
 			receivers.reportRun(result, publisher, cpu, published, opened, subscribeFailures);
+			if (windows != null) {
+				windows.report(result);
+			}
 			this.context.closeAll(opened.sessions());
 		}
 		finally {

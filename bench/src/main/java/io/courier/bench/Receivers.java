@@ -50,6 +50,9 @@ final class Receivers implements StompSession.Listener {
 
 	private volatile boolean recording = true;
 
+	/** Also records each delivery by window of the run ({@code fanout --cold}); null: not. */
+	private volatile Windows windows;
+
 	Receivers(long expectedIntervalNanos) {
 		this.expectedIntervalNanos = expectedIntervalNanos;
 	}
@@ -79,6 +82,10 @@ final class Receivers implements StompSession.Listener {
 			stream.sequence.onSequence(fields[0]);
 			stream.latency.record(fields[1], now);
 		}
+		Windows windows = this.windows;
+		if (windows != null) {
+			windows.record(fields[0], fields[1], now);
+		}
 		this.received.incrementAndGet();
 		this.lastDeliveryNanos = now;
 	}
@@ -93,6 +100,11 @@ final class Receivers implements StompSession.Listener {
 		if (this.errorSamples.size() < 5) {
 			this.errorSamples.add(stream + ": " + reason);
 		}
+	}
+
+	/** Records every later delivery in {@code windows} too. */
+	void windows(Windows windows) {
+		this.windows = windows;
 	}
 
 	void stopRecording() {

@@ -29,14 +29,15 @@ final class Report {
 		boolean ratio = courier != null && direct != null;
 		out.println();
 		out.println("== " + title);
-		StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-30s", "metric"));
+		String nameColumn = "%-" + Math.max(30, names.stream().mapToInt(String::length).max().orElse(0)) + "s";
+		StringBuilder header = new StringBuilder(String.format(Locale.ROOT, nameColumn, "metric"));
 		results.forEach((r) -> header.append(String.format(Locale.ROOT, " %14s", r.target.label())));
 		if (ratio) {
 			header.append(String.format(Locale.ROOT, " %14s", "courier/direct"));
 		}
 		out.println(header);
 		for (String name : names) {
-			StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%-30s", name));
+			StringBuilder row = new StringBuilder(String.format(Locale.ROOT, nameColumn, name));
 			for (Result r : results) {
 				row.append(String.format(Locale.ROOT, " %14s", cell(r.get(name))));
 			}
