@@ -13,12 +13,15 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.filter.OncePerRequestFilter;
 
+import io.courier.gateway.session.InternalSessions;
+
 /**
  * Limits WebSocket handshakes (and SockJS session starts, {@code /sockjs/info}) per remote address with a
  * {@link TokenBucket}; beyond it the handshake gets HTTP 429 with {@code Retry-After: 1}. Other SockJS requests
  * (polling of an established session) are not counted. Behind a proxy the remote address is the proxy's unless
  * {@code server.forward-headers-strategy} is set. Idle buckets are evicted as new addresses come. Rate and burst
- * come from {@link RuntimeLimits}, existing buckets included when they change.
+ * come from {@link RuntimeLimits}, existing buckets included when they change. The node's own warm-up handshakes
+ * ({@link InternalSessions}) take no token.
  */
 class HandshakeRateFilter extends OncePerRequestFilter {
 
@@ -30,7 +33,10 @@ class HandshakeRateFilter extends OncePerRequestFilter {
 
 	private final LimitHits hits;
 
-	HandshakeRateFilter(RuntimeLimits limits, LimitHits hits) {
+	private final InternalSessions internal;
+
+	HandshakeRateFilter(RuntimeLimits limits, LimitHits hits, InternalSessions internal) {
+		this.internal = internal;
 		this.limits = limits;
 		this.hits = hits;
 		limits.onChange(() -> this.buckets.values()
@@ -40,7 +46,9 @@ class HandshakeRateFilter extends OncePerRequestFilter {
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
-		if (isHandshake(request) && !allow(request.getRemoteAddr(), System.nanoTime())) {
+		if (isHandshake(request)
+				&& !this.internal.admits(request.getHeader(InternalSessions.HEADER), request.getRemoteAddr())
+				&& !allow(request.getRemoteAddr(), System.nanoTime())) {
 			response.setStatus(HttpStatus.TOO_MANY_REQUESTS.value());
 			response.setHeader("Retry-After", "1");
 			response.setContentType("text/plain");

@@ -11,6 +11,7 @@ import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerCo
 import org.springframework.web.socket.config.annotation.WebSocketTransportRegistration;
 import org.springframework.web.socket.handler.WebSocketHandlerDecorator;
 
+import io.courier.gateway.session.InternalSessions;
 import io.courier.gateway.transport.OutboundBuffers;
 
 /**
@@ -65,9 +66,9 @@ class LimitsConfiguration implements WebSocketMessageBrokerConfigurer {
 	}
 
 	@Bean
-	FilterRegistrationBean<HandshakeRateFilter> handshakeRateFilter() {
+	FilterRegistrationBean<HandshakeRateFilter> handshakeRateFilter(InternalSessions internal) {
 		FilterRegistrationBean<HandshakeRateFilter> registration = new FilterRegistrationBean<>(
-				new HandshakeRateFilter(this.runtimeLimits, this.hits));
+				new HandshakeRateFilter(this.runtimeLimits, this.hits, internal));
 		registration.addUrlPatterns("/ws", "/ws/*", "/sockjs", "/sockjs/*");
 		registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
 		return registration;

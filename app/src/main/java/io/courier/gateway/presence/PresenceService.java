@@ -122,6 +122,9 @@ class PresenceService implements Presence, ClusterMessageHandler {
 		}
 		// The relay's CONNECTED carries no session attributes; the session followed since its CONNECT has them.
 		LocalSession local = this.localSessions.get(sessionId);
+		if (local != null && local.internal()) {
+			return; // the node's own (warm-up) session: nobody's presence
+		}
 		if (local != null) {
 			join(sessionId, event.getUser().getName(), local.remoteAddress(), local.userAgent(), local.transport());
 		}

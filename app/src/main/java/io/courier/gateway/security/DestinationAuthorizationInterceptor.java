@@ -11,6 +11,7 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
 import io.courier.gateway.security.DestinationRule.Frame;
 import io.courier.gateway.session.ClientError;
 import io.courier.gateway.session.ClientRejection;
+import io.courier.gateway.session.InternalSessions;
 import io.courier.gateway.session.RejectingChannelInterceptor;
 import io.courier.gateway.session.SessionTerminator;
 
@@ -42,12 +43,24 @@ class DestinationAuthorizationInterceptor extends RejectingChannelInterceptor {
 				throw new ClientRejection(ClientError.MISSING_TOKEN, "not connected");
 			}
 			sender = user;
-			allowed = this.authorizer.authorize(frame, accessor.getDestination(), user,
-					accessor.getFirstNativeHeader(DestinationAuthorizer.SUBSCRIPTION_TOKEN)).brokerHeaders();
+			if (InternalSessions.isInternal(accessor.getSessionAttributes())) {
+				checkInternal(frame, accessor.getDestination());
+			}
+			else {
+				allowed = this.authorizer.authorize(frame, accessor.getDestination(), user,
+						accessor.getFirstNativeHeader(DestinationAuthorizer.SUBSCRIPTION_TOKEN)).brokerHeaders();
+			}
 		}
 		ClientHeaderPolicy.check(command, accessor.getDestination(), accessor.toNativeHeaderMap().keySet(), allowed);
 		if (command == StompCommand.SEND && sender != null) {
 			TrustedSender.stamp(accessor, sender);
+		}
+	}
+
+	/** The node's own sessions subscribe to {@link InternalSessions#TOPIC_PREFIX} topics, and do nothing else. */
+	private static void checkInternal(Frame frame, @Nullable String destination) {
+		if (frame != Frame.SUBSCRIBE || destination == null || !destination.startsWith(InternalSessions.TOPIC_PREFIX)) {
+			throw new ClientRejection(ClientError.FORBIDDEN_DESTINATION, destination + " (internal session)");
 		}
 	}
 

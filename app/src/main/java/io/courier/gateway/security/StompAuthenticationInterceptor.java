@@ -10,10 +10,12 @@ import org.springframework.messaging.simp.stomp.StompCommand;
 import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
 
 import io.courier.gateway.session.ClientError;
 import io.courier.gateway.session.ClientRejection;
+import io.courier.gateway.session.InternalSessions;
 import io.courier.gateway.session.RejectingChannelInterceptor;
 import io.courier.gateway.session.SessionTerminator;
 
@@ -22,6 +24,7 @@ import io.courier.gateway.session.SessionTerminator;
  * resource server's {@code JwtAuthenticationToken}, named by the {@code sub} claim; Spring remembers it for every
  * later frame of the session. A refused token ends the session with an ERROR naming the reason. The header
  * travels in the CONNECT frame rather than the HTTP handshake, so it works for SockJS too (sockjs-client #196).
+ * The node's own internal sessions ({@link InternalSessions}) present a token their decoder checks instead.
  */
 class StompAuthenticationInterceptor extends RejectingChannelInterceptor {
 
@@ -37,8 +40,12 @@ class StompAuthenticationInterceptor extends RejectingChannelInterceptor {
 
 	private final Converter<Jwt, AbstractAuthenticationToken> converter = new JwtAuthenticationConverter();
 
-	StompAuthenticationInterceptor(SessionTerminator terminator, TokenVerifier verifier, SessionExpiry expiry) {
+	private final InternalSessions internal;
+
+	StompAuthenticationInterceptor(SessionTerminator terminator, TokenVerifier verifier, SessionExpiry expiry,
+			InternalSessions internal) {
 		super(terminator);
+		this.internal = internal;
 		this.verifier = verifier;
 		this.expiry = expiry;
 	}
@@ -54,7 +61,8 @@ class StompAuthenticationInterceptor extends RejectingChannelInterceptor {
 		}
 		checkVersion(accessor.getFirstNativeHeader(StompHeaderAccessor.STOMP_ACCEPT_VERSION_HEADER));
 		String token = bearerToken(accessor);
-		Jwt jwt = this.verifier.verify(token);
+		JwtDecoder internal = this.internal.decoderFor(accessor.getSessionAttributes());
+		Jwt jwt = (internal != null) ? this.verifier.verify(token, internal) : this.verifier.verify(token);
 		AbstractAuthenticationToken authentication = this.converter.convert(jwt);
 		if (authentication == null || jwt.getSubject() == null || jwt.getSubject().isBlank()) {
 			throw new ClientRejection(ClientError.INVALID_TOKEN, "no subject");

@@ -6,6 +6,7 @@ import org.springframework.core.annotation.Order;
 import org.springframework.messaging.simp.config.ChannelRegistration;
 import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerConfigurer;
 
+import io.courier.gateway.session.InternalSessions;
 import io.courier.gateway.session.SessionTerminator;
 
 /**
@@ -26,7 +27,11 @@ class StompSecurityConfiguration implements WebSocketMessageBrokerConfigurer {
 
 	private final DestinationAuthorizer authorizer;
 
-	StompSecurityConfiguration(SessionTerminator terminator, TokenVerifier verifier, SessionExpiry expiry, DestinationAuthorizer authorizer) {
+	private final InternalSessions internal;
+
+	StompSecurityConfiguration(SessionTerminator terminator, TokenVerifier verifier, SessionExpiry expiry,
+			DestinationAuthorizer authorizer, InternalSessions internal) {
+		this.internal = internal;
 		this.terminator = terminator;
 		this.verifier = verifier;
 		this.expiry = expiry;
@@ -35,7 +40,7 @@ class StompSecurityConfiguration implements WebSocketMessageBrokerConfigurer {
 
 	@Override
 	public void configureClientInboundChannel(ChannelRegistration registration) {
-		registration.interceptors(new StompAuthenticationInterceptor(this.terminator, this.verifier, this.expiry),
+		registration.interceptors(new StompAuthenticationInterceptor(this.terminator, this.verifier, this.expiry, this.internal),
 				new DestinationAuthorizationInterceptor(this.terminator, this.authorizer));
 	}
 

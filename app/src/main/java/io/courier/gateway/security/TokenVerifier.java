@@ -31,8 +31,13 @@ class TokenVerifier {
 	}
 
 	Jwt verify(String token) {
+		return verify(token, this.decoder);
+	}
+
+	/** As {@link #verify(String)} with another decoder (an internal session's, see {@code InternalSessions}). */
+	Jwt verify(String token, JwtDecoder decoder) {
 		try {
-			return this.decoder.decode(token);
+			return decoder.decode(token);
 		}
 		catch (JwtValidationException ex) {
 			if (ex.getErrors().stream().anyMatch((error) -> TokenPolicy.NO_EXPIRY.equals(error.getDescription()))) {

@@ -40,8 +40,11 @@ public final class LocalSession {
 
 	private volatile @Nullable String endReason;
 
+	private final boolean internal;
+
 	LocalSession(String sessionId, String user, String remoteAddress, String userAgent, String transport,
-			long[] clientHeartbeat) {
+			long[] clientHeartbeat, boolean internal) {
+		this.internal = internal;
 		this.sessionId = sessionId;
 		this.user = user;
 		this.remoteAddress = remoteAddress;
@@ -68,6 +71,11 @@ public final class LocalSession {
 
 	public String transport() {
 		return this.transport;
+	}
+
+	/** A session the node opened to itself ({@link InternalSessions}): not listed, counted or announced. */
+	public boolean internal() {
+		return this.internal;
 	}
 
 	/** When it got CONNECTED; null while the CONNECT is still on its way to RabbitMQ. */

@@ -28,7 +28,8 @@ import org.springframework.web.socket.messaging.SessionDisconnectEvent;
  * authentication, authorization and limits, so only accepted frames count) and on the client outbound channel.
  * A {@link LocalSession} is created by an accepted CONNECT and removed at disconnect, never by a later frame
  * (frames still queued when a session closes are handled after its disconnect event). Counts every frame each
- * way for the node too.
+ * way for the node too, except those of the node's own {@link InternalSessions internal sessions}, which are
+ * followed but neither listed nor counted.
  */
 @Component
 public class LocalSessions {
@@ -53,18 +54,24 @@ public class LocalSessions {
 		return this.outbound;
 	}
 
-	/** Sessions that got CONNECTED. */
+	/** Sessions that got CONNECTED (internal ones left out). */
 	public List<LocalSession> sessions() {
-		return this.sessions.values().stream().filter((s) -> s.connectedAt() != null).toList();
+		return this.sessions.values().stream().filter((s) -> s.connectedAt() != null && !s.internal()).toList();
 	}
 
 	public @Nullable LocalSession get(String sessionId) {
 		return this.sessions.get(sessionId);
 	}
 
-	/** Sessions connected now. */
+	/** Sessions connected now (internal ones left out). */
 	public int connectedCount() {
-		return (int) this.sessions.values().stream().filter((s) -> s.connectedAt() != null).count();
+		return (int) this.sessions.values().stream().filter((s) -> s.connectedAt() != null && !s.internal()).count();
+	}
+
+	/** Whether {@code sessionId} is one of the node's internal sessions ({@link InternalSessions}). */
+	public boolean isInternal(String sessionId) {
+		LocalSession session = this.sessions.get(sessionId);
+		return session != null && session.internal();
 	}
 
 	/** STOMP frames received from clients (accepted ones) since start, heart-beats not counted. */
@@ -94,18 +101,20 @@ public class LocalSessions {
 
 	private void received(String sessionId, StompHeaderAccessor accessor) {
 		StompCommand command = accessor.getCommand();
+		Map<String, Object> attributes = accessor.getSessionAttributes();
 		if (command == StompCommand.CONNECT || command == StompCommand.STOMP) {
 			Principal user = accessor.getUser();
-			Map<String, Object> attributes = accessor.getSessionAttributes();
 			this.sessions.put(sessionId, new LocalSession(sessionId, (user != null) ? user.getName() : "",
 					SessionAttributes.get(attributes, SessionAttributes.REMOTE_ADDRESS),
 					SessionAttributes.get(attributes, SessionAttributes.USER_AGENT),
-					SessionAttributes.get(attributes, SessionAttributes.TRANSPORT), accessor.getHeartbeat()));
-		}
-		if (command != null) {
-			this.framesIn.incrementAndGet();
+					SessionAttributes.get(attributes, SessionAttributes.TRANSPORT), accessor.getHeartbeat(),
+					InternalSessions.isInternal(attributes)));
 		}
 		LocalSession session = this.sessions.get(sessionId);
+		// an internal session's last frames may come after it was forgotten (the DISCONNECT that closed it)
+		if (command != null && !((session != null) ? session.internal() : InternalSessions.isInternal(attributes))) {
+			this.framesIn.incrementAndGet();
+		}
 		if (session == null) {
 			return;
 		}
@@ -124,11 +133,14 @@ public class LocalSessions {
 
 	/** Counts a MESSAGE the relay wrote to the session without the client outbound channel. */
 	public void sentMessage(String sessionId) {
-		this.framesOut.incrementAndGet();
 		LocalSession session = this.sessions.get(sessionId);
 		if (session != null) {
+			if (session.internal()) {
+				return;
+			}
 			session.sent();
 		}
+		this.framesOut.incrementAndGet();
 	}
 
 	private void sent(String sessionId, StompHeaderAccessor accessor) {
@@ -136,8 +148,10 @@ public class LocalSessions {
 		if (command == null) {
 			return;
 		}
-		this.framesOut.incrementAndGet();
 		LocalSession session = this.sessions.get(sessionId);
+		if (!((session != null) ? session.internal() : InternalSessions.isInternal(accessor.getSessionAttributes()))) {
+			this.framesOut.incrementAndGet();
+		}
 		if (session == null) {
 			return;
 		}

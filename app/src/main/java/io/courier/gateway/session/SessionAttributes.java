@@ -16,6 +16,9 @@ public final class SessionAttributes {
 
 	public static final String TRANSPORT = "courier.transport";
 
+	/** {@code Boolean.TRUE} on a session the node opened to itself ({@link InternalSessions}). */
+	public static final String INTERNAL = "courier.internal";
+
 	private SessionAttributes() {
 	}
 

@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
 import org.springframework.messaging.simp.broker.BrokerAvailabilityEvent;
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.messaging.SessionConnectedEvent;
@@ -25,7 +26,7 @@ import io.courier.gateway.session.SessionTerminator;
  * This node's sessions, frames and relay state as Micrometer meters: {@code courier.sessions} (connected now),
  * {@code courier.session.connects} and {@code courier.session.disconnects{reason}} (totals, of sessions that got
  * CONNECTED), {@code courier.frames.in} and {@code courier.frames.out} (STOMP frames accepted from clients and
- * sent to them, heart-beats not counted), {@code courier.relay.broker.available} (1 or 0). All are tagged with the
+ * sent to them, heart-beats not counted), of client sessions only (not the node's own, {@code InternalSessions}), {@code courier.relay.broker.available} (1 or 0). All are tagged with the
  * node. Refused frames are counted where sessions are ended, in {@link SessionTerminator}.
  *
  * <p>A disconnect's reason is {@code client} (DISCONNECT frame), {@code closed} (socket closed without one), the
@@ -75,6 +76,10 @@ class SessionMetrics {
 
 	@EventListener
 	void onConnected(SessionConnectedEvent event) {
+		String sessionId = SimpMessageHeaderAccessor.getSessionId(event.getMessage().getHeaders());
+		if (sessionId != null && this.sessions.isInternal(sessionId)) {
+			return;
+		}
 		this.connects.increment();
 	}
 
@@ -83,7 +88,7 @@ class SessionMetrics {
 	@Order(Ordered.HIGHEST_PRECEDENCE)
 	void onDisconnect(SessionDisconnectEvent event) {
 		LocalSession session = this.sessions.get(event.getSessionId());
-		if (session != null && session.connectedAt() != null) {
+		if (session != null && session.connectedAt() != null && !session.internal()) {
 			Counter.builder("courier.session.disconnects")
 				.tag("node", this.node)
 				.tag("reason", this.sessions.endReason(event.getSessionId()))

@@ -18,6 +18,7 @@ import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
 
 import io.courier.gateway.limits.LimitHits;
 import io.courier.gateway.node.GatewayProperties;
+import io.courier.gateway.session.InternalSessions;
 import io.courier.gateway.session.LocalSessions;
 import io.courier.gateway.session.SessionTerminator;
 
@@ -51,10 +52,13 @@ class StompEndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 
 	private final SessionTerminator terminator;
 
+	private final InternalSessions internal;
+
 	StompEndpointConfiguration(GatewayProperties properties,
 			@Lazy @Qualifier("messageBrokerTaskScheduler") TaskScheduler brokerScheduler, LimitHits hits,
-			LocalSessions sessions, SessionTerminator terminator) {
+			LocalSessions sessions, SessionTerminator terminator, InternalSessions internal) {
 		this.terminator = terminator;
+		this.internal = internal;
 		this.properties = properties;
 		this.brokerScheduler = brokerScheduler;
 		this.hits = hits;
@@ -66,7 +70,7 @@ class StompEndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 	public void registerStompEndpoints(StompEndpointRegistry registry) {
 		String[] origins = this.properties.allowedOrigins().toArray(String[]::new);
 		OriginHeaderInterceptor originHeader = new OriginHeaderInterceptor();
-		HandshakeInfoInterceptor handshakeInfo = new HandshakeInfoInterceptor();
+		HandshakeInfoInterceptor handshakeInfo = new HandshakeInfoInterceptor(this.internal);
 		// The Jakarta WebSocket API on Jetty rather than Jetty's own, which Spring would pick: only the Jakarta
 		// adapter hands Spring partial messages, which the frame size limit relies on (LimitsConfiguration).
 		DefaultHandshakeHandler handshakeHandler = new DefaultHandshakeHandler(new JakartaUpgradeStrategy());
