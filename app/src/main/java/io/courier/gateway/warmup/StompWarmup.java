@@ -1,0 +1,226 @@
+package io.courier.gateway.warmup;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.web.server.context.WebServerInitializedEvent;
+import org.springframework.context.annotation.Lazy;
+import org.springframework.context.event.EventListener;
+import org.springframework.core.annotation.Order;
+import org.springframework.core.env.Environment;
+import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
+import org.springframework.messaging.simp.SimpMessagingTemplate;
+import org.springframework.messaging.simp.broker.AbstractBrokerMessageHandler;
+import org.springframework.messaging.support.MessageBuilder;
+import org.springframework.stereotype.Component;
+import org.springframework.util.MimeTypeUtils;
+
+import io.courier.gateway.node.GatewayProperties;
+import io.courier.gateway.session.InternalSessions;
+
+/**
+ * Warms the STOMP path end to end with the node's own {@link InternalSessions}: {@code courier.warmup.sessions}
+ * loopback sessions to this node's {@code /ws} (the real handshake, CONNECT with a {@link ThrowawayIssuer} token,
+ * SUBSCRIBE with a receipt) on the node's private topic {@code /topic/courier.internal.<node>.warmup-<random>}, then
+ * {@code courier.warmup.messages} messages published to it through the relay, as the application publishes
+ * ({@link SimpMessagingTemplate}): out to RabbitMQ, back through the node queue, fanned out, encoded and written
+ * by Jetty to every session. The topic is not kept in history and no rule opens it to clients.
+ */
+@Component
+@Order(20)
+class StompWarmup implements WarmupStep {
+
+	private static final int BODY_BYTES = 128;
+
+	private final WarmupProperties properties;
+
+	private final InternalSessions internal;
+
+	private final ThrowawayIssuer issuer;
+
+	private final SimpMessagingTemplate messaging;
+
+	private final ObjectProvider<AbstractBrokerMessageHandler> relay;
+
+	private final String nodeId;
+
+	private final String destination;
+
+	private final String host;
+
+	private volatile int port;
+
+	StompWarmup(WarmupProperties properties, InternalSessions internal, ThrowawayIssuer issuer,
+			@Lazy SimpMessagingTemplate messaging,
+			@Qualifier("stompBrokerRelayMessageHandler") ObjectProvider<AbstractBrokerMessageHandler> relay,
+			GatewayProperties gateway, Environment environment) {
+		this.properties = properties;
+		this.internal = internal;
+		this.issuer = issuer;
+		this.messaging = messaging;
+		this.relay = relay;
+		this.nodeId = gateway.nodeId();
+		// this process's own topic: nodes started with the same id on one broker do not hear each other's
+		this.destination = InternalSessions.TOPIC_PREFIX + gateway.nodeId().replaceAll("[^A-Za-z0-9_-]", "-")
+				+ ".warmup-" + Long.toHexString(ProcessHandle.current().pid()) + "-"
+				+ Integer.toHexString(ThreadLocalRandom.current().nextInt());
+		this.host = ownHost(environment.getProperty("server.address"));
+	}
+
+	/** The main web server's port (not the management server's). */
+	@EventListener
+	void onWebServer(WebServerInitializedEvent event) {
+		if (event.getApplicationContext().getServerNamespace() == null) {
+			this.port = event.getWebServer().getPort();
+		}
+	}
+
+	@Override
+	public String name() {
+		return "stomp";
+	}
+
+	@Override
+	public Map<String, Object> run(Instant deadline) throws Exception {
+		Map<String, Object> counts = new LinkedHashMap<>();
+		if (!awaitRelay(deadline)) {
+			counts.put("skipped", "relay not connected");
+			return counts;
+		}
+		String credential = this.internal.open(this.issuer.decoder());
+		URI uri = URI.create("ws://" + this.host + ":" + this.port + "/ws");
+		AtomicLong delivered = new AtomicLong();
+		List<LoopbackSession> sessions = new ArrayList<>();
+		// a client of its own, dropped after (its selector thread ends with it)
+		HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+		try {
+			for (int i = 0; i < this.properties.sessions(); i++) {
+				String token = this.issuer.mint("courier-warmup." + this.nodeId + "." + i, Duration.ofMinutes(2));
+				sessions.add(LoopbackSession.open(http, uri, credential, token, delivered));
+			}
+			List<LoopbackSession> connected = await(sessions, LoopbackSession::connected, deadline, counts, "connect");
+			List<LoopbackSession> subscribed = await(connected, (s) -> s.subscribe(this.destination), deadline,
+					counts, "subscribe");
+			counts.put("sessions", subscribed.size());
+			long sent = publish(deadline);
+			counts.put("sent", sent);
+			long expected = sent * subscribed.size();
+			while (delivered.get() < expected && Instant.now().isBefore(deadline)) {
+				Thread.sleep(5);
+			}
+			counts.put("delivered", delivered.get());
+		}
+		finally {
+			List<CompletableFuture<Void>> closing = sessions.stream().map(LoopbackSession::disconnect).toList();
+			this.internal.close();
+			try {
+				CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).get(2, TimeUnit.SECONDS);
+			}
+			catch (ExecutionException | TimeoutException ex) {
+				// closed or not, they are the node's own sessions and end with their sockets
+			}
+		}
+		return counts;
+	}
+
+	/** The sessions whose {@code step} completed by the deadline; the first failure is counted in {@code counts}. */
+	private static List<LoopbackSession> await(List<LoopbackSession> sessions,
+			Function<LoopbackSession, CompletableFuture<Void>> step, Instant deadline, Map<String, Object> counts,
+			String name) throws InterruptedException {
+		List<CompletableFuture<Void>> futures = sessions.stream().map(step).toList();
+		List<LoopbackSession> done = new ArrayList<>();
+		int failed = 0;
+		for (int i = 0; i < sessions.size(); i++) {
+			try {
+				futures.get(i).get(millisUntil(deadline), TimeUnit.MILLISECONDS);
+				done.add(sessions.get(i));
+			}
+			catch (ExecutionException | TimeoutException ex) {
+				if (failed++ == 0) {
+					counts.put(name + "Failure", String.valueOf((ex.getCause() != null) ? ex.getCause() : ex));
+				}
+			}
+		}
+		if (failed > 0) {
+			counts.put(name + "Failures", failed);
+		}
+		return done;
+	}
+
+	private boolean awaitRelay(Instant deadline) throws InterruptedException {
+		while (Instant.now().isBefore(deadline)) {
+			AbstractBrokerMessageHandler relay = this.relay.getIfAvailable();
+			if (relay != null && relay.isBrokerAvailable()) {
+				return true;
+			}
+			Thread.sleep(20);
+		}
+		return false;
+	}
+
+	/** Publishes at {@code courier.warmup.rate} as the application does; returns how many were sent. */
+	private long publish(Instant deadline) {
+		long interval = 1_000_000_000L / this.properties.rate();
+		long start = System.nanoTime();
+		long sent = 0;
+		while (sent < this.properties.messages() && Instant.now().isBefore(deadline)) {
+			long wait = start + sent * interval - System.nanoTime();
+			if (wait > 0) {
+				LockSupport.parkNanos(wait);
+			}
+			String head = "{\"warmup\":" + sent + ",\"pad\":\"";
+			byte[] body = (head + "x".repeat(Math.max(0, BODY_BYTES - head.length() - 2)) + "\"}")
+				.getBytes(StandardCharsets.US_ASCII);
+			SimpMessageHeaderAccessor headers = SimpMessageHeaderAccessor.create();
+			headers.setContentType(MimeTypeUtils.APPLICATION_JSON);
+			headers.setLeaveMutable(true);
+			this.messaging.send(this.destination, MessageBuilder.createMessage(body, headers.getMessageHeaders()));
+			sent++;
+		}
+		return sent;
+	}
+
+	private static long millisUntil(Instant deadline) {
+		return Math.max(1, Duration.between(Instant.now(), deadline).toMillis());
+	}
+
+	/** Where this node listens: its {@code server.address}, loopback when it listens on every address. */
+	private static String ownHost(@Nullable String address) {
+		if (address == null || address.isBlank()) {
+			return "127.0.0.1";
+		}
+		try {
+			InetAddress inet = InetAddress.getByName(address);
+			if (inet.isAnyLocalAddress()) {
+				return "127.0.0.1";
+			}
+			String literal = inet.getHostAddress();
+			return literal.contains(":") ? "[" + literal + "]" : literal;
+		}
+		catch (UnknownHostException ex) {
+			return "127.0.0.1";
+		}
+	}
+
+}
