@@ -15,12 +15,13 @@ final class Bench {
 			  fanout         --subscribers N --rate R[,R2,...] --duration T [--payload BYTES] [--warmup W] [--history]
 			                 [--warmup-sets K] (the warm-up K <= 10 times, new sessions each; default 1)
 			                 (--history: Courier's SUBSCRIBEs carry courier-last, served from history with ids)
-			  fanout --cold  [--window S] [--warm-after S2] [--gateway-java PATH] [--gateway-jar JAR]
+			  fanout --cold  [--window S] [--warm-after S2] [--bench-warmup S3] [--gateway-java PATH] [--gateway-jar JAR]
 			                 [--gateway-jvm-opts "OPTS"] [--gateway-args "ARGS"] [--management-port P]
 			                 (each Courier round on a fresh gateway started here from the jar with bench/run.sh's
 			                 flags, subscribers in as soon as /actuator/health/readiness is UP; p50/p99 and CPU per
 			                 delivery per S s window (default 5) from the first publish, start-to-ready time;
-			                 targets courier and direct; --warm-after: S2 s more on that gateway, then warm_*)
+			                 targets courier and direct; --warm-after: S2 s more on that gateway, then warm_*;
+			                 --bench-warmup: the load generator's own warm-up against direct first, default 10 s)
 			  connections    --sessions N --hold T [--own-order] (sessions as the order page's: own order topic and
 			                 user queue each; RabbitMQ queues, bindings and memory per session)
 			  connect-storm  --sessions N --concurrency C [--warmup N2]
