@@ -28,7 +28,7 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("courier.warmup")
 public record WarmupProperties(@DefaultValue("true") boolean enabled,
 		@DefaultValue("10s") @NotNull Duration timeout, @DefaultValue("10") @Min(1) @Max(200) int sessions,
-		@DefaultValue("3000") @Min(0) @Max(100_000) int messages, @DefaultValue("1000") @Min(1) @Max(100_000) int rate,
+		@DefaultValue("6000") @Min(0) @Max(100_000) int messages, @DefaultValue("2000") @Min(1) @Max(100_000) int rate,
 		@DefaultValue("300") @Min(0) @Max(100_000) int tokens, @DefaultValue("1000") @Min(0) @Max(1_000_000) int json) {
 
 	public WarmupProperties {
