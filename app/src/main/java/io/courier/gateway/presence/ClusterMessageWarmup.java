@@ -19,7 +19,7 @@ import io.courier.gateway.warmup.WarmupStep;
  * heart-beat does. In memory only: nothing is published on {@code courier.cluster}.
  */
 @Component
-@Order(30)
+@Order(15)
 class ClusterMessageWarmup implements WarmupStep {
 
 	private final ObjectMapper mapper;

@@ -115,8 +115,12 @@ class StompWarmup implements WarmupStep {
 		// a client of its own, dropped after (its selector thread ends with it)
 		HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 		try {
+			List<String> tokens = new ArrayList<>();
 			for (int i = 0; i < this.properties.sessions(); i++) {
-				String token = this.issuer.mint("courier-warmup." + this.nodeId + "." + i, Duration.ofMinutes(2));
+				tokens.add(this.issuer.mint("courier-warmup." + this.nodeId + "." + i, Duration.ofMinutes(2)));
+			}
+			counts.put("cycles", cycles(http, uri, credential, tokens, deadline, counts));
+			for (String token : tokens) {
 				sessions.add(LoopbackSession.open(http, uri, credential, token, delivered));
 			}
 			List<LoopbackSession> connected = await(sessions, LoopbackSession::connected, deadline, counts, "connect");
@@ -142,6 +146,27 @@ class StompWarmup implements WarmupStep {
 			}
 		}
 		return counts;
+	}
+
+	/**
+	 * {@code courier.warmup.connects} sessions through handshake, CONNECT, SUBSCRIBE (with its node-queue binding)
+	 * and DISCONNECT, {@code courier.warmup.sessions} at a time: a node's first clients arrive all at once, and
+	 * those paths are compiled only after a few hundred of them. Returns how many made it.
+	 */
+	private int cycles(HttpClient http, URI uri, String credential, List<String> tokens, Instant deadline,
+			Map<String, Object> counts) throws InterruptedException {
+		int done = 0;
+		while (done < this.properties.connects() && Instant.now().isBefore(deadline)) {
+			List<LoopbackSession> batch = new ArrayList<>();
+			for (int i = 0; i < Math.min(tokens.size(), this.properties.connects() - done); i++) {
+				batch.add(LoopbackSession.open(http, uri, credential, tokens.get(i), new AtomicLong()));
+			}
+			List<LoopbackSession> connected = await(batch, LoopbackSession::connected, deadline, counts, "cycleConnect");
+			await(connected, (session) -> session.subscribe(this.destination), deadline, counts, "cycleSubscribe");
+			await(batch, LoopbackSession::disconnect, deadline, counts, "cycleDisconnect");
+			done += batch.size();
+		}
+		return done;
 	}
 
 	/** The sessions whose {@code step} completed by the deadline; the first failure is counted in {@code counts}. */
