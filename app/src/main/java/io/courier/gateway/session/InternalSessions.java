@@ -38,6 +38,8 @@ public class InternalSessions {
 
 	private volatile @Nullable JwtDecoder decoder;
 
+	private volatile boolean open;
+
 	public InternalSessions() {
 		byte[] random = new byte[32];
 		new SecureRandom().nextBytes(random);
@@ -47,24 +49,28 @@ public class InternalSessions {
 	/** Admits internal sessions, their tokens checked by {@code decoder}, until {@link #close}; the credential. */
 	public String open(JwtDecoder decoder) {
 		this.decoder = decoder;
+		this.open = true;
 		return this.credential;
 	}
 
-	/** No more internal sessions (those open stay marked until they end). */
+	/**
+	 * No more internal sessions. Those already admitted stay marked, and a CONNECT of theirs still late on its way
+	 * is still checked with the warm-up's decoder (not refused by the node's, which would count and log it).
+	 */
 	public void close() {
-		this.decoder = null;
+		this.open = false;
 	}
 
 	/** Whether a handshake from {@code remote} presenting {@code presented} opens an internal session. */
 	public boolean admits(@Nullable String presented, @Nullable InetAddress remote) {
-		return this.decoder != null && presented != null && remote != null && isLocal(remote)
+		return this.open && presented != null && remote != null && isLocal(remote)
 				&& MessageDigest.isEqual(presented.getBytes(StandardCharsets.US_ASCII),
 						this.credential.getBytes(StandardCharsets.US_ASCII));
 	}
 
 	/** As above for a request's remote address as a string (an IP literal: no name is looked up). */
 	public boolean admits(@Nullable String presented, @Nullable String remoteAddress) {
-		if (presented == null || remoteAddress == null || this.decoder == null) {
+		if (presented == null || remoteAddress == null || !this.open) {
 			return false;
 		}
 		try {

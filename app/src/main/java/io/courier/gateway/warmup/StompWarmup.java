@@ -53,6 +53,8 @@ class StompWarmup implements WarmupStep {
 
 	private static final int BODY_BYTES = 128;
 
+	private static final Duration STEP_TIMEOUT = Duration.ofSeconds(3);
+
 	private final WarmupProperties properties;
 
 	private final InternalSessions internal;
@@ -176,9 +178,12 @@ class StompWarmup implements WarmupStep {
 		List<CompletableFuture<Void>> futures = sessions.stream().map(step).toList();
 		List<LoopbackSession> done = new ArrayList<>();
 		int failed = 0;
+		// a session stuck on one step (a slow machine) must not take the whole warm-up's time with it
+		Instant stepEnd = Instant.now().plus(STEP_TIMEOUT);
+		Instant until = stepEnd.isBefore(deadline) ? stepEnd : deadline;
 		for (int i = 0; i < sessions.size(); i++) {
 			try {
-				futures.get(i).get(millisUntil(deadline), TimeUnit.MILLISECONDS);
+				futures.get(i).get(millisUntil(until), TimeUnit.MILLISECONDS);
 				done.add(sessions.get(i));
 			}
 			catch (ExecutionException | TimeoutException ex) {

@@ -20,7 +20,7 @@ import org.springframework.validation.annotation.Validated;
  * @param sessions loopback STOMP sessions to the node's own {@code /ws}, each subscribed to the node's private
  * warm-up topic
  * @param connects short sessions before those (handshake, CONNECT, SUBSCRIBE, DISCONNECT), {@code sessions} at a
- * time
+ * time; none by default: 100 made no difference the fan-out benchmark could see (docs/BENCHMARKS.md)
  * @param messages messages published to that topic through the relay (each delivered to every session)
  * @param rate messages per second at most
  * @param tokens RS256 verifications of throwaway tokens (a key pair generated in memory for this)
@@ -30,7 +30,7 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("courier.warmup")
 public record WarmupProperties(@DefaultValue("true") boolean enabled,
 		@DefaultValue("10s") @NotNull Duration timeout, @DefaultValue("10") @Min(1) @Max(200) int sessions,
-		@DefaultValue("100") @Min(0) @Max(10_000) int connects,
+		@DefaultValue("0") @Min(0) @Max(10_000) int connects,
 		@DefaultValue("6000") @Min(0) @Max(100_000) int messages, @DefaultValue("2000") @Min(1) @Max(100_000) int rate,
 		@DefaultValue("300") @Min(0) @Max(100_000) int tokens, @DefaultValue("1000") @Min(0) @Max(1_000_000) int json) {
 
