@@ -126,6 +126,27 @@ class BenchSmokeIntegrationTests {
 	}
 
 	@Test
+	void coldFanoutStartsAFreshGatewayAndReportsWindowsAndStartToReady() throws Exception {
+		Path logDir = Files.createTempDirectory("courier-bench-cold");
+		ByteArrayOutputStream captured = new ByteArrayOutputStream();
+		PrintStream out = new PrintStream(new Tee(captured, System.out), true, StandardCharsets.UTF_8);
+		new Bench(out).run("fanout", "--cold", "--subscribers", "3", "--rate", "20", "--duration", "2", "--window", "1",
+				"--bench-warmup", "0", "--courier-url", "ws://127.0.0.1:" + freePort() + "/ws", "--management-port",
+				Integer.toString(freePort()), "--key-dir", this.keyDir.toString(), "--log-dir", logDir.toString(),
+				"--gateway-jar",
+				System.getProperty("courier.gateway.jar", "../app/target/courier-gateway-0.1.0-SNAPSHOT.jar"),
+				"--gateway-args=--courier.warmup.messages=100 --courier.warmup.timeout=5s");
+		String output = captured.toString(StandardCharsets.UTF_8);
+		assertEveryTargetDelivered(output, "fanout", "courier", "direct");
+		String courier = results(output).get(0);
+		assertThat(decimal(courier, "start_to_ready_s")).as(courier)
+			.isPositive()
+			.isGreaterThanOrEqualTo(decimal(courier, "start_to_live_s"));
+		assertThat(courier).contains("\"p99_ms_0_1s\":", "\"cpu_us_per_delivery_gateway_1_2s\":");
+		assertThat(results(output).get(1)).doesNotContain("start_to_ready_s").contains("\"p99_ms_1_2s\":");
+	}
+
+	@Test
 	void idleConnectionsStayUpOnCourierAndDirect() throws Exception {
 		assertEveryTargetDelivered(run("connections", "--sessions", "5", "--hold", "2"), "connections", "courier",
 				"direct");
