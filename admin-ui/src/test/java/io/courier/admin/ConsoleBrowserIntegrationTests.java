@@ -33,9 +33,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The console end to end, in headless Chromium: a real gateway (child JVM, dev mode) and the console in this JVM,
- * both on the test vhost of the real RabbitMQ. The order page of the gateway is the STOMP client. One browser, two
- * tabs (console, order page); the tests run in order and build on each other.
+ * The console end to end, in headless Chromium: a real gateway (child JVM, dev mode) and
+ * the console in this JVM, both on the test vhost of the real RabbitMQ. The order page of
+ * the gateway is the STOMP client. One browser, two tabs (console, order page); the tests
+ * run in order and build on each other.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "server.address=127.0.0.1")
 @ActiveProfiles("dev")
@@ -94,16 +95,15 @@ class ConsoleBrowserIntegrationTests {
 			browser.navigate().refresh();
 			assertThat(browser.findElements(By.cssSelector("tr.node[data-node='" + NODE + "']"))).hasSize(1);
 		});
-		// The page's live regions are swapped (live.js) on every node heart-beat: each element is read in one go,
+		// The page's live regions are swapped (live.js) on every node heart-beat: each
+		// element is read in one go,
 		// again if a swap replaced it between find and read.
-		await().atMost(10, TimeUnit.SECONDS)
-			.ignoreException(StaleElementReferenceException.class)
-			.untilAsserted(() -> {
-				assertThat(textOf(By.cssSelector("tr.node[data-node='" + NODE + "']")))
-					.contains("http://127.0.0.1:" + gateway.port())
-					.contains("UP");
-				assertThat(textOf(By.id("stomp-listener"))).isEqualTo("listening");
-			});
+		await().atMost(10, TimeUnit.SECONDS).ignoreException(StaleElementReferenceException.class).untilAsserted(() -> {
+			assertThat(textOf(By.cssSelector("tr.node[data-node='" + NODE + "']")))
+				.contains("http://127.0.0.1:" + gateway.port())
+				.contains("UP");
+			assertThat(textOf(By.id("stomp-listener"))).isEqualTo("listening");
+		});
 		Chromium.screenshot(browser, "console-overview");
 	}
 
@@ -141,7 +141,8 @@ class ConsoleBrowserIntegrationTests {
 		browser.switchTo().window(orderTab);
 		await().atMost(15, TimeUnit.SECONDS).untilAsserted(() -> {
 			assertThat(gateway.publishOrderEvent(ORDER, ALICE, "SHIPPED")).isEqualTo(202);
-			assertThat(browser.findElements(By.cssSelector("#events li[data-order='" + ORDER + "'][data-status='SHIPPED']")))
+			assertThat(browser
+				.findElements(By.cssSelector("#events li[data-order='" + ORDER + "'][data-status='SHIPPED']")))
 				.isNotEmpty();
 		});
 		assertThat(textOf(By.cssSelector("#order-" + ORDER + " .status"))).isEqualTo("SHIPPED");
@@ -153,7 +154,8 @@ class ConsoleBrowserIntegrationTests {
 	void operatorDisconnectsTheSessionAndTheClientIsClosedThenReconnects() {
 		browser.switchTo().window(consoleTab);
 		browser.get(console("/connections?user=" + ALICE));
-		// The live page swaps its table when sessions change (live.js): a row found a moment ago may be gone.
+		// The live page swaps its table when sessions change (live.js): a row found a
+		// moment ago may be gone.
 		String sessionId = await().atMost(10, TimeUnit.SECONDS)
 			.ignoreException(StaleElementReferenceException.class)
 			.until(() -> {
@@ -197,11 +199,13 @@ class ConsoleBrowserIntegrationTests {
 			assertThat(first.nextFrame(Duration.ofSeconds(10))).startsWith("CONNECTED");
 			await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> {
 				try (RawStompClient second = RawStompClient.connect(gateway.wsUrl(), token)) {
-					assertThat(second.nextFrame(Duration.ofSeconds(5))).isEqualTo("ERROR too many sessions: limit 1 per user");
+					assertThat(second.nextFrame(Duration.ofSeconds(5)))
+						.isEqualTo("ERROR too many sessions: limit 1 per user");
 				}
 			});
 		}
-		// a refresh can replace the element between finding and reading it: try again then
+		// a refresh can replace the element between finding and reading it: try again
+		// then
 		await().atMost(10, TimeUnit.SECONDS).ignoreException(StaleElementReferenceException.class).untilAsserted(() -> {
 			browser.navigate().refresh();
 			assertThat(textOf(By.id("hits"))).contains("sessions-per-user").contains(BOB);
@@ -221,12 +225,13 @@ class ConsoleBrowserIntegrationTests {
 		browser.get(console("/connections"));
 		assertThat(browser.findElements(By.linkText("Disconnect"))).isEmpty();
 		// Forging the POST with a valid CSRF token does not help: the server refuses it.
-		Object status = ((JavascriptExecutor) browser).executeAsyncScript("""
-				const done = arguments[arguments.length - 1];
-				const csrf = document.querySelector('header form input[name=_csrf]').value;
-				fetch('/limits/overrides', { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-				  body: '_csrf=' + encodeURIComponent(csrf) + '&user=mallory&sessionsPerUser=1000&version=0', redirect: 'manual' })
-				  .then(r => done(r.status), e => done(String(e)));""");
+		Object status = ((JavascriptExecutor) browser).executeAsyncScript(
+				"""
+						const done = arguments[arguments.length - 1];
+						const csrf = document.querySelector('header form input[name=_csrf]').value;
+						fetch('/limits/overrides', { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+						  body: '_csrf=' + encodeURIComponent(csrf) + '&user=mallory&sessionsPerUser=1000&version=0', redirect: 'manual' })
+						  .then(r => done(r.status), e => done(String(e)));""");
 		assertThat(status).isEqualTo(403L);
 	}
 
@@ -239,8 +244,9 @@ class ConsoleBrowserIntegrationTests {
 	}
 
 	/**
-	 * The text of an element on a live page: live.js swaps fragments whenever the console pushes a change, so an
-	 * element found may be replaced before it is read; it is then found and read again.
+	 * The text of an element on a live page: live.js swaps fragments whenever the console
+	 * pushes a change, so an element found may be replaced before it is read; it is then
+	 * found and read again.
 	 */
 	private String textOf(By element) {
 		return await().atMost(5, TimeUnit.SECONDS)
@@ -250,14 +256,16 @@ class ConsoleBrowserIntegrationTests {
 
 	/** After a click that navigates: the next page may not be there yet. */
 	private void awaitText(By element, String text) {
-		await().atMost(10, TimeUnit.SECONDS).ignoreExceptions()
+		await().atMost(10, TimeUnit.SECONDS)
+			.ignoreExceptions()
 			.untilAsserted(() -> assertThat(textOf(element)).contains(text));
 	}
 
 	private void awaitState(String state) {
 		await().atMost(20, TimeUnit.SECONDS)
-			.untilAsserted(() -> assertThat(browser.findElement(By.id("state")).getAttribute("data-state")).as(
-					browser.findElement(By.id("state")).getText() + " / log: " + browser.findElement(By.id("log")).getText())
+			.untilAsserted(() -> assertThat(browser.findElement(By.id("state")).getAttribute("data-state"))
+				.as(browser.findElement(By.id("state")).getText() + " / log: "
+						+ browser.findElement(By.id("log")).getText())
 				.isEqualTo(state));
 	}
 

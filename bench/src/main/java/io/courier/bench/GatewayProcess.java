@@ -14,11 +14,13 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A gateway JVM this bench starts from the jar itself, with the flags {@code bench/run.sh} gives its gateway (dev
- * profile, its own key folder, the per-address limits lifted for a load generator on loopback), extra JVM options
- * (a CDS archive, an AOT cache) and extra arguments. Knows when its process was started, so that the time to
- * liveness and to readiness (the management port's {@code /actuator/health/liveness} and {@code /readiness}
- * answering 200) can be told from it. {@link #close} stops it (SIGTERM, SIGKILL after 20 s).
+ * A gateway JVM this bench starts from the jar itself, with the flags
+ * {@code bench/run.sh} gives its gateway (dev profile, its own key folder, the
+ * per-address limits lifted for a load generator on loopback), extra JVM options (a CDS
+ * archive, an AOT cache) and extra arguments. Knows when its process was started, so that
+ * the time to liveness and to readiness (the management port's
+ * {@code /actuator/health/liveness} and {@code /readiness} answering 200) can be told
+ * from it. {@link #close} stops it (SIGTERM, SIGKILL after 20 s).
  */
 final class GatewayProcess implements AutoCloseable {
 
@@ -42,8 +44,9 @@ final class GatewayProcess implements AutoCloseable {
 	}
 
 	/**
-	 * The command line: {@code java} (a JDK's, e.g. for an AOT cache), JVM options, the jar and the gateway's
-	 * arguments as {@code bench/run.sh} gives them, then {@code extraArgs}.
+	 * The command line: {@code java} (a JDK's, e.g. for an AOT cache), JVM options, the
+	 * jar and the gateway's arguments as {@code bench/run.sh} gives them, then
+	 * {@code extraArgs}.
 	 */
 	static List<String> command(String java, List<String> jvmOptions, Path jar, int port, int managementPort,
 			Path keyDir, List<String> extraArgs) {
@@ -52,7 +55,8 @@ final class GatewayProcess implements AutoCloseable {
 		command.addAll(jvmOptions);
 		command.addAll(List.of("-jar", jar.toString(), "--spring.profiles.active=dev", "--server.port=" + port,
 				"--management.server.port=" + managementPort, "--courier.dev.key-dir=" + keyDir,
-				// a load generator on loopback is one address with many sessions: lift the per-address limits
+				// a load generator on loopback is one address with many sessions: lift
+				// the per-address limits
 				"--courier.limits.handshake-rate=100000", "--courier.limits.handshake-burst=100000"));
 		command.addAll(extraArgs);
 		return command;
@@ -63,7 +67,10 @@ final class GatewayProcess implements AutoCloseable {
 		return Path.of(System.getProperty("java.home"), "bin", "java").toString();
 	}
 
-	/** Words of a {@code --gateway-jvm-opts} / {@code --gateway-args} value (split at white space). */
+	/**
+	 * Words of a {@code --gateway-jvm-opts} / {@code --gateway-args} value (split at
+	 * white space).
+	 */
 	static List<String> words(String value) {
 		return value.isBlank() ? List.of() : Arrays.asList(value.trim().split("\\s+"));
 	}
@@ -83,15 +90,17 @@ final class GatewayProcess implements AutoCloseable {
 	}
 
 	/**
-	 * Waits until {@code /actuator/health/<group>} answers 200 and returns the seconds since the process was
-	 * started; fails when the process exits or {@code timeout} passes.
+	 * Waits until {@code /actuator/health/<group>} answers 200 and returns the seconds
+	 * since the process was started; fails when the process exits or {@code timeout}
+	 * passes.
 	 */
 	double awaitHealth(String group, Duration timeout) throws Exception {
 		URI uri = URI.create("http://127.0.0.1:" + this.managementPort + "/actuator/health/" + group);
 		long deadline = System.nanoTime() + timeout.toNanos();
 		while (System.nanoTime() < deadline) {
 			if (!this.process.isAlive()) {
-				throw new IllegalStateException("the gateway exited (" + this.process.exitValue() + "); see " + this.log);
+				throw new IllegalStateException(
+						"the gateway exited (" + this.process.exitValue() + "); see " + this.log);
 			}
 			try {
 				HttpResponse<Void> response = this.http.send(
@@ -106,8 +115,8 @@ final class GatewayProcess implements AutoCloseable {
 			}
 			Thread.sleep(POLL.toMillis());
 		}
-		throw new IllegalStateException("/actuator/health/" + group + " not UP within " + timeout.toSeconds()
-				+ " s; see " + this.log);
+		throw new IllegalStateException(
+				"/actuator/health/" + group + " not UP within " + timeout.toSeconds() + " s; see " + this.log);
 	}
 
 	@Override

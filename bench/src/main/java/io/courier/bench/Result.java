@@ -5,9 +5,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * One scenario's outcome for one target: ordered metrics, printed as one {@code RESULT {json}} line. Every result
- * has {@code delivered} (what the scenario counts as done: messages delivered, sessions alive, CONNECTs accepted)
- * and {@code errors}.
+ * One scenario's outcome for one target: ordered metrics, printed as one {@code RESULT
+ * {json}} line. Every result has {@code delivered} (what the scenario counts as done:
+ * messages delivered, sessions alive, CONNECTs accepted) and {@code errors}.
  */
 final class Result {
 

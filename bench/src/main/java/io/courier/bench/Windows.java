@@ -12,11 +12,12 @@ import org.HdrHistogram.Histogram;
 import io.courier.bench.metrics.LatencyRecorder;
 
 /**
- * A fan-out run cut into windows of {@code seconds} from the first publish: latency percentiles of the messages
- * due in each window (by sequence number: message {@code seq} is due at {@code seq / rate}), and CPU per delivery
- * of each process over each window's wall time (a {@link CpuWindow} per window, sampled at the boundaries; the
- * last window ends when the drain does), divided by the deliveries received in that time. What a fresh
- * gateway's first seconds cost, next to its later ones.
+ * A fan-out run cut into windows of {@code seconds} from the first publish: latency
+ * percentiles of the messages due in each window (by sequence number: message {@code seq}
+ * is due at {@code seq / rate}), and CPU per delivery of each process over each window's
+ * wall time (a {@link CpuWindow} per window, sampled at the boundaries; the last window
+ * ends when the drain does), divided by the deliveries received in that time. What a
+ * fresh gateway's first seconds cost, next to its later ones.
  */
 final class Windows {
 
@@ -52,7 +53,10 @@ final class Windows {
 		}
 	}
 
-	/** A delivery of message {@code seq}, due at {@code intendedNanos}, received at {@code receivedNanos}. */
+	/**
+	 * A delivery of message {@code seq}, due at {@code intendedNanos}, received at
+	 * {@code receivedNanos}.
+	 */
 	void record(long seq, long intendedNanos, long receivedNanos) {
 		int window = (int) Math.min(this.latency.length - 1, Math.max(0, seq / this.messagesPerWindow));
 		LatencyRecorder recorder = this.latency[window];
@@ -61,7 +65,10 @@ final class Windows {
 		}
 	}
 
-	/** Starts the first window's CPU now and the next ones every {@code seconds} (call as publishing starts). */
+	/**
+	 * Starts the first window's CPU now and the next ones every {@code seconds} (call as
+	 * publishing starts).
+	 */
 	void start(long gatewayPid, long beamPid, LongSupplier received) {
 		this.gatewayPid = gatewayPid;
 		this.beamPid = beamPid;
@@ -80,7 +87,10 @@ final class Windows {
 		this.cpu.add(new CpuWindow(this.gatewayPid, this.beamPid).start());
 	}
 
-	/** Ends the last window (call when the drain is done); a window not yet started by then stays empty. */
+	/**
+	 * Ends the last window (call when the drain is done); a window not yet started by
+	 * then stays empty.
+	 */
 	synchronized void stop() {
 		this.sampler.shutdownNow();
 		this.cpu.get(this.cpu.size() - 1).stop();
@@ -88,9 +98,9 @@ final class Windows {
 	}
 
 	/**
-	 * Adds, for every window {@code a_b} (seconds {@code a} to {@code b} of the publishing):
-	 * {@code delivered_a_bs}, {@code p50_ms_a_bs}, {@code p99_ms_a_bs} and the {@link CpuWindow} figures with the
-	 * suffix {@code _a_bs}.
+	 * Adds, for every window {@code a_b} (seconds {@code a} to {@code b} of the
+	 * publishing): {@code delivered_a_bs}, {@code p50_ms_a_bs}, {@code p99_ms_a_bs} and
+	 * the {@link CpuWindow} figures with the suffix {@code _a_bs}.
 	 */
 	synchronized void report(Result result) {
 		for (int i = 0; i < this.latency.length; i++) {

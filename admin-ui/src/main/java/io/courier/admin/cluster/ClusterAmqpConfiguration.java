@@ -14,9 +14,10 @@ import org.springframework.context.annotation.Configuration;
 import io.courier.admin.live.LiveUpdates;
 
 /**
- * The console's two queues, both named by the broker ({@code amq.gen-...}, the only names the console's RabbitMQ user
- * may declare), exclusive and auto-deleted, so nothing outlives the console: one bound to {@code courier.cluster}
- * for what the gateways announce ({@code presence.*}, {@code node.*}, {@code limits.*}), one for replies to its
+ * The console's two queues, both named by the broker ({@code amq.gen-...}, the only names
+ * the console's RabbitMQ user may declare), exclusive and auto-deleted, so nothing
+ * outlives the console: one bound to {@code courier.cluster} for what the gateways
+ * announce ({@code presence.*}, {@code node.*}, {@code limits.*}), one for replies to its
  * {@code control.*} requests.
  */
 @Configuration(proxyBeanMethods = false)
@@ -34,7 +35,8 @@ class ClusterAmqpConfiguration {
 
 	@Bean
 	Declarables clusterTopology(Queue clusterEventQueue) {
-		// The gateways declare the exchange (the console's user may not configure it); until the first gateway did,
+		// The gateways declare the exchange (the console's user may not configure it);
+		// until the first gateway did,
 		// the bindings fail and the console retries.
 		TopicExchange cluster = new TopicExchange(ClusterMessage.EXCHANGE, true, false);
 		cluster.setShouldDeclare(false);

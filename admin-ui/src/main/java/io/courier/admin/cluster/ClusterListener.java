@@ -26,9 +26,10 @@ import org.springframework.stereotype.Component;
 import io.courier.admin.limits.LimitsStore;
 
 /**
- * Feeds what the gateways say on {@code courier.cluster} into the {@link ClusterView} (and limit documents into the
- * {@link LimitsStore}). Whenever its consumer (re)starts, i.e. its queue was just bound, it asks every node for a
- * snapshot ({@code node.snapshot-request}), so the view is complete without waiting for joins.
+ * Feeds what the gateways say on {@code courier.cluster} into the {@link ClusterView}
+ * (and limit documents into the {@link LimitsStore}). Whenever its consumer (re)starts,
+ * i.e. its queue was just bound, it asks every node for a snapshot
+ * ({@code node.snapshot-request}), so the view is complete without waiting for joins.
  */
 @Component
 class ClusterListener implements MessageListener {
@@ -67,7 +68,8 @@ class ClusterListener implements MessageListener {
 			apply(this.mapper.readValue(message.getBody(), ClusterMessage.class), Instant.now());
 		}
 		catch (JacksonException | IllegalArgumentException ex) {
-			logger.warn("Ignoring unreadable " + routingKey + " on " + ClusterMessage.EXCHANGE + ": " + ex.getMessage());
+			logger
+				.warn("Ignoring unreadable " + routingKey + " on " + ClusterMessage.EXCHANGE + ": " + ex.getMessage());
 		}
 	}
 
@@ -88,12 +90,13 @@ class ClusterListener implements MessageListener {
 					this.view.leave(message.session().sessionId(), now);
 				}
 			}
-			case ClusterMessage.SNAPSHOT -> this.view.snapshot(nodeId,
-					(message.sessions() != null) ? message.sessions() : List.of(), now);
+			case ClusterMessage.SNAPSHOT ->
+				this.view.snapshot(nodeId, (message.sessions() != null) ? message.sessions() : List.of(), now);
 			case ClusterMessage.NODE_LEAVE -> this.view.removeNode(nodeId, now);
-			case ClusterMessage.LIMIT_HIT -> this.view.limitHit(new LimitHit((message.at() != null) ? message.at() : now,
-					nodeId, String.valueOf(message.limit()), message.user(), message.sessionId(),
-					String.valueOf(message.remoteAddress()), String.valueOf(message.detail())));
+			case ClusterMessage.LIMIT_HIT ->
+				this.view.limitHit(new LimitHit((message.at() != null) ? message.at() : now, nodeId,
+						String.valueOf(message.limit()), message.user(), message.sessionId(),
+						String.valueOf(message.remoteAddress()), String.valueOf(message.detail())));
 			default -> logger.debug("Ignoring cluster message " + message.type());
 		}
 	}

@@ -7,11 +7,12 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A message on {@code courier.cluster} as the console reads it: one lenient shape for every type (the routing key),
- * fields absent where a type does not carry them.
+ * A message on {@code courier.cluster} as the console reads it: one lenient shape for
+ * every type (the routing key), fields absent where a type does not carry them.
  *
- * @param type {@code presence.join|leave}, {@code node.heartbeat|snapshot|snapshot-request|leave},
- * {@code limits.hit}, {@code limits.changed}
+ * @param type {@code presence.join|leave},
+ * {@code node.heartbeat|snapshot|snapshot-request|leave}, {@code limits.hit},
+ * {@code limits.changed}
  * @param nodeId the node that speaks
  * @param at when
  * @param session the session of a {@code presence.*}
@@ -24,10 +25,9 @@ import org.jspecify.annotations.Nullable;
  * @param detail what happened
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record ClusterMessage(String type, @Nullable String nodeId, @Nullable Instant at,
-		@Nullable SessionInfo session, @Nullable List<SessionInfo> sessions, @Nullable NodeStatus node,
-		@Nullable String limit, @Nullable String user, @Nullable String sessionId, @Nullable String remoteAddress,
-		@Nullable String detail) {
+public record ClusterMessage(String type, @Nullable String nodeId, @Nullable Instant at, @Nullable SessionInfo session,
+		@Nullable List<SessionInfo> sessions, @Nullable NodeStatus node, @Nullable String limit, @Nullable String user,
+		@Nullable String sessionId, @Nullable String remoteAddress, @Nullable String detail) {
 
 	public static final String EXCHANGE = "courier.cluster";
 

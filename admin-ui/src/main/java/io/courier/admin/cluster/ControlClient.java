@@ -26,9 +26,10 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Request/reply over {@code courier.cluster}: publishes {@code control.<command>} with {@code reply_to} (the console's
- * own exclusive queue) and a fresh {@code correlation_id}; every live node answers to that queue. Collects replies
- * until each expected node answered or the timeout passed, and says which nodes did not answer.
+ * Request/reply over {@code courier.cluster}: publishes {@code control.<command>} with
+ * {@code reply_to} (the console's own exclusive queue) and a fresh
+ * {@code correlation_id}; every live node answers to that queue. Collects replies until
+ * each expected node answered or the timeout passed, and says which nodes did not answer.
  */
 @Component
 public class ControlClient implements MessageListener {
@@ -53,7 +54,8 @@ public class ControlClient implements MessageListener {
 	}
 
 	/**
-	 * Sends {@code control.<command>} and waits for the replies of {@code expectedNodes} (at most the timeout).
+	 * Sends {@code control.<command>} and waits for the replies of {@code expectedNodes}
+	 * (at most the timeout).
 	 */
 	public ControlReplies request(String command, Map<String, ?> body, Collection<String> expectedNodes) {
 		String correlationId = UUID.randomUUID().toString();

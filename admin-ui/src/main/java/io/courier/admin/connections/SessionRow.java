@@ -10,8 +10,9 @@ import tools.jackson.databind.JsonNode;
 import io.courier.admin.cluster.SessionInfo;
 
 /**
- * One session as a page shows it: from its node's reply ({@code SessionDetail}, with counters and subscriptions)
- * or, when the node did not answer, from presence only ({@code detailed} false).
+ * One session as a page shows it: from its node's reply ({@code SessionDetail}, with
+ * counters and subscriptions) or, when the node did not answer, from presence only
+ * ({@code detailed} false).
  */
 public record SessionRow(String sessionId, String nodeId, String user, @Nullable Instant connectedAt,
 		String remoteAddress, String userAgent, String transport, boolean detailed, long framesIn, long framesOut,

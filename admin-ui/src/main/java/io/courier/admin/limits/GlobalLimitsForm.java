@@ -9,8 +9,8 @@ import jakarta.validation.constraints.NotNull;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The global limits as an operator submits them, with the version the form showed (a change made meanwhile by
- * someone else is not overwritten blindly).
+ * The global limits as an operator submits them, with the version the form showed (a
+ * change made meanwhile by someone else is not overwritten blindly).
  */
 record GlobalLimitsForm(@NotNull @DecimalMin("0.1") @DecimalMax("10000") @Nullable Double frameRate,
 		@NotNull @Min(1) @Max(100000) @Nullable Integer frameBurst,

@@ -24,8 +24,9 @@ import io.courier.admin.cluster.ClusterView;
 import io.courier.admin.cluster.LimitHit;
 
 /**
- * Rate limits: the document in force (global limits and per-user overrides), editing it (validated, published as
- * the next version on {@code courier.cluster}, audited), and the recent limit hits and slow-consumer disconnects.
+ * Rate limits: the document in force (global limits and per-user overrides), editing it
+ * (validated, published as the next version on {@code courier.cluster}, audited), and the
+ * recent limit hits and slow-consumer disconnects.
  */
 @Controller
 class LimitsController {
@@ -53,17 +54,23 @@ class LimitsController {
 			model.addAttribute("overrideForm", new OverrideForm(null, null, null, null, current.version()));
 		}
 		model.addAttribute("hits",
-				this.cluster.limitHits().stream().filter((hit) -> !"slow-consumer".equals(hit.limit())).limit(50).toList());
-		model.addAttribute("slowConsumers", this.cluster.limitHits()
-			.stream()
-			.filter((LimitHit hit) -> "slow-consumer".equals(hit.limit()))
-			.limit(50)
-			.toList());
-		model.addAttribute("audit", this.audit.entries()
-			.stream()
-			.filter((entry) -> entry.action().startsWith("limits"))
-			.limit(10)
-			.toList());
+				this.cluster.limitHits()
+					.stream()
+					.filter((hit) -> !"slow-consumer".equals(hit.limit()))
+					.limit(50)
+					.toList());
+		model.addAttribute("slowConsumers",
+				this.cluster.limitHits()
+					.stream()
+					.filter((LimitHit hit) -> "slow-consumer".equals(hit.limit()))
+					.limit(50)
+					.toList());
+		model.addAttribute("audit",
+				this.audit.entries()
+					.stream()
+					.filter((entry) -> entry.action().startsWith("limits"))
+					.limit(10)
+					.toList());
 		return "limits";
 	}
 
@@ -73,8 +80,9 @@ class LimitsController {
 		if (errors.hasErrors()) {
 			return invalid(model, errors);
 		}
-		return change(form.version(), (current) -> new Change(form.limits(), current.overrides(), "global limits "
-				+ describe(form.limits())), operator, model, redirect);
+		return change(form.version(),
+				(current) -> new Change(form.limits(), current.overrides(), "global limits " + describe(form.limits())),
+				operator, model, redirect);
 	}
 
 	@PostMapping("/limits/overrides")
@@ -130,10 +138,12 @@ class LimitsController {
 	}
 
 	private String invalid(Model model, BindingResult errors) {
-		model.addAttribute("formErrors", errors.getFieldErrors()
-			.stream()
-			.map((error) -> ("anySet".equals(error.getField()) ? "" : error.getField() + ": ") + error.getDefaultMessage())
-			.toList());
+		model.addAttribute("formErrors",
+				errors.getFieldErrors()
+					.stream()
+					.map((error) -> ("anySet".equals(error.getField()) ? "" : error.getField() + ": ")
+							+ error.getDefaultMessage())
+					.toList());
 		return invalid(model);
 	}
 

@@ -8,9 +8,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * The limits the console shows while no document exists in {@code courier.limits} (version 0): the gateways'
- * defaults unless the gateways were started with other {@code courier.limits.*} values, in which case set the same
- * here.
+ * The limits the console shows while no document exists in {@code courier.limits}
+ * (version 0): the gateways' defaults unless the gateways were started with other
+ * {@code courier.limits.*} values, in which case set the same here.
  */
 @Validated
 @ConfigurationProperties("courier.admin.default-limits")

@@ -17,10 +17,11 @@ import io.courier.admin.cluster.ClusterMessage;
 import io.courier.admin.live.LiveUpdates;
 
 /**
- * The newest limits document the console has seen: read from the stream {@code courier.limits} from its first
- * offset (as the gateways read it) and from live {@code limits.changed} messages; the highest version wins.
- * Publishing a change is a persistent {@code limits.changed} on {@code courier.cluster}, confirmed by RabbitMQ; the
- * stream's binding keeps it for gateways that start later.
+ * The newest limits document the console has seen: read from the stream
+ * {@code courier.limits} from its first offset (as the gateways read it) and from live
+ * {@code limits.changed} messages; the highest version wins. Publishing a change is a
+ * persistent {@code limits.changed} on {@code courier.cluster}, confirmed by RabbitMQ;
+ * the stream's binding keeps it for gateways that start later.
  */
 @Component
 public class LimitsStore {

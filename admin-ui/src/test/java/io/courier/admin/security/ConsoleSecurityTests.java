@@ -29,8 +29,9 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /**
- * Who may do what in the console: login against the configured operators (the dev profile's bcrypt accounts), the
- * roles, CSRF, headers, form validation. The whole application against the real broker, requests through MockMvc.
+ * Who may do what in the console: login against the configured operators (the dev
+ * profile's bcrypt accounts), the roles, CSRF, headers, form validation. The whole
+ * application against the real broker, requests through MockMvc.
  */
 @SpringBootTest
 @AutoConfigureMockMvc
@@ -79,13 +80,20 @@ class ConsoleSecurityTests {
 	@Test
 	@WithMockUser(username = "victor", roles = "VIEWER")
 	void viewerSeesThePagesButMayNotChangeAnything() throws Exception {
-		this.mvc.perform(get("/limits")).andExpect(status().isOk()).andExpect(content().string(
-				org.hamcrest.Matchers.containsString("Only an OPERATOR can change limits.")));
+		this.mvc.perform(get("/limits"))
+			.andExpect(status().isOk())
+			.andExpect(content().string(org.hamcrest.Matchers.containsString("Only an OPERATOR can change limits.")));
 		this.mvc.perform(get("/connections/disconnect").param("user", "alice")).andExpect(status().isForbidden());
 		this.mvc.perform(post("/connections/disconnect").param("user", "alice").with(csrf()))
 			.andExpect(status().isForbidden());
-		this.mvc.perform(post("/limits/global").with(csrf()).param("frameRate", "1").param("frameBurst", "1")
-			.param("sessionsPerUser", "1").param("handshakeRate", "1").param("handshakeBurst", "1").param("version", "0"))
+		this.mvc
+			.perform(post("/limits/global").with(csrf())
+				.param("frameRate", "1")
+				.param("frameBurst", "1")
+				.param("sessionsPerUser", "1")
+				.param("handshakeRate", "1")
+				.param("handshakeBurst", "1")
+				.param("version", "0"))
 			.andExpect(status().isForbidden());
 	}
 
@@ -101,16 +109,26 @@ class ConsoleSecurityTests {
 	@WithMockUser(username = "olga", roles = "OPERATOR")
 	void invalidLimitsAreRefusedWithTheReasonAndNotPublished() throws Exception {
 		long before = this.limits.current().version();
-		this.mvc.perform(post("/limits/global").with(csrf()).param("frameRate", "0").param("frameBurst", "100")
-			.param("sessionsPerUser", "20").param("handshakeRate", "20").param("handshakeBurst", "40")
-			.param("version", String.valueOf(before)))
+		this.mvc
+			.perform(post("/limits/global").with(csrf())
+				.param("frameRate", "0")
+				.param("frameBurst", "100")
+				.param("sessionsPerUser", "20")
+				.param("handshakeRate", "20")
+				.param("handshakeBurst", "40")
+				.param("version", String.valueOf(before)))
 			.andExpect(status().isOk())
-			.andExpect(content().string(org.hamcrest.Matchers.containsString("frameRate: must be greater than or equal to 0.1")));
-		this.mvc.perform(post("/limits/overrides").with(csrf()).param("user", "bob").param("version", String.valueOf(before)))
+			.andExpect(content()
+				.string(org.hamcrest.Matchers.containsString("frameRate: must be greater than or equal to 0.1")));
+		this.mvc.perform(
+				post("/limits/overrides").with(csrf()).param("user", "bob").param("version", String.valueOf(before)))
 			.andExpect(content().string(org.hamcrest.Matchers
 				.containsString("set at least one of frame rate, frame burst, sessions per user")));
-		this.mvc.perform(post("/limits/overrides").with(csrf()).param("user", "<script>").param("sessionsPerUser", "2")
-			.param("version", String.valueOf(before)))
+		this.mvc
+			.perform(post("/limits/overrides").with(csrf())
+				.param("user", "<script>")
+				.param("sessionsPerUser", "2")
+				.param("version", String.valueOf(before)))
 			.andExpect(content().string(org.hamcrest.Matchers.containsString("letters, digits and @ . _ : - only")));
 		assertThat(this.limits.current().version()).isEqualTo(before);
 	}

@@ -12,14 +12,18 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Publishes JSON on {@code courier.cluster} (routing key = the message type), and replies to control requests
- * through the default exchange. A node that cannot reach RabbitMQ logs a warning and goes on: nothing on this
- * exchange is worth failing a client's frame or a scheduled task for.
+ * Publishes JSON on {@code courier.cluster} (routing key = the message type), and replies
+ * to control requests through the default exchange. A node that cannot reach RabbitMQ
+ * logs a warning and goes on: nothing on this exchange is worth failing a client's frame
+ * or a scheduled task for.
  */
 @Component
 public class ClusterPublisher {
 
-	/** The durable topic exchange that carries presence, node status, limits and control messages. */
+	/**
+	 * The durable topic exchange that carries presence, node status, limits and control
+	 * messages.
+	 */
 	public static final String EXCHANGE = "courier.cluster";
 
 	private static final Log logger = LogFactory.getLog(ClusterPublisher.class);
@@ -33,12 +37,18 @@ public class ClusterPublisher {
 		this.mapper = mapper;
 	}
 
-	/** Publishes {@code body} as JSON to {@code courier.cluster}; false if RabbitMQ did not take it. */
+	/**
+	 * Publishes {@code body} as JSON to {@code courier.cluster}; false if RabbitMQ did
+	 * not take it.
+	 */
 	public boolean publish(String routingKey, Object body) {
 		return send(EXCHANGE, routingKey, body, null);
 	}
 
-	/** Answers a request: {@code body} as JSON to queue {@code replyTo} with the request's correlation id. */
+	/**
+	 * Answers a request: {@code body} as JSON to queue {@code replyTo} with the request's
+	 * correlation id.
+	 */
 	public boolean reply(String replyTo, @Nullable String correlationId, Object body) {
 		return send("", replyTo, body, correlationId);
 	}
@@ -53,8 +63,8 @@ public class ClusterPublisher {
 			return true;
 		}
 		catch (AmqpException ex) {
-			logger.warn("Could not publish " + routingKey + " to " + (exchange.isEmpty() ? "the default exchange"
-					: exchange) + ": " + ex.getMessage());
+			logger.warn("Could not publish " + routingKey + " to "
+					+ (exchange.isEmpty() ? "the default exchange" : exchange) + ": " + ex.getMessage());
 			return false;
 		}
 	}

@@ -16,12 +16,14 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import io.courier.gateway.session.InternalSessions;
 
 /**
- * Limits WebSocket handshakes (and SockJS session starts, {@code /sockjs/info}) per remote address with a
- * {@link TokenBucket}; beyond it the handshake gets HTTP 429 with {@code Retry-After: 1}. Other SockJS requests
- * (polling of an established session) are not counted. Behind a proxy the remote address is the proxy's unless
- * {@code server.forward-headers-strategy} is set. Idle buckets are evicted as new addresses come. Rate and burst
- * come from {@link RuntimeLimits}, existing buckets included when they change. The node's own warm-up handshakes
- * ({@link InternalSessions}) take no token.
+ * Limits WebSocket handshakes (and SockJS session starts, {@code /sockjs/info}) per
+ * remote address with a {@link TokenBucket}; beyond it the handshake gets HTTP 429 with
+ * {@code Retry-After: 1}. Other SockJS requests (polling of an established session) are
+ * not counted. Behind a proxy the remote address is the proxy's unless
+ * {@code server.forward-headers-strategy} is set. Idle buckets are evicted as new
+ * addresses come. Rate and burst come from {@link RuntimeLimits}, existing buckets
+ * included when they change. The node's own warm-up handshakes ({@link InternalSessions})
+ * take no token.
  */
 class HandshakeRateFilter extends OncePerRequestFilter {
 

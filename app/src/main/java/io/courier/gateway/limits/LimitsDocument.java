@@ -8,9 +8,10 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A {@code limits.changed} message: the whole set of runtime limits, global and per user, as the console
- * publishes it on {@code courier.cluster}. The highest {@code version} wins. An absent global field means the
- * {@code courier.limits.*} property; an absent override field means the global value.
+ * A {@code limits.changed} message: the whole set of runtime limits, global and per user,
+ * as the console publishes it on {@code courier.cluster}. The highest {@code version}
+ * wins. An absent global field means the {@code courier.limits.*} property; an absent
+ * override field means the global value.
  *
  * @param type {@code limits.changed}
  * @param version increases with each change; 0 is the properties
@@ -33,7 +34,10 @@ record LimitsDocument(@Nullable String type, long version, @Nullable Instant at,
 	record UserLimits(@Nullable Double frameRate, @Nullable Integer frameBurst, @Nullable Integer sessionsPerUser) {
 	}
 
-	/** What is wrong with this document, each naming the field; empty if it may be applied. */
+	/**
+	 * What is wrong with this document, each naming the field; empty if it may be
+	 * applied.
+	 */
 	List<String> problems() {
 		List<String> problems = new ArrayList<>();
 		if (this.version < 1) {

@@ -13,8 +13,9 @@ import io.courier.gateway.limits.LimitsDocument.Limits;
 import io.courier.gateway.limits.LimitsDocument.UserLimits;
 
 /**
- * {@code GET /actuator/courierlimits} on the management port: the limits in force on this node, with their
- * version ({@code 0} = the {@code courier.limits.*} properties) and who changed them when.
+ * {@code GET /actuator/courierlimits} on the management port: the limits in force on this
+ * node, with their version ({@code 0} = the {@code courier.limits.*} properties) and who
+ * changed them when.
  */
 @Component
 @Endpoint(id = "courierlimits")

@@ -12,9 +12,9 @@ import org.springframework.amqp.core.MessageListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Applies the {@code limits.changed} documents read from the {@code courier.limits} stream: a newer valid one
- * is put in force at once; an invalid one is refused whole, with a log line naming each wrong field, and the
- * limits in force stay.
+ * Applies the {@code limits.changed} documents read from the {@code courier.limits}
+ * stream: a newer valid one is put in force at once; an invalid one is refused whole,
+ * with a log line naming each wrong field, and the limits in force stay.
  */
 @Component
 class LimitsStreamListener implements MessageListener {

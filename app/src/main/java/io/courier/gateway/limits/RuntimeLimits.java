@@ -13,14 +13,17 @@ import io.courier.gateway.limits.LimitsDocument.Limits;
 import io.courier.gateway.limits.LimitsDocument.UserLimits;
 
 /**
- * The limits in force on this node, which every limiter reads: the {@code courier.limits.*} properties (version
- * 0) until a newer {@link LimitsDocument} is applied. Limiters that keep state (token buckets) register to hear
- * of a change and apply it to what they hold. Frame size is fixed at start and not here.
+ * The limits in force on this node, which every limiter reads: the
+ * {@code courier.limits.*} properties (version 0) until a newer {@link LimitsDocument} is
+ * applied. Limiters that keep state (token buckets) register to hear of a change and
+ * apply it to what they hold. Frame size is fixed at start and not here.
  */
 @Component
 public class RuntimeLimits {
 
-	/** The limits of one version, resolved: no absent values left, except in overrides. */
+	/**
+	 * The limits of one version, resolved: no absent values left, except in overrides.
+	 */
 	record InForce(long version, @Nullable Instant at, @Nullable String changedBy, double frameRate, int frameBurst,
 			int sessionsPerUser, double handshakeRate, int handshakeBurst, Map<String, UserLimits> overrides) {
 	}
@@ -53,8 +56,7 @@ public class RuntimeLimits {
 
 	int frameBurst(String user) {
 		UserLimits override = this.current.overrides().get(user);
-		return (override != null && override.frameBurst() != null) ? override.frameBurst()
-				: this.current.frameBurst();
+		return (override != null && override.frameBurst() != null) ? override.frameBurst() : this.current.frameBurst();
 	}
 
 	int sessionsPerUser(String user) {
@@ -77,7 +79,8 @@ public class RuntimeLimits {
 	}
 
 	/**
-	 * Puts {@code document} in force if it is newer than the limits in force; the caller has validated it.
+	 * Puts {@code document} in force if it is newer than the limits in force; the caller
+	 * has validated it.
 	 * @return whether it was applied
 	 */
 	boolean apply(LimitsDocument document) {
@@ -85,8 +88,7 @@ public class RuntimeLimits {
 			if (document.version() <= this.current.version()) {
 				return false;
 			}
-			Limits limits = (document.limits() != null) ? document.limits()
-					: new Limits(null, null, null, null, null);
+			Limits limits = (document.limits() != null) ? document.limits() : new Limits(null, null, null, null, null);
 			this.current = new InForce(document.version(), document.at(), document.changedBy(),
 					orElse(limits.frameRate(), this.properties.frameRate()),
 					orElse(limits.frameBurst(), this.properties.frameBurst()),

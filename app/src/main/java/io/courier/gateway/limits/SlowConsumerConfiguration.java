@@ -9,9 +9,9 @@ import io.courier.gateway.node.GatewayProperties;
 import io.courier.gateway.transport.OutboundBuffers;
 
 /**
- * The slow-consumer limit: the outbound buffers of WebSocket and SockJS sessions, sized by
- * {@code courier.limits.send-buffer-size} and {@code courier.limits.send-time-limit}, whose closes are recorded
- * as {@link LimitHits#SLOW_CONSUMER} hits.
+ * The slow-consumer limit: the outbound buffers of WebSocket and SockJS sessions, sized
+ * by {@code courier.limits.send-buffer-size} and {@code courier.limits.send-time-limit},
+ * whose closes are recorded as {@link LimitHits#SLOW_CONSUMER} hits.
  */
 @Configuration(proxyBeanMethods = false)
 class SlowConsumerConfiguration {

@@ -6,12 +6,13 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What gateway nodes say to each other on the {@code courier.cluster} topic exchange, as JSON; the routing key is
- * the type. Part of the public contract: backends may bind a queue to {@code presence.*} to learn of sessions
- * joining and leaving (a disconnect webhook without a webhook).
+ * What gateway nodes say to each other on the {@code courier.cluster} topic exchange, as
+ * JSON; the routing key is the type. Part of the public contract: backends may bind a
+ * queue to {@code presence.*} to learn of sessions joining and leaving (a disconnect
+ * webhook without a webhook).
  *
- * @param type {@code presence.join}, {@code presence.leave}, {@code node.heartbeat}, {@code node.snapshot},
- * {@code node.snapshot-request} or {@code node.leave}
+ * @param type {@code presence.join}, {@code presence.leave}, {@code node.heartbeat},
+ * {@code node.snapshot}, {@code node.snapshot-request} or {@code node.leave}
  * @param nodeId the node that speaks
  * @param at when
  * @param session the session joining or leaving ({@code presence.*})

@@ -14,9 +14,10 @@ import io.courier.gateway.warmup.WarmupProperties;
 import io.courier.gateway.warmup.WarmupStep;
 
 /**
- * The warm-up's JSON step: {@code courier.warmup.json} cluster messages (a session joining, a node's heart-beat
- * with its status) written and read back with the node's {@link ObjectMapper}, as every CONNECT, disconnect and
- * heart-beat does. In memory only: nothing is published on {@code courier.cluster}.
+ * The warm-up's JSON step: {@code courier.warmup.json} cluster messages (a session
+ * joining, a node's heart-beat with its status) written and read back with the node's
+ * {@link ObjectMapper}, as every CONNECT, disconnect and heart-beat does. In memory only:
+ * nothing is published on {@code courier.cluster}.
  */
 @Component
 @Order(15)

@@ -7,7 +7,10 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 
-/** {@code GET /api/presence/{userId}}: is the user online anywhere in the cluster, on how many sessions. */
+/**
+ * {@code GET /api/presence/{userId}}: is the user online anywhere in the cluster, on how
+ * many sessions.
+ */
 @RestController
 class PresenceController {
 

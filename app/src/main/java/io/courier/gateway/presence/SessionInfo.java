@@ -3,7 +3,8 @@ package io.courier.gateway.presence;
 import java.time.Instant;
 
 /**
- * One STOMP session somewhere in the cluster, as nodes announce it on {@code courier.cluster}.
+ * One STOMP session somewhere in the cluster, as nodes announce it on
+ * {@code courier.cluster}.
  *
  * @param sessionId the session id on its node
  * @param nodeId the node that holds it

@@ -22,19 +22,19 @@ import org.springframework.scheduling.TaskScheduler;
 import io.courier.gateway.session.LogText;
 
 /**
- * One STOMP connection from this node to RabbitMQ, shared by many client sessions. It logs in with the gateway's
- * credentials, heart-beats with the broker, and when it is lost (transport failure, broker ERROR, missed
- * heart-beats) reports it once and reconnects with backoff, moving to the next broker address each attempt.
- * Frames it receives (MESSAGE, RECEIPT, ERROR) go to its {@link Listener} on the connection's event-loop thread,
- * in the order the broker sent them, and after the frames of each socket read, {@link Listener#readComplete}.
+ * One STOMP connection from this node to RabbitMQ, shared by many client sessions. It
+ * logs in with the gateway's credentials, heart-beats with the broker, and when it is
+ * lost (transport failure, broker ERROR, missed heart-beats) reports it once and
+ * reconnects with backoff, moving to the next broker address each attempt. Frames it
+ * receives (MESSAGE, RECEIPT, ERROR) go to its {@link Listener} on the connection's
+ * event-loop thread, in the order the broker sent them, and after the frames of each
+ * socket read, {@link Listener#readComplete}.
  */
 final class BrokerConnection implements StompTcpClient.Handler {
 
 	private static final Log logger = LogFactory.getLog(BrokerConnection.class);
 
-
 	private static final long CONNECTED_TIMEOUT_MILLIS = 10_000;
-
 
 	/** What the relay learns from a connection. */
 	interface Listener {
@@ -45,7 +45,10 @@ final class BrokerConnection implements StompTcpClient.Handler {
 
 		void lost(BrokerConnection connection, String reason);
 
-		/** The frames of one read from the socket went to {@link #frame}: what was held for them can be written. */
+		/**
+		 * The frames of one read from the socket went to {@link #frame}: what was held
+		 * for them can be written.
+		 */
 		void readComplete(BrokerConnection connection);
 
 	}
@@ -67,8 +70,8 @@ final class BrokerConnection implements StompTcpClient.Handler {
 	private final ReconnectStrategy backOff;
 
 	/**
-	 * Client writes held until the end of the current read ({@link Listener#readComplete}); used on the connection's
-	 * event-loop thread only.
+	 * Client writes held until the end of the current read
+	 * ({@link Listener#readComplete}); used on the connection's event-loop thread only.
 	 */
 	private final List<Runnable> held = new ArrayList<>();
 
@@ -80,7 +83,10 @@ final class BrokerConnection implements StompTcpClient.Handler {
 
 	private int attempt;
 
-	/** A session's own connection: never reconnects; frames sent before CONNECTED wait for it. */
+	/**
+	 * A session's own connection: never reconnects; frames sent before CONNECTED wait for
+	 * it.
+	 */
 	private final boolean dedicated;
 
 	private final List<Message<byte[]>> waiting = new ArrayList<>();
@@ -92,14 +98,17 @@ final class BrokerConnection implements StompTcpClient.Handler {
 		this(index, clients, settings, scheduler, listener, false);
 	}
 
-	/** A connection of one client session's own (client-ack subscriptions): it does not reconnect when lost. */
-	static BrokerConnection forSession(List<StompTcpClient> clients, RelaySettings settings,
-			TaskScheduler scheduler, Listener listener) {
+	/**
+	 * A connection of one client session's own (client-ack subscriptions): it does not
+	 * reconnect when lost.
+	 */
+	static BrokerConnection forSession(List<StompTcpClient> clients, RelaySettings settings, TaskScheduler scheduler,
+			Listener listener) {
 		return new BrokerConnection(-1, clients, settings, scheduler, listener, true);
 	}
 
-	private BrokerConnection(int index, List<StompTcpClient> clients, RelaySettings settings,
-			TaskScheduler scheduler, Listener listener, boolean dedicated) {
+	private BrokerConnection(int index, List<StompTcpClient> clients, RelaySettings settings, TaskScheduler scheduler,
+			Listener listener, boolean dedicated) {
 		this.dedicated = dedicated;
 		this.index = index;
 		this.clients = clients;
@@ -141,7 +150,9 @@ final class BrokerConnection implements StompTcpClient.Handler {
 		}
 	}
 
-	/** Drops the connection as lost (its sessions are told, it reconnects with backoff). */
+	/**
+	 * Drops the connection as lost (its sessions are told, it reconnects with backoff).
+	 */
 	void restart(String reason) {
 		TcpConnection<byte[]> connection = this.tcp;
 		if (connection != null) {
@@ -149,12 +160,18 @@ final class BrokerConnection implements StompTcpClient.Handler {
 		}
 	}
 
-	/** Holds a client write until the current read is handled (on the connection's event loop only). */
+	/**
+	 * Holds a client write until the current read is handled (on the connection's event
+	 * loop only).
+	 */
 	void hold(Runnable write) {
 		this.held.add(write);
 	}
 
-	/** The read is handled: the writes held for it go out now, in the order they were held. */
+	/**
+	 * The read is handled: the writes held for it go out now, in the order they were
+	 * held.
+	 */
 	void writeHeld() {
 		List<Runnable> held = this.held;
 		for (int i = 0; i < held.size(); i++) {
@@ -169,8 +186,8 @@ final class BrokerConnection implements StompTcpClient.Handler {
 	}
 
 	/**
-	 * Sends a frame if the connection is up; the future fails if it is not or the write fails (the connection
-	 * then counts as lost).
+	 * Sends a frame if the connection is up; the future fails if it is not or the write
+	 * fails (the connection then counts as lost).
 	 */
 	CompletableFuture<@Nullable Void> send(Message<byte[]> frame) {
 		if (this.dedicated) {
@@ -183,8 +200,8 @@ final class BrokerConnection implements StompTcpClient.Handler {
 		}
 		TcpConnection<byte[]> connection = this.tcp;
 		if (connection == null || !this.stompConnected) {
-			return CompletableFuture.failedFuture(new IllegalStateException("broker connection " + this.index
-					+ " is not connected"));
+			return CompletableFuture
+				.failedFuture(new IllegalStateException("broker connection " + this.index + " is not connected"));
 		}
 		CompletableFuture<@Nullable Void> future = connection.sendAsync(frame);
 		future.whenComplete((unused, ex) -> {
@@ -325,7 +342,8 @@ final class BrokerConnection implements StompTcpClient.Handler {
 			return;
 		}
 		this.attempt++;
-		long delay = this.backOff.getTimeToNextAttempt((int) Math.min(Integer.MAX_VALUE, Math.max(1, this.failedAttempts)));
+		long delay = this.backOff
+			.getTimeToNextAttempt((int) Math.min(Integer.MAX_VALUE, Math.max(1, this.failedAttempts)));
 		this.scheduler.schedule(this::connect, Instant.now().plusMillis(delay));
 	}
 

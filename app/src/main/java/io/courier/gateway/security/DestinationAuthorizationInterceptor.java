@@ -16,9 +16,12 @@ import io.courier.gateway.session.RejectingChannelInterceptor;
 import io.courier.gateway.session.SessionTerminator;
 
 /**
- * Asks {@link DestinationAuthorizer} about every client SUBSCRIBE and SEND, and {@link ClientHeaderPolicy} about
- * the headers of every client frame (with the broker headers the granting rule allows); it holds no rules of its
- * own. A SEND that passes gets the {@link TrustedSender} headers. Runs after {@link StompAuthenticationInterceptor}, so every frame here belongs to an authenticated session.
+ * Asks {@link DestinationAuthorizer} about every client SUBSCRIBE and SEND, and
+ * {@link ClientHeaderPolicy} about the headers of every client frame (with the broker
+ * headers the granting rule allows); it holds no rules of its own. A SEND that passes
+ * gets the {@link TrustedSender} headers. Runs after
+ * {@link StompAuthenticationInterceptor}, so every frame here belongs to an authenticated
+ * session.
  */
 class DestinationAuthorizationInterceptor extends RejectingChannelInterceptor {
 
@@ -47,8 +50,10 @@ class DestinationAuthorizationInterceptor extends RejectingChannelInterceptor {
 				checkInternal(frame, accessor.getDestination());
 			}
 			else {
-				allowed = this.authorizer.authorize(frame, accessor.getDestination(), user,
-						accessor.getFirstNativeHeader(DestinationAuthorizer.SUBSCRIPTION_TOKEN)).brokerHeaders();
+				allowed = this.authorizer
+					.authorize(frame, accessor.getDestination(), user,
+							accessor.getFirstNativeHeader(DestinationAuthorizer.SUBSCRIPTION_TOKEN))
+					.brokerHeaders();
 			}
 		}
 		ClientHeaderPolicy.check(command, accessor.getDestination(), accessor.toNativeHeaderMap().keySet(), allowed);
@@ -57,7 +62,10 @@ class DestinationAuthorizationInterceptor extends RejectingChannelInterceptor {
 		}
 	}
 
-	/** The node's own sessions subscribe to {@link InternalSessions#TOPIC_PREFIX} topics, and do nothing else. */
+	/**
+	 * The node's own sessions subscribe to {@link InternalSessions#TOPIC_PREFIX} topics,
+	 * and do nothing else.
+	 */
 	private static void checkInternal(Frame frame, @Nullable String destination) {
 		if (frame != Frame.SUBSCRIBE || destination == null || !destination.startsWith(InternalSessions.TOPIC_PREFIX)) {
 			throw new ClientRejection(ClientError.FORBIDDEN_DESTINATION, destination + " (internal session)");

@@ -10,10 +10,11 @@ import io.courier.gateway.session.InternalSessions;
 import io.courier.gateway.session.SessionTerminator;
 
 /**
- * Puts authentication (CONNECT) and then destination authorization (SUBSCRIBE, SEND) on the client inbound
- * channel. Spring Security's {@code @EnableWebSocketSecurity} is not used: it demands a CSRF token on CONNECT
- * with no switch for token auth (spring-security #12378, #13640). The order follows Spring's documented
- * {@code HIGHEST_PRECEDENCE + 99} for authenticating interceptors.
+ * Puts authentication (CONNECT) and then destination authorization (SUBSCRIBE, SEND) on
+ * the client inbound channel. Spring Security's {@code @EnableWebSocketSecurity} is not
+ * used: it demands a CSRF token on CONNECT with no switch for token auth (spring-security
+ * #12378, #13640). The order follows Spring's documented {@code HIGHEST_PRECEDENCE + 99}
+ * for authenticating interceptors.
  */
 @Configuration(proxyBeanMethods = false)
 @Order(Ordered.HIGHEST_PRECEDENCE + 99)
@@ -40,7 +41,8 @@ class StompSecurityConfiguration implements WebSocketMessageBrokerConfigurer {
 
 	@Override
 	public void configureClientInboundChannel(ChannelRegistration registration) {
-		registration.interceptors(new StompAuthenticationInterceptor(this.terminator, this.verifier, this.expiry, this.internal),
+		registration.interceptors(
+				new StompAuthenticationInterceptor(this.terminator, this.verifier, this.expiry, this.internal),
 				new DestinationAuthorizationInterceptor(this.terminator, this.authorizer));
 	}
 

@@ -22,14 +22,14 @@ import org.springframework.messaging.support.MessageHeaderAccessor;
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.messaging.SessionDisconnectEvent;
 
-
 /**
- * The sessions of this node as their frames pass: an interceptor on the client inbound channel (after
- * authentication, authorization and limits, so only accepted frames count) and on the client outbound channel.
- * A {@link LocalSession} is created by an accepted CONNECT and removed at disconnect, never by a later frame
- * (frames still queued when a session closes are handled after its disconnect event). Counts every frame each
- * way for the node too, except those of the node's own {@link InternalSessions internal sessions}, which are
- * followed but neither listed nor counted.
+ * The sessions of this node as their frames pass: an interceptor on the client inbound
+ * channel (after authentication, authorization and limits, so only accepted frames count)
+ * and on the client outbound channel. A {@link LocalSession} is created by an accepted
+ * CONNECT and removed at disconnect, never by a later frame (frames still queued when a
+ * session closes are handled after its disconnect event). Counts every frame each way for
+ * the node too, except those of the node's own {@link InternalSessions internal
+ * sessions}, which are followed but neither listed nor counted.
  */
 @Component
 public class LocalSessions {
@@ -44,7 +44,9 @@ public class LocalSessions {
 
 	private final ChannelInterceptor outbound = new Tracker(false);
 
-	/** For the client inbound channel, after every interceptor that may refuse a frame. */
+	/**
+	 * For the client inbound channel, after every interceptor that may refuse a frame.
+	 */
 	public ChannelInterceptor inbound() {
 		return this.inbound;
 	}
@@ -68,13 +70,19 @@ public class LocalSessions {
 		return (int) this.sessions.values().stream().filter((s) -> s.connectedAt() != null && !s.internal()).count();
 	}
 
-	/** Whether {@code sessionId} is one of the node's internal sessions ({@link InternalSessions}). */
+	/**
+	 * Whether {@code sessionId} is one of the node's internal sessions
+	 * ({@link InternalSessions}).
+	 */
 	public boolean isInternal(String sessionId) {
 		LocalSession session = this.sessions.get(sessionId);
 		return session != null && session.internal();
 	}
 
-	/** STOMP frames received from clients (accepted ones) since start, heart-beats not counted. */
+	/**
+	 * STOMP frames received from clients (accepted ones) since start, heart-beats not
+	 * counted.
+	 */
 	public long framesIn() {
 		return this.framesIn.get();
 	}
@@ -84,7 +92,10 @@ public class LocalSessions {
 		return this.framesOut.get();
 	}
 
-	/** Records why a session is about to end (a lower-case {@link ClientError} name, or {@code client}...). */
+	/**
+	 * Records why a session is about to end (a lower-case {@link ClientError} name, or
+	 * {@code client}...).
+	 */
 	public void ending(String sessionId, String reason) {
 		LocalSession session = this.sessions.get(sessionId);
 		if (session != null) {
@@ -92,7 +103,10 @@ public class LocalSessions {
 		}
 	}
 
-	/** Why a session ended: what was recorded, else {@code closed} (socket closed without DISCONNECT). */
+	/**
+	 * Why a session ended: what was recorded, else {@code closed} (socket closed without
+	 * DISCONNECT).
+	 */
 	public String endReason(String sessionId) {
 		LocalSession session = this.sessions.get(sessionId);
 		String reason = (session != null) ? session.endReason() : null;
@@ -104,14 +118,16 @@ public class LocalSessions {
 		Map<String, Object> attributes = accessor.getSessionAttributes();
 		if (command == StompCommand.CONNECT || command == StompCommand.STOMP) {
 			Principal user = accessor.getUser();
-			this.sessions.put(sessionId, new LocalSession(sessionId, (user != null) ? user.getName() : "",
-					SessionAttributes.get(attributes, SessionAttributes.REMOTE_ADDRESS),
-					SessionAttributes.get(attributes, SessionAttributes.USER_AGENT),
-					SessionAttributes.get(attributes, SessionAttributes.TRANSPORT), accessor.getHeartbeat(),
-					InternalSessions.isInternal(attributes)));
+			this.sessions.put(sessionId,
+					new LocalSession(sessionId, (user != null) ? user.getName() : "",
+							SessionAttributes.get(attributes, SessionAttributes.REMOTE_ADDRESS),
+							SessionAttributes.get(attributes, SessionAttributes.USER_AGENT),
+							SessionAttributes.get(attributes, SessionAttributes.TRANSPORT), accessor.getHeartbeat(),
+							InternalSessions.isInternal(attributes)));
 		}
 		LocalSession session = this.sessions.get(sessionId);
-		// an internal session's last frames may come after it was forgotten (the DISCONNECT that closed it)
+		// an internal session's last frames may come after it was forgotten (the
+		// DISCONNECT that closed it)
 		if (command != null && !((session != null) ? session.internal() : InternalSessions.isInternal(attributes))) {
 			this.framesIn.incrementAndGet();
 		}
@@ -131,7 +147,10 @@ public class LocalSessions {
 		}
 	}
 
-	/** Counts a MESSAGE the relay wrote to the session without the client outbound channel. */
+	/**
+	 * Counts a MESSAGE the relay wrote to the session without the client outbound
+	 * channel.
+	 */
 	public void sentMessage(String sessionId) {
 		LocalSession session = this.sessions.get(sessionId);
 		if (session != null) {
@@ -185,7 +204,8 @@ public class LocalSessions {
 			String sessionId = SimpMessageHeaderAccessor.getSessionId(message.getHeaders());
 			if (!this.inbound && accessor == null && sessionId != null && SimpMessageType.CONNECT_ACK
 				.equals(SimpMessageHeaderAccessor.getMessageType(message.getHeaders()))) {
-				// The multiplexed relay answers CONNECT itself; Spring's STOMP handler makes it a CONNECTED frame.
+				// The multiplexed relay answers CONNECT itself; Spring's STOMP handler
+				// makes it a CONNECTED frame.
 				long[] heartbeat = (long[]) message.getHeaders().get(SimpMessageHeaderAccessor.HEART_BEAT_HEADER);
 				StompHeaderAccessor connected = StompHeaderAccessor.create(StompCommand.CONNECTED);
 				connected.setHeartbeat((heartbeat != null) ? heartbeat[0] : 0, (heartbeat != null) ? heartbeat[1] : 0);

@@ -7,7 +7,10 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
 
-/** Names of the session attributes set at the handshake, and how to read them from a STOMP message. */
+/**
+ * Names of the session attributes set at the handshake, and how to read them from a STOMP
+ * message.
+ */
 public final class SessionAttributes {
 
 	public static final String REMOTE_ADDRESS = "courier.remote-address";
@@ -16,13 +19,19 @@ public final class SessionAttributes {
 
 	public static final String TRANSPORT = "courier.transport";
 
-	/** {@code Boolean.TRUE} on a session the node opened to itself ({@link InternalSessions}). */
+	/**
+	 * {@code Boolean.TRUE} on a session the node opened to itself
+	 * ({@link InternalSessions}).
+	 */
 	public static final String INTERNAL = "courier.internal";
 
 	private SessionAttributes() {
 	}
 
-	/** The attribute, from the message or from the CONNECT it acknowledges; empty if unknown. */
+	/**
+	 * The attribute, from the message or from the CONNECT it acknowledges; empty if
+	 * unknown.
+	 */
 	public static String get(Message<?> message, String name) {
 		return get(attributes(message), name);
 	}

@@ -15,9 +15,10 @@ import io.courier.gateway.session.InternalSessions;
 import io.courier.gateway.session.SessionAttributes;
 
 /**
- * Keeps what the handshake knows about a client in the session's attributes (remote address as {@code ip:port},
- * User-Agent, transport), where presence and the console read it; marks the node's own internal sessions
- * ({@link InternalSessions}: the warm-up's, while it runs).
+ * Keeps what the handshake knows about a client in the session's attributes (remote
+ * address as {@code ip:port}, User-Agent, transport), where presence and the console read
+ * it; marks the node's own internal sessions ({@link InternalSessions}: the warm-up's,
+ * while it runs).
  */
 class HandshakeInfoInterceptor implements HandshakeInterceptor {
 
@@ -35,7 +36,8 @@ class HandshakeInfoInterceptor implements HandshakeInterceptor {
 				? remote.getAddress().getHostAddress() + ":" + remote.getPort() : String.valueOf(remote));
 		String userAgent = request.getHeaders().getFirst(HttpHeaders.USER_AGENT);
 		attributes.put(SessionAttributes.USER_AGENT, (userAgent != null) ? userAgent : "");
-		attributes.put(SessionAttributes.TRANSPORT, request.getURI().getPath().contains("/sockjs") ? "sockjs" : "websocket");
+		attributes.put(SessionAttributes.TRANSPORT,
+				request.getURI().getPath().contains("/sockjs") ? "sockjs" : "websocket");
 		if (this.internal.admits(request.getHeaders().getFirst(InternalSessions.HEADER),
 				(remote != null) ? remote.getAddress() : null)) {
 			attributes.put(SessionAttributes.INTERNAL, Boolean.TRUE);

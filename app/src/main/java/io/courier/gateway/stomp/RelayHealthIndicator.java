@@ -11,10 +11,11 @@ import org.springframework.stereotype.Component;
 import io.courier.gateway.node.GatewayProperties;
 
 /**
- * Health {@code relay}: UP only while the relay can serve clients (its {@code BrokerAvailabilityEvent}: a broker
- * connection up, and with node queues one whose queue is ready; with {@code engine=spring}, its system session). Until
- * then (at start, or while the broker is away) every CONNECT gets {@code broker unavailable}, so the node is
- * not ready; it is part of the readiness group and of the overall status.
+ * Health {@code relay}: UP only while the relay can serve clients (its
+ * {@code BrokerAvailabilityEvent}: a broker connection up, and with node queues one whose
+ * queue is ready; with {@code engine=spring}, its system session). Until then (at start,
+ * or while the broker is away) every CONNECT gets {@code broker unavailable}, so the node
+ * is not ready; it is part of the readiness group and of the overall status.
  */
 @Component("relay")
 class RelayHealthIndicator implements HealthIndicator {

@@ -23,15 +23,20 @@ import io.courier.gateway.session.LocalSessions;
 import io.courier.gateway.session.SessionTerminator;
 
 /**
- * This node's sessions, frames and relay state as Micrometer meters: {@code courier.sessions} (connected now),
- * {@code courier.session.connects} and {@code courier.session.disconnects{reason}} (totals, of sessions that got
- * CONNECTED), {@code courier.frames.in} and {@code courier.frames.out} (STOMP frames accepted from clients and
- * sent to them, heart-beats not counted), of client sessions only (not the node's own, {@code InternalSessions}), {@code courier.relay.broker.available} (1 or 0). All are tagged with the
- * node. Refused frames are counted where sessions are ended, in {@link SessionTerminator}.
+ * This node's sessions, frames and relay state as Micrometer meters:
+ * {@code courier.sessions} (connected now), {@code courier.session.connects} and
+ * {@code courier.session.disconnects{reason}} (totals, of sessions that got CONNECTED),
+ * {@code courier.frames.in} and {@code courier.frames.out} (STOMP frames accepted from
+ * clients and sent to them, heart-beats not counted), of client sessions only (not the
+ * node's own, {@code InternalSessions}), {@code courier.relay.broker.available} (1 or 0).
+ * All are tagged with the node. Refused frames are counted where sessions are ended, in
+ * {@link SessionTerminator}.
  *
- * <p>A disconnect's reason is {@code client} (DISCONNECT frame), {@code closed} (socket closed without one), the
- * lower-case {@link ClientError} name when Courier ended it with an ERROR (e.g. {@code rate_limited},
- * {@code disconnected_by_operator}), or {@code error} for an ERROR from RabbitMQ or the relay.
+ * <p>
+ * A disconnect's reason is {@code client} (DISCONNECT frame), {@code closed} (socket
+ * closed without one), the lower-case {@link ClientError} name when Courier ended it with
+ * an ERROR (e.g. {@code rate_limited}, {@code disconnected_by_operator}), or
+ * {@code error} for an ERROR from RabbitMQ or the relay.
  */
 @Component
 class SessionMetrics {

@@ -11,9 +11,10 @@ import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
 /**
- * The warm-up's last step: waits, within the deadline, until the JIT compiler has caught up with what the other
- * steps made hot (its compilation time grew by less than a tenth of the time waited, twice in a row), so that the
- * first clients do not pay for the compile queue the warm-up left behind. Measured with the JVM's
+ * The warm-up's last step: waits, within the deadline, until the JIT compiler has caught
+ * up with what the other steps made hot (its compilation time grew by less than a tenth
+ * of the time waited, twice in a row), so that the first clients do not pay for the
+ * compile queue the warm-up left behind. Measured with the JVM's
  * {@link CompilationMXBean}; does nothing where the JVM does not report compilation time.
  */
 @Component

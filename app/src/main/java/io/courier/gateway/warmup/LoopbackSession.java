@@ -11,9 +11,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.courier.gateway.session.InternalSessions;
 
 /**
- * One of the warm-up's STOMP sessions to the node's own {@code /ws}, on the JDK's WebSocket client (no container
- * of its own to start and stop inside the server's): CONNECT with a bearer token, one SUBSCRIBE with a receipt,
- * MESSAGE frames counted, DISCONNECT. Frames are written and read as text, the way any STOMP 1.2 client does.
+ * One of the warm-up's STOMP sessions to the node's own {@code /ws}, on the JDK's
+ * WebSocket client (no container of its own to start and stop inside the server's):
+ * CONNECT with a bearer token, one SUBSCRIBE with a receipt, MESSAGE frames counted,
+ * DISCONNECT. Frames are written and read as text, the way any STOMP 1.2 client does.
  */
 final class LoopbackSession implements WebSocket.Listener {
 
@@ -33,7 +34,10 @@ final class LoopbackSession implements WebSocket.Listener {
 		this.messages = messages;
 	}
 
-	/** Opens the WebSocket with the internal-session credential and sends CONNECT; completes on CONNECTED. */
+	/**
+	 * Opens the WebSocket with the internal-session credential and sends CONNECT;
+	 * completes on CONNECTED.
+	 */
 	static LoopbackSession open(HttpClient http, URI uri, String credential, String token, AtomicLong messages) {
 		LoopbackSession session = new LoopbackSession(messages);
 		http.newWebSocketBuilder()
@@ -103,9 +107,8 @@ final class LoopbackSession implements WebSocket.Listener {
 			this.subscribed.complete(null);
 		}
 		else if (frame.startsWith("ERROR\n")) {
-			IllegalStateException error = new IllegalStateException(frame.lines().filter((l) -> l.startsWith("message:"))
-				.findFirst()
-				.orElse("ERROR"));
+			IllegalStateException error = new IllegalStateException(
+					frame.lines().filter((l) -> l.startsWith("message:")).findFirst().orElse("ERROR"));
 			this.connected.completeExceptionally(error);
 			this.subscribed.completeExceptionally(error);
 		}

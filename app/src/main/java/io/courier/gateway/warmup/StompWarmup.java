@@ -40,12 +40,14 @@ import io.courier.gateway.node.GatewayProperties;
 import io.courier.gateway.session.InternalSessions;
 
 /**
- * Warms the STOMP path end to end with the node's own {@link InternalSessions}: {@code courier.warmup.sessions}
- * loopback sessions to this node's {@code /ws} (the real handshake, CONNECT with a {@link ThrowawayIssuer} token,
- * SUBSCRIBE with a receipt) on the node's private topic {@code /topic/courier.internal.<node>.warmup-<random>}, then
- * {@code courier.warmup.messages} messages published to it through the relay, as the application publishes
- * ({@link SimpMessagingTemplate}): out to RabbitMQ, back through the node queue, fanned out, encoded and written
- * by Jetty to every session. The topic is not kept in history and no rule opens it to clients.
+ * Warms the STOMP path end to end with the node's own {@link InternalSessions}:
+ * {@code courier.warmup.sessions} loopback sessions to this node's {@code /ws} (the real
+ * handshake, CONNECT with a {@link ThrowawayIssuer} token, SUBSCRIBE with a receipt) on
+ * the node's private topic {@code /topic/courier.internal.<node>.warmup-<random>}, then
+ * {@code courier.warmup.messages} messages published to it through the relay, as the
+ * application publishes ({@link SimpMessagingTemplate}): out to RabbitMQ, back through
+ * the node queue, fanned out, encoded and written by Jetty to every session. The topic is
+ * not kept in history and no rule opens it to clients.
  */
 @Component
 @Order(20)
@@ -83,7 +85,8 @@ class StompWarmup implements WarmupStep {
 		this.messaging = messaging;
 		this.relay = relay;
 		this.nodeId = gateway.nodeId();
-		// this process's own topic: nodes started with the same id on one broker do not hear each other's
+		// this process's own topic: nodes started with the same id on one broker do not
+		// hear each other's
 		this.destination = InternalSessions.TOPIC_PREFIX + gateway.nodeId().replaceAll("[^A-Za-z0-9_-]", "-")
 				+ ".warmup-" + Long.toHexString(ProcessHandle.current().pid()) + "-"
 				+ Integer.toHexString(ThreadLocalRandom.current().nextInt());
@@ -126,8 +129,8 @@ class StompWarmup implements WarmupStep {
 				sessions.add(LoopbackSession.open(http, uri, credential, token, delivered));
 			}
 			List<LoopbackSession> connected = await(sessions, LoopbackSession::connected, deadline, counts, "connect");
-			List<LoopbackSession> subscribed = await(connected, (s) -> s.subscribe(this.destination), deadline,
-					counts, "subscribe");
+			List<LoopbackSession> subscribed = await(connected, (s) -> s.subscribe(this.destination), deadline, counts,
+					"subscribe");
 			counts.put("sessions", subscribed.size());
 			long sent = publish(deadline);
 			counts.put("sent", sent);
@@ -144,16 +147,18 @@ class StompWarmup implements WarmupStep {
 				CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).get(2, TimeUnit.SECONDS);
 			}
 			catch (ExecutionException | TimeoutException ex) {
-				// closed or not, they are the node's own sessions and end with their sockets
+				// closed or not, they are the node's own sessions and end with their
+				// sockets
 			}
 		}
 		return counts;
 	}
 
 	/**
-	 * {@code courier.warmup.connects} sessions through handshake, CONNECT, SUBSCRIBE (with its node-queue binding)
-	 * and DISCONNECT, {@code courier.warmup.sessions} at a time: a node's first clients arrive all at once, and
-	 * those paths are compiled only after a few hundred of them. Returns how many made it.
+	 * {@code courier.warmup.connects} sessions through handshake, CONNECT, SUBSCRIBE
+	 * (with its node-queue binding) and DISCONNECT, {@code courier.warmup.sessions} at a
+	 * time: a node's first clients arrive all at once, and those paths are compiled only
+	 * after a few hundred of them. Returns how many made it.
 	 */
 	private int cycles(HttpClient http, URI uri, String credential, List<String> tokens, Instant deadline,
 			Map<String, Object> counts) throws InterruptedException {
@@ -163,7 +168,8 @@ class StompWarmup implements WarmupStep {
 			for (int i = 0; i < Math.min(tokens.size(), this.properties.connects() - done); i++) {
 				batch.add(LoopbackSession.open(http, uri, credential, tokens.get(i), new AtomicLong()));
 			}
-			List<LoopbackSession> connected = await(batch, LoopbackSession::connected, deadline, counts, "cycleConnect");
+			List<LoopbackSession> connected = await(batch, LoopbackSession::connected, deadline, counts,
+					"cycleConnect");
 			await(connected, (session) -> session.subscribe(this.destination), deadline, counts, "cycleSubscribe");
 			await(batch, LoopbackSession::disconnect, deadline, counts, "cycleDisconnect");
 			done += batch.size();
@@ -171,14 +177,18 @@ class StompWarmup implements WarmupStep {
 		return done;
 	}
 
-	/** The sessions whose {@code step} completed by the deadline; the first failure is counted in {@code counts}. */
+	/**
+	 * The sessions whose {@code step} completed by the deadline; the first failure is
+	 * counted in {@code counts}.
+	 */
 	private static List<LoopbackSession> await(List<LoopbackSession> sessions,
 			Function<LoopbackSession, CompletableFuture<Void>> step, Instant deadline, Map<String, Object> counts,
 			String name) throws InterruptedException {
 		List<CompletableFuture<Void>> futures = sessions.stream().map(step).toList();
 		List<LoopbackSession> done = new ArrayList<>();
 		int failed = 0;
-		// a session stuck on one step (a slow machine) must not take the whole warm-up's time with it
+		// a session stuck on one step (a slow machine) must not take the whole warm-up's
+		// time with it
 		Instant stepEnd = Instant.now().plus(STEP_TIMEOUT);
 		Instant until = stepEnd.isBefore(deadline) ? stepEnd : deadline;
 		for (int i = 0; i < sessions.size(); i++) {
@@ -209,7 +219,10 @@ class StompWarmup implements WarmupStep {
 		return false;
 	}
 
-	/** Publishes at {@code courier.warmup.rate} as the application does; returns how many were sent. */
+	/**
+	 * Publishes at {@code courier.warmup.rate} as the application does; returns how many
+	 * were sent.
+	 */
 	private long publish(Instant deadline) {
 		long interval = 1_000_000_000L / this.properties.rate();
 		long start = System.nanoTime();
@@ -235,7 +248,10 @@ class StompWarmup implements WarmupStep {
 		return Math.max(1, Duration.between(Instant.now(), deadline).toMillis());
 	}
 
-	/** Where this node listens: its {@code server.address}, loopback when it listens on every address. */
+	/**
+	 * Where this node listens: its {@code server.address}, loopback when it listens on
+	 * every address.
+	 */
 	private static String ownHost(@Nullable String address) {
 		if (address == null || address.isBlank()) {
 			return "127.0.0.1";

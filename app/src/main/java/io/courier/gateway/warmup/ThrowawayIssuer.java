@@ -30,12 +30,14 @@ import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.stereotype.Component;
 
 /**
- * An RS256 issuer that exists only in this process, for the warm-up: a 2048-bit RSA key pair generated in memory
- * (on the warm-up's thread, when first asked), tokens it signs, and a {@link NimbusJwtDecoder} on its public key
- * with the validators the node's own decoder applies (timestamps, the configured issuer, Courier's
- * {@link OAuth2TokenValidator} beans). Decoding its tokens runs what a CONNECT's token check runs (parsing, the RSA
- * signature arithmetic, claim conversion, validation) except the node's key lookup: the node's decoder may fetch a
- * remote JWK set, and the warm-up sends nothing to other hosts. Nothing outside this process trusts the key.
+ * An RS256 issuer that exists only in this process, for the warm-up: a 2048-bit RSA key
+ * pair generated in memory (on the warm-up's thread, when first asked), tokens it signs,
+ * and a {@link NimbusJwtDecoder} on its public key with the validators the node's own
+ * decoder applies (timestamps, the configured issuer, Courier's
+ * {@link OAuth2TokenValidator} beans). Decoding its tokens runs what a CONNECT's token
+ * check runs (parsing, the RSA signature arithmetic, claim conversion, validation) except
+ * the node's key lookup: the node's decoder may fetch a remote JWK set, and the warm-up
+ * sends nothing to other hosts. Nothing outside this process trusts the key.
  */
 @Component
 class ThrowawayIssuer {

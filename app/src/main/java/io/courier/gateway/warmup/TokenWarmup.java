@@ -13,12 +13,14 @@ import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.stereotype.Component;
 
 /**
- * Warms JWT checking: {@code courier.warmup.tokens} RS256 verifications of {@link ThrowawayIssuer} tokens, so that
- * the RSA arithmetic ({@code BigInteger}'s Montgomery multiplication, which otherwise stays interpreted for about
- * a minute behind a full compile queue) is compiled before the first CONNECT storm. When the node's own decoder
- * holds its key in process ({@code public-key-location}, no {@code jwk-set-uri}) it gets the tokens too and refuses
- * them on their signature, after the same arithmetic with the node's real key; a decoder with a remote JWK set is
- * not asked, as a token with an unknown key makes it fetch the set again.
+ * Warms JWT checking: {@code courier.warmup.tokens} RS256 verifications of
+ * {@link ThrowawayIssuer} tokens, so that the RSA arithmetic ({@code BigInteger}'s
+ * Montgomery multiplication, which otherwise stays interpreted for about a minute behind
+ * a full compile queue) is compiled before the first CONNECT storm. When the node's own
+ * decoder holds its key in process ({@code public-key-location}, no {@code jwk-set-uri})
+ * it gets the tokens too and refuses them on their signature, after the same arithmetic
+ * with the node's real key; a decoder with a remote JWK set is not asked, as a token with
+ * an unknown key makes it fetch the set again.
  */
 @Component
 @Order(10)

@@ -20,20 +20,25 @@ import org.springframework.stereotype.Component;
 import io.courier.gateway.node.GatewayProperties;
 
 /**
- * Runs the node's {@link WarmupStep}s once, in their order, on a thread of its own as soon as the application has
- * started (web server listening), and says when it is done: {@link WarmupHealthIndicator} keeps readiness
- * OUT_OF_SERVICE until then; liveness does not wait for it. Bounded by {@code courier.warmup.timeout}: a step
- * past the deadline is skipped, a step that fails is logged and the others still run, and readiness turns UP
- * either way (the warm-up makes a node faster, never unavailable). Records one {@code courier.warmup.duration}
- * timer (tag {@code outcome}: completed, timed-out, failed) and nothing else: the steps' sessions are the node's
- * own, left out of every other meter.
+ * Runs the node's {@link WarmupStep}s once, in their order, on a thread of its own as
+ * soon as the application has started (web server listening), and says when it is done:
+ * {@link WarmupHealthIndicator} keeps readiness OUT_OF_SERVICE until then; liveness does
+ * not wait for it. Bounded by {@code courier.warmup.timeout}: a step past the deadline is
+ * skipped, a step that fails is logged and the others still run, and readiness turns UP
+ * either way (the warm-up makes a node faster, never unavailable). Records one
+ * {@code courier.warmup.duration} timer (tag {@code outcome}: completed, timed-out,
+ * failed) and nothing else: the steps' sessions are the node's own, left out of every
+ * other meter.
  */
 @Component
 public class Warmup {
 
 	private static final Log logger = LogFactory.getLog(Warmup.class);
 
-	/** What one warm-up did: how long it took, its outcome, each step's counts by step name. */
+	/**
+	 * What one warm-up did: how long it took, its outcome, each step's counts by step
+	 * name.
+	 */
 	public record Result(Duration took, String outcome, Map<String, Map<String, Object>> steps) {
 	}
 

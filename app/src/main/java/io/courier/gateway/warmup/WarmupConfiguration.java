@@ -12,8 +12,9 @@ import org.springframework.web.context.request.ServletRequestAttributes;
 import io.courier.gateway.session.InternalSessions;
 
 /**
- * What the warm-up adds beyond its steps: no observation is made of its handshakes ({@code http.server.requests},
- * Spring Security's filter chains), so they show in no meter.
+ * What the warm-up adds beyond its steps: no observation is made of its handshakes
+ * ({@code http.server.requests}, Spring Security's filter chains), so they show in no
+ * meter.
  */
 @Configuration(proxyBeanMethods = false)
 class WarmupConfiguration {

@@ -5,8 +5,9 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
 
 /**
- * Health {@code warmup} (the bean name less {@code HealthIndicator}), in the readiness group: OUT_OF_SERVICE until the node's {@link Warmup} is over (or
- * disabled), then UP with what it did. Liveness does not include it: a node that warms up is alive.
+ * Health {@code warmup} (the bean name less {@code HealthIndicator}), in the readiness
+ * group: OUT_OF_SERVICE until the node's {@link Warmup} is over (or disabled), then UP
+ * with what it did. Liveness does not include it: a node that warms up is alive.
  */
 @Component
 class WarmupHealthIndicator implements HealthIndicator {

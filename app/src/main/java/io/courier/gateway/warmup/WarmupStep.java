@@ -4,9 +4,10 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * One part of the node's warm-up, a bean: {@link Warmup} runs every step in their order before readiness turns
- * UP. A step does real work through the code it warms (nothing faked, nothing sent to other hosts than the
- * node's own broker, nothing a user can see) and returns by {@code deadline}.
+ * One part of the node's warm-up, a bean: {@link Warmup} runs every step in their order
+ * before readiness turns UP. A step does real work through the code it warms (nothing
+ * faked, nothing sent to other hosts than the node's own broker, nothing a user can see)
+ * and returns by {@code deadline}.
  */
 public interface WarmupStep {
 

@@ -14,9 +14,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class RuntimeLimitsTests {
 
-	private final RuntimeLimits limits = new RuntimeLimits(
-			new LimitsProperties(50, 100, DataSize.ofKilobytes(64), 20, 20, 40, DataSize.ofKilobytes(512),
-					Duration.ofSeconds(10)));
+	private final RuntimeLimits limits = new RuntimeLimits(new LimitsProperties(50, 100, DataSize.ofKilobytes(64), 20,
+			20, 40, DataSize.ofKilobytes(512), Duration.ofSeconds(10)));
 
 	@Test
 	void propertiesAreInForceAsVersionZero() {
@@ -37,8 +36,8 @@ class RuntimeLimitsTests {
 
 	@Test
 	void absentGlobalFieldIsThePropertyAbsentOverrideFieldIsTheGlobalValue() {
-		this.limits.apply(document(1, new Limits(null, 10, null, null, null),
-				Map.of("bob", new UserLimits(200.0, null, 50))));
+		this.limits
+			.apply(document(1, new Limits(null, 10, null, null, null), Map.of("bob", new UserLimits(200.0, null, 50))));
 		assertThat(this.limits.frameRate("alice")).isEqualTo(50);
 		assertThat(this.limits.frameBurst("alice")).isEqualTo(10);
 		assertThat(this.limits.frameRate("bob")).isEqualTo(200);
@@ -62,7 +61,8 @@ class RuntimeLimitsTests {
 				Map.of("bob", new UserLimits(-5.0, null, null)));
 		assertThat(wrong.problems()).containsExactly("version must be at least 1, was 0",
 				"limits.frameRate must be greater than 0, was 0.0", "limits.frameBurst must be at least 1, was -1",
-				"limits.sessionsPerUser must be at least 1, was 0", "limits.handshakeRate must be greater than 0, was NaN",
+				"limits.sessionsPerUser must be at least 1, was 0",
+				"limits.handshakeRate must be greater than 0, was NaN",
 				"overrides.bob.frameRate must be greater than 0, was -5.0");
 		assertThat(document(3, null, null).problems())
 			.containsExactly("limits is missing (the document is always the whole set)");

@@ -21,9 +21,10 @@ import io.courier.gateway.support.OrderEvents;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The order page in headless Chromium: it shows an order's current status as soon as it connects (courier-last),
- * and after the gateway drops it (an operator's disconnect) it reconnects and resumes (courier-since): the event
- * published while it was away arrives, once.
+ * The order page in headless Chromium: it shows an order's current status as soon as it
+ * connects (courier-last), and after the gateway drops it (an operator's disconnect) it
+ * reconnects and resumes (courier-since): the event published while it was away arrives,
+ * once.
  */
 class OrderPageBrowserTests extends GatewayIntegrationTest {
 
@@ -70,7 +71,8 @@ class OrderPageBrowserTests extends GatewayIntegrationTest {
 		Thread.sleep(1_000); // anything that would come twice comes now
 		assertThat(script("return [...document.querySelectorAll('#events li[data-status=\"SHIPPED\"]')]"
 				+ ".filter((li) => li.textContent.startsWith('/topic/orders.')).length"))
-			.as("the missed event, once, from the order's topic").isEqualTo(1L);
+			.as("the missed event, once, from the order's topic")
+			.isEqualTo(1L);
 	}
 
 	private Object script(String script, Object... arguments) {

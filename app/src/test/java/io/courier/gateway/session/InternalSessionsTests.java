@@ -26,7 +26,8 @@ class InternalSessionsTests {
 		assertThat(sessions.admits(credential + "x", loopback)).isFalse();
 		assertThat(sessions.admits(null, loopback)).isFalse();
 		assertThat(sessions.admits(credential, InetAddress.getByName("192.0.2.1"))).as("another host").isFalse();
-		assertThat(new InternalSessions().open(this.decoder)).as("another process's credential").isNotEqualTo(credential);
+		assertThat(new InternalSessions().open(this.decoder)).as("another process's credential")
+			.isNotEqualTo(credential);
 		sessions.close();
 		assertThat(sessions.admits(credential, loopback)).as("closed").isFalse();
 	}

@@ -21,7 +21,10 @@ import io.courier.gateway.support.StompTestClient.Connection;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** Prometheus metrics on the management port move as sessions connect, are refused, and receive events. */
+/**
+ * Prometheus metrics on the management port move as sessions connect, are refused, and
+ * receive events.
+ */
 class MetricsIntegrationTests extends GatewayIntegrationTest {
 
 	private static final String DISCONNECTS = "courier_session_disconnects_total{node=\"test-node\",";
@@ -66,17 +69,21 @@ class MetricsIntegrationTests extends GatewayIntegrationTest {
 		BlockingQueue<String> events = alice.subscribe("/topic/orders." + orderId);
 		awaitTopicDelivery("orders." + orderId, "live", events);
 		OrderEvents.publish(this.rabbit, orderId, "alice", "COUNTED");
-		await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> assertThat(
-				value(scrape(), "courier_order_events_total{outcome=\"forwarded\"}")).isGreaterThan(forwardedBefore));
+		await().atMost(10, TimeUnit.SECONDS)
+			.untilAsserted(() -> assertThat(value(scrape(), "courier_order_events_total{outcome=\"forwarded\"}"))
+				.isGreaterThan(forwardedBefore));
 		assertThat(events.poll(10, TimeUnit.SECONDS)).contains("COUNTED");
 		alice.disconnect();
 		await().atMost(5, TimeUnit.SECONDS).untilAsserted(() -> {
 			String metrics = scrape();
 			assertThat(value(metrics, DISCONNECTS + "reason=\"client\"}")).isEqualTo(clientBefore + 1);
 			assertThat(value(metrics, "courier_order_events_consumed_total")).isGreaterThan(consumedBefore);
-			// CONNECT x2, SUBSCRIBE x2 (one refused, not counted), DISCONNECT; CONNECTED x2, ERROR, MESSAGE
-			assertThat(value(metrics, "courier_frames_in_total{node=\"test-node\"}")).isGreaterThanOrEqualTo(framesInBefore + 4);
-			assertThat(value(metrics, "courier_frames_out_total{node=\"test-node\"}")).isGreaterThanOrEqualTo(framesOutBefore + 4);
+			// CONNECT x2, SUBSCRIBE x2 (one refused, not counted), DISCONNECT; CONNECTED
+			// x2, ERROR, MESSAGE
+			assertThat(value(metrics, "courier_frames_in_total{node=\"test-node\"}"))
+				.isGreaterThanOrEqualTo(framesInBefore + 4);
+			assertThat(value(metrics, "courier_frames_out_total{node=\"test-node\"}"))
+				.isGreaterThanOrEqualTo(framesOutBefore + 4);
 		});
 	}
 

@@ -31,10 +31,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Two gateway nodes in one test, sharing the real RabbitMQ: node A serves the user's session and does not
- * consume order events; node B is the only consumer. An event published to RabbitMQ is consumed by B and
- * reaches the user on A, on the order topic and on the user queue (one publish on {@code courier.user}, which
- * RabbitMQ routes to the user's sessions wherever they are).
+ * Two gateway nodes in one test, sharing the real RabbitMQ: node A serves the user's
+ * session and does not consume order events; node B is the only consumer. An event
+ * published to RabbitMQ is consumed by B and reaches the user on A, on the order topic
+ * and on the user queue (one publish on {@code courier.user}, which RabbitMQ routes to
+ * the user's sessions wherever they are).
  */
 class TwoNodeIntegrationTests {
 
@@ -72,9 +73,10 @@ class TwoNodeIntegrationTests {
 	}
 
 	/**
-	 * A user already connected to the consuming node opens a second session on the other node: the very next
-	 * event reaches both sessions. Routing is RabbitMQ's (one key per user on {@code courier.user}); a node does
-	 * not need to have heard of the other node's sessions first.
+	 * A user already connected to the consuming node opens a second session on the other
+	 * node: the very next event reaches both sessions. Routing is RabbitMQ's (one key per
+	 * user on {@code courier.user}); a node does not need to have heard of the other
+	 * node's sessions first.
 	 */
 	@Test
 	void userWithSessionsOnBothNodesGetsTheNextEventOnEach() throws Exception {
@@ -96,8 +98,9 @@ class TwoNodeIntegrationTests {
 	}
 
 	/**
-	 * Spring's "this session only" send ({@code @SendToUser(broadcast = false)} builds exactly these headers):
-	 * the session gets it, the user's other sessions, on this node and the other, do not.
+	 * Spring's "this session only" send ({@code @SendToUser(broadcast = false)} builds
+	 * exactly these headers): the session gets it, the user's other sessions, on this
+	 * node and the other, do not.
 	 */
 	@Test
 	void sendToOneSessionOfAUserReachesThatSessionOnly() throws Exception {
@@ -148,8 +151,12 @@ class TwoNodeIntegrationTests {
 
 	@Test
 	void eachNodeHasItsOwnRelaySessionsAndOnlyNodeBConsumes() {
-		assertThat(nodeA.getBean("stompBrokerRelayMessageHandler", AbstractBrokerMessageHandler.class).isBrokerAvailable()).isTrue();
-		assertThat(nodeB.getBean("stompBrokerRelayMessageHandler", AbstractBrokerMessageHandler.class).isBrokerAvailable()).isTrue();
+		assertThat(
+				nodeA.getBean("stompBrokerRelayMessageHandler", AbstractBrokerMessageHandler.class).isBrokerAvailable())
+			.isTrue();
+		assertThat(
+				nodeB.getBean("stompBrokerRelayMessageHandler", AbstractBrokerMessageHandler.class).isBrokerAvailable())
+			.isTrue();
 		assertThat(nodeA.getEnvironment().getProperty("courier.orders.consumer-enabled")).isEqualTo("false");
 	}
 

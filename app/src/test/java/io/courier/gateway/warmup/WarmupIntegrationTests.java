@@ -27,14 +27,16 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A node warms up before it says it is ready: a first warm-up step that the test holds keeps
- * {@code /actuator/health/readiness} at 503 (liveness 200); once released, the real steps run (loopback STOMP
- * sessions that connect and leave, then others that receive messages through the relay and RabbitMQ, RS256
- * verifications, cluster JSON, the JIT left to catch up) and readiness turns 200. Nobody
- * sees the warm-up: no presence announcement, no session counted, no limit hit.
+ * A node warms up before it says it is ready: a first warm-up step that the test holds
+ * keeps {@code /actuator/health/readiness} at 503 (liveness 200); once released, the real
+ * steps run (loopback STOMP sessions that connect and leave, then others that receive
+ * messages through the relay and RabbitMQ, RS256 verifications, cluster JSON, the JIT
+ * left to catch up) and readiness turns 200. Nobody sees the warm-up: no presence
+ * announcement, no session counted, no limit hit.
  */
-@TestPropertySource(properties = { "courier.warmup.enabled=true", "courier.warmup.sessions=3", "courier.warmup.connects=6",
-		"courier.warmup.messages=200", "courier.warmup.tokens=20", "courier.warmup.json=50" })
+@TestPropertySource(
+		properties = { "courier.warmup.enabled=true", "courier.warmup.sessions=3", "courier.warmup.connects=6",
+				"courier.warmup.messages=200", "courier.warmup.tokens=20", "courier.warmup.json=50" })
 class WarmupIntegrationTests extends GatewayIntegrationTest {
 
 	static final CountDownLatch held = new CountDownLatch(1);
@@ -44,7 +46,10 @@ class WarmupIntegrationTests extends GatewayIntegrationTest {
 	@TestConfiguration(proxyBeanMethods = false)
 	static class HeldWarmup {
 
-		/** Runs first and waits for the test (10 s at most, so a failing test cannot hang the node). */
+		/**
+		 * Runs first and waits for the test (10 s at most, so a failing test cannot hang
+		 * the node).
+		 */
 		@Bean
 		@Order(0)
 		WarmupStep heldByTheTest() {
@@ -110,7 +115,8 @@ class WarmupIntegrationTests extends GatewayIntegrationTest {
 
 	private int status(String group) throws Exception {
 		return HttpClient.newHttpClient()
-			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.managementPort + "/actuator/health/" + group))
+			.send(HttpRequest
+				.newBuilder(URI.create("http://127.0.0.1:" + this.managementPort + "/actuator/health/" + group))
 				.build(), HttpResponse.BodyHandlers.discarding())
 			.statusCode();
 	}
