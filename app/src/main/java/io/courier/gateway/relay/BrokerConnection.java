@@ -32,9 +32,7 @@ final class BrokerConnection implements StompTcpClient.Handler {
 
 	private static final Log logger = LogFactory.getLog(BrokerConnection.class);
 
-
 	private static final long CONNECTED_TIMEOUT_MILLIS = 10_000;
-
 
 	/** What the relay learns from a connection. */
 	interface Listener {
@@ -66,11 +64,8 @@ final class BrokerConnection implements StompTcpClient.Handler {
 
 	private final ReconnectStrategy backOff;
 
-	/**
-	 * Client writes held until the end of the current read ({@link Listener#readComplete}); used on the connection's
-	 * event-loop thread only.
-	 */
-	private final List<Runnable> held = new ArrayList<>();
+	/** Client writes held until the end of the current read ({@link Listener#readComplete}). */
+	private final HeldWrites held = new HeldWrites();
 
 	private volatile @Nullable TcpConnection<byte[]> tcp;
 
@@ -149,23 +144,9 @@ final class BrokerConnection implements StompTcpClient.Handler {
 		}
 	}
 
-	/** Holds a client write until the current read is handled (on the connection's event loop only). */
-	void hold(Runnable write) {
-		this.held.add(write);
-	}
-
-	/** The read is handled: the writes held for it go out now, in the order they were held. */
-	void writeHeld() {
-		List<Runnable> held = this.held;
-		for (int i = 0; i < held.size(); i++) {
-			try {
-				held.get(i).run();
-			}
-			catch (RuntimeException ex) {
-				logger.warn("Failed to write to a client session", ex);
-			}
-		}
-		held.clear();
+	/** The client writes held for the read being handled (on the connection's event loop only). */
+	HeldWrites held() {
+		return this.held;
 	}
 
 	/**

@@ -100,7 +100,7 @@ final class BrokerFrames implements BrokerConnection.Listener {
 
 	@Override
 	public void readComplete(BrokerConnection connection) {
-		connection.writeHeld();
+		connection.held().writeAll();
 	}
 
 	@Override
