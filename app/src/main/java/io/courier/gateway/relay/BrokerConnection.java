@@ -73,7 +73,8 @@ final class BrokerConnection implements StompTcpClient.Handler {
 
 	private volatile boolean stopped;
 
-	private int attempt;
+	/** Attempts so far; attempt {@code n} goes to broker address {@code n % addresses} (read by health). */
+	private volatile int attempt;
 
 	/** A session's own connection: never reconnects; frames sent before CONNECTED wait for it. */
 	private final boolean dedicated;
@@ -108,6 +109,11 @@ final class BrokerConnection implements StompTcpClient.Handler {
 
 	int index() {
 		return this.index;
+	}
+
+	/** The broker address this connection is on, or tries next. */
+	String address() {
+		return this.settings.addresses().get(this.attempt % this.settings.addresses().size());
 	}
 
 	boolean isConnected() {
@@ -251,7 +257,7 @@ final class BrokerConnection implements StompTcpClient.Handler {
 		frames.forEach(connection::sendAsync);
 		if (!this.dedicated) {
 			logger.info("Broker connection " + this.index + " connected to "
-					+ this.settings.addresses().get(this.attempt % this.settings.addresses().size()));
+					+ address());
 		}
 		this.listener.connected(this);
 	}

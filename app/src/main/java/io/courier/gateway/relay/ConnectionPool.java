@@ -104,6 +104,13 @@ final class ConnectionPool {
 		return this.connections.size();
 	}
 
+	List<MultiplexedRelayMessageHandler.ConnectionState> states() {
+		return this.connections.stream()
+			.map((connection) -> new MultiplexedRelayMessageHandler.ConnectionState(connection.index(),
+					connection.address(), connection.isConnected()))
+			.toList();
+	}
+
 	int up() {
 		return (int) this.connections.stream().filter(BrokerConnection::isConnected).count();
 	}
