@@ -75,6 +75,25 @@ class WireContractTests {
 				 "remoteAddress":"127.0.0.1:5000","userAgent":"Chromium","transport":"websocket"}""";
 		NodeStatus status = new NodeStatus("gw-a", "http://127.0.0.1:8080", T0, 12, 3400, 5600, NodeStatus.UP,
 				"0.1.0-SNAPSHOT");
+		String heartbeatJson = """
+				{"type":"node.heartbeat","nodeId":"gw-a","at":"2026-11-24T10:05:00Z",
+				 "node":{"nodeId":"gw-a","address":"http://127.0.0.1:8080","startedAt":"2026-11-24T10:00:00Z",
+				  "sessions":12,"framesIn":3400,"framesOut":5600,"relay":"UP","version":"0.1.0-SNAPSHOT"}}""";
+		LimitHit hit = new LimitHit(LimitHit.TYPE, "gw-a", T0, LimitHit.HANDSHAKE_RATE, null, null, "127.0.0.1",
+				"too many handshakes from 127.0.0.1");
+		String hitJson = """
+				{"type":"limits.hit","nodeId":"gw-a","at":"2026-11-24T10:00:00Z","limit":"handshake-rate",
+				 "user":null,"sessionId":null,"remoteAddress":"127.0.0.1",
+				 "detail":"too many handshakes from 127.0.0.1"}""";
+		LimitsDocument document = new LimitsDocument(LimitsDocument.TYPE, 7, T0, "alice",
+				new Limits(50.0, 100, 20, 20.0, 40),
+				Map.of("bob", new UserLimits(200.0, 400, 50), "carol", new UserLimits(null, null, 1)));
+		String documentJson = """
+				{"type":"limits.changed","version":7,"at":"2026-11-24T10:00:00Z","changedBy":"alice",
+				 "limits":{"frameRate":50.0,"frameBurst":100,"sessionsPerUser":20,"handshakeRate":20.0,
+				  "handshakeBurst":40},
+				 "overrides":{"bob":{"frameRate":200.0,"frameBurst":400,"sessionsPerUser":50},
+				  "carol":{"sessionsPerUser":1}}}""";
 		SessionDetail detail = new SessionDetail("s1", "gw-a", "alice", T0, "127.0.0.1:5000", "Chromium", "websocket",
 				List.of(new Subscription("sub-0", "/topic/orders.1001")), 7, 9, new Heartbeat(10000, 10000), T1);
 		String detailJson = """
@@ -85,50 +104,34 @@ class WireContractTests {
 		return Stream.of(
 				sample("presence.join", ClusterMessage.class,
 						new ClusterMessage(ClusterMessage.JOIN, "gw-a", T0, alice, null, null),
-						"{\"type\":\"presence.join\",\"nodeId\":\"gw-a\",\"at\":\"2026-11-24T10:00:00Z\",\"session\":"
-								+ aliceJson + "}"),
+						"{\"type\":\"presence.join\",\"nodeId\":\"gw-a\",\"at\":\"2026-11-24T10:00:00Z\","
+								+ "\"session\":" + aliceJson + "}"),
 				sample("node.snapshot", ClusterMessage.class,
 						new ClusterMessage(ClusterMessage.SNAPSHOT, "gw-a", T0, null, List.of(alice), null),
-						"{\"type\":\"node.snapshot\",\"nodeId\":\"gw-a\",\"at\":\"2026-11-24T10:00:00Z\",\"sessions\":["
-								+ aliceJson + "]}"),
+						"{\"type\":\"node.snapshot\",\"nodeId\":\"gw-a\",\"at\":\"2026-11-24T10:00:00Z\","
+								+ "\"sessions\":[" + aliceJson + "]}"),
 				sample("node.snapshot-request", ClusterMessage.class,
 						new ClusterMessage(ClusterMessage.SNAPSHOT_REQUEST, "console-1a2b3c4d", T0, null, null, null),
-						"""
-								{"type":"node.snapshot-request","nodeId":"console-1a2b3c4d","at":"2026-11-24T10:00:00Z"}"""),
+						"{\"type\":\"node.snapshot-request\",\"nodeId\":\"console-1a2b3c4d\","
+								+ "\"at\":\"2026-11-24T10:00:00Z\"}"),
 				sample("node.heartbeat", ClusterMessage.class,
-						new ClusterMessage(ClusterMessage.HEARTBEAT, "gw-a", T1, null, null, status), """
-								{"type":"node.heartbeat","nodeId":"gw-a","at":"2026-11-24T10:05:00Z",
-								 "node":{"nodeId":"gw-a","address":"http://127.0.0.1:8080","startedAt":"2026-11-24T10:00:00Z",
-								  "sessions":12,"framesIn":3400,"framesOut":5600,"relay":"UP","version":"0.1.0-SNAPSHOT"}}"""),
-				sample("limits.hit (a refused handshake: nulls written)", LimitHit.class,
-						new LimitHit(LimitHit.TYPE, "gw-a", T0, LimitHit.HANDSHAKE_RATE, null, null, "127.0.0.1",
-								"too many handshakes from 127.0.0.1"),
-						"""
-								{"type":"limits.hit","nodeId":"gw-a","at":"2026-11-24T10:00:00Z","limit":"handshake-rate",
-								 "user":null,"sessionId":null,"remoteAddress":"127.0.0.1","detail":"too many handshakes from 127.0.0.1"}"""),
-				sample("limits.changed", LimitsDocument.class,
-						new LimitsDocument(LimitsDocument.TYPE, 7, T0, "alice", new Limits(50.0, 100, 20, 20.0, 40),
-								Map.of("bob", new UserLimits(200.0, 400, 50), "carol", new UserLimits(null, null, 1))),
-						"""
-								{"type":"limits.changed","version":7,"at":"2026-11-24T10:00:00Z","changedBy":"alice",
-								 "limits":{"frameRate":50.0,"frameBurst":100,"sessionsPerUser":20,"handshakeRate":20.0,"handshakeBurst":40},
-								 "overrides":{"bob":{"frameRate":200.0,"frameBurst":400,"sessionsPerUser":50},"carol":{"sessionsPerUser":1}}}"""),
+						new ClusterMessage(ClusterMessage.HEARTBEAT, "gw-a", T1, null, null, status), heartbeatJson),
+				sample("limits.hit (a refused handshake: nulls written)", LimitHit.class, hit, hitJson),
+				sample("limits.changed", LimitsDocument.class, document, documentJson),
 				sample("control.sessions (absent filters are nulls)", SessionsRequest.class,
-						new SessionsRequest("alice", null, null, "127.0.0.1"), """
-								{"user":"alice","nodeId":null,"transport":null,"remoteAddress":"127.0.0.1"}"""),
-				sample("control.session", SessionRequest.class, new SessionRequest("s1"), """
-						{"sessionId":"s1"}"""),
-				sample("control.disconnect", DisconnectRequest.class, new DisconnectRequest(null, "bob", "ops"), """
-						{"user":"bob","by":"ops"}"""),
+						new SessionsRequest("alice", null, null, "127.0.0.1"),
+						"{\"user\":\"alice\",\"nodeId\":null,\"transport\":null,\"remoteAddress\":\"127.0.0.1\"}"),
+				sample("control.session", SessionRequest.class, new SessionRequest("s1"), "{\"sessionId\":\"s1\"}"),
+				sample("control.disconnect", DisconnectRequest.class, new DisconnectRequest(null, "bob", "ops"),
+						"{\"user\":\"bob\",\"by\":\"ops\"}"),
 				sample("reply to control.sessions", Reply.class, Reply.ofSessions("gw-a", List.of(detail)),
 						"{\"nodeId\":\"gw-a\",\"sessions\":[" + detailJson + "]}"),
 				sample("reply to control.session", Reply.class, Reply.ofSession("gw-a", detail),
 						"{\"nodeId\":\"gw-a\",\"session\":" + detailJson + "}"),
-				sample("reply to control.disconnect", Reply.class, Reply.ofClosed("gw-b", 0), """
-						{"nodeId":"gw-b","closed":0}"""),
+				sample("reply to control.disconnect", Reply.class, Reply.ofClosed("gw-b", 0),
+						"{\"nodeId\":\"gw-b\",\"closed\":0}"),
 				sample("reply to an unknown command", Reply.class, Reply.ofError("gw-a", "unknown command control.x"),
-						"""
-								{"nodeId":"gw-a","error":"unknown command control.x"}"""));
+						"{\"nodeId\":\"gw-a\",\"error\":\"unknown command control.x\"}"));
 	}
 
 	private static Arguments sample(String name, Class<?> type, Object message, String json) {
@@ -215,16 +218,19 @@ class WireContractTests {
 	void justOutsideTheBoundsEveryFieldIsNamed() {
 		LimitsDocument low = document(0, new Limits(0.05, 0, 0, 0.099, 0),
 				Map.of("bob", new UserLimits(0.05, 0, 0)));
-		assertThat(low.problems(validator)).containsExactly("limits.frameBurst must be between 1 and 100000, was 0",
+		assertThat(low.problems(validator)).containsExactly(
+				"limits.frameBurst must be between 1 and 100000, was 0",
 				"limits.frameRate must be between 0.1 and 10000, was 0.05",
 				"limits.handshakeBurst must be between 1 and 100000, was 0",
 				"limits.handshakeRate must be between 0.1 and 10000, was 0.099",
 				"limits.sessionsPerUser must be between 1 and 10000, was 0",
 				"overrides.bob.frameBurst must be between 1 and 100000, was 0",
 				"overrides.bob.frameRate must be between 0.1 and 10000, was 0.05",
-				"overrides.bob.sessionsPerUser must be between 1 and 10000, was 0", "version must be at least 1, was 0");
+				"overrides.bob.sessionsPerUser must be between 1 and 10000, was 0",
+				"version must be at least 1, was 0");
 		LimitsDocument high = document(4, new Limits(10000.01, 100001, 10001, 10001.0, 100001), Map.of());
-		assertThat(high.problems(validator)).containsExactly("limits.frameBurst must be between 1 and 100000, was 100001",
+		assertThat(high.problems(validator)).containsExactly(
+				"limits.frameBurst must be between 1 and 100000, was 100001",
 				"limits.frameRate must be between 0.1 and 10000, was 10000.01",
 				"limits.handshakeBurst must be between 1 and 100000, was 100001",
 				"limits.handshakeRate must be between 0.1 and 10000, was 10001.0",
