@@ -8,6 +8,11 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
+import io.courier.contract.ClusterMessage;
+import io.courier.contract.LimitHit;
+import io.courier.contract.NodeStatus;
+import io.courier.contract.SessionInfo;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The console's picture of the cluster, fed the JSON the gateways publish. */
@@ -76,8 +81,8 @@ class ClusterViewTests {
 	@Test
 	void historyIsBounded() {
 		for (int i = 0; i < 5; i++) {
-			this.view.limitHit(new LimitHit(this.t0.plusSeconds(i), "gw-a", "frame-rate", "u" + i, null, "127.0.0.1",
-					"rate limit exceeded"));
+			this.view.limitHit(new LimitHit(LimitHit.TYPE, "gw-a", this.t0.plusSeconds(i), LimitHit.FRAME_RATE, "u" + i,
+					null, "127.0.0.1", "rate limit exceeded"));
 		}
 		assertThat(this.view.limitHits()).extracting(LimitHit::user).containsExactly("u4", "u3", "u2");
 		assertThat(this.changes).contains(ClusterView.LIMITS);
