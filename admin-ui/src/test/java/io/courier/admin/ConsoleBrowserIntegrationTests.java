@@ -131,7 +131,7 @@ class ConsoleBrowserIntegrationTests {
 		assertThat(((JavascriptExecutor) browser).executeScript("return window.notReloaded === true;"))
 			.as("updated in place over SSE, not by a reload")
 			.isEqualTo(true);
-		assertThat(textOf(row)).contains(NODE).contains("websocket").contains("127.0.0.1:");
+		assertThat(textOf(row)).contains(NODE).contains("websocket").contains("127.0.0.1");
 		Chromium.screenshot(browser, "console-connections");
 	}
 
