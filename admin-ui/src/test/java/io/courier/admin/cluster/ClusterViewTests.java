@@ -28,11 +28,11 @@ class ClusterViewTests {
 	void joinAsTheGatewayPublishesItShowsTheSessionWithAllItsFields() {
 		ClusterMessage join = JsonMapper.builder().build().readValue("""
 				{"type":"presence.join","nodeId":"gw-a","at":"2026-11-24T10:00:00Z","session":{"sessionId":"s1",
-				"nodeId":"gw-a","user":"alice","connectedAt":"2026-11-24T10:00:00Z","remoteAddress":"127.0.0.1:5000",
+				"nodeId":"gw-a","user":"alice","connectedAt":"2026-11-24T10:00:00Z","remoteAddress":"127.0.0.1",
 				"userAgent":"Chromium","transport":"websocket"}}""", ClusterMessage.class);
 		this.view.join(join.session(), this.t0);
 		assertThat(this.view.sessions()).singleElement()
-			.isEqualTo(new SessionInfo("s1", "gw-a", "alice", this.t0, "127.0.0.1:5000", "Chromium", "websocket"));
+			.isEqualTo(new SessionInfo("s1", "gw-a", "alice", this.t0, "127.0.0.1", "Chromium", "websocket"));
 		assertThat(this.view.presenceChanges()).singleElement().isEqualTo(new PresenceChange(this.t0, "alice", true, "gw-a"));
 		assertThat(this.view.nodeIds()).containsExactly("gw-a");
 	}
@@ -89,7 +89,7 @@ class ClusterViewTests {
 	}
 
 	private SessionInfo session(String id, String node, String user) {
-		return new SessionInfo(id, node, user, this.t0, "127.0.0.1:1", "test", "websocket");
+		return new SessionInfo(id, node, user, this.t0, "127.0.0.1", "test", "websocket");
 	}
 
 	private NodeStatus status(long in, long out) {

@@ -13,6 +13,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.filter.OncePerRequestFilter;
 
+import io.courier.gateway.session.SessionAttributes;
+
 /**
  * Limits WebSocket handshakes (and SockJS session starts, {@code /sockjs/info}) per remote address with a
  * {@link TokenBucket}; beyond it the handshake gets HTTP 429 with {@code Retry-After: 1}. Other SockJS requests
@@ -40,13 +42,14 @@ class HandshakeRateFilter extends OncePerRequestFilter {
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
-		if (isHandshake(request) && !allow(request.getRemoteAddr(), System.nanoTime())) {
+		String remoteAddress = SessionAttributes.remoteAddress(request);
+		if (isHandshake(request) && !allow(remoteAddress, System.nanoTime())) {
 			response.setStatus(HttpStatus.TOO_MANY_REQUESTS.value());
 			response.setHeader("Retry-After", "1");
 			response.setContentType("text/plain");
-			String detail = "too many handshakes from " + request.getRemoteAddr();
+			String detail = "too many handshakes from " + remoteAddress;
 			response.getWriter().write(detail);
-			this.hits.record(LimitHits.HANDSHAKE_RATE, null, null, request.getRemoteAddr(), detail);
+			this.hits.record(LimitHits.HANDSHAKE_RATE, null, null, remoteAddress, detail);
 			return;
 		}
 		chain.doFilter(request, response);

@@ -1,6 +1,7 @@
 package io.courier.gateway.session;
 
 import java.security.Principal;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,7 +29,9 @@ import org.springframework.web.socket.messaging.SessionDisconnectEvent;
  * authentication, authorization and limits, so only accepted frames count) and on the client outbound channel.
  * A {@link LocalSession} is created by an accepted CONNECT and removed at disconnect, never by a later frame
  * (frames still queued when a session closes are handled after its disconnect event). Counts every frame each
- * way for the node too.
+ * way for the node too, and the frames refused with an ERROR, by reason: those on the client outbound channel
+ * (the {@link SessionTerminator}'s, the relay's) as they pass, those Spring's STOMP handler writes itself (a frame
+ * that does not decode) when told through {@link #rejected}.
  */
 @Component
 public class LocalSessions {
@@ -39,9 +42,19 @@ public class LocalSessions {
 
 	private final AtomicLong framesOut = new AtomicLong();
 
+	private final Map<ClientError, AtomicLong> framesRejected = new EnumMap<>(ClientError.class);
+
 	private final ChannelInterceptor inbound = new Tracker(true);
 
 	private final ChannelInterceptor outbound = new Tracker(false);
+
+	public LocalSessions() {
+		for (ClientError error : ClientError.values()) {
+			if (error.refusesFrame()) {
+				this.framesRejected.put(error, new AtomicLong());
+			}
+		}
+	}
 
 	/** For the client inbound channel, after every interceptor that may refuse a frame. */
 	public ChannelInterceptor inbound() {
@@ -77,7 +90,31 @@ public class LocalSessions {
 		return this.framesOut.get();
 	}
 
-	/** Records why a session is about to end (a lower-case {@link ClientError} name, or {@code client}...). */
+	/**
+	 * Client frames refused with an ERROR of this reason since start; 0 for a reason that ends a session without
+	 * refusing a frame ({@link ClientError#refusesFrame}).
+	 */
+	public long framesRejected(ClientError reason) {
+		AtomicLong count = this.framesRejected.get(reason);
+		return (count != null) ? count.get() : 0;
+	}
+
+	/**
+	 * Counts an ERROR sent to a client other than through the client outbound channel, if its reason refuses a
+	 * frame.
+	 */
+	public void rejected(ClientError reason) {
+		AtomicLong count = this.framesRejected.get(reason);
+		if (count != null) {
+			count.incrementAndGet();
+		}
+	}
+
+	/**
+	 * Records why a session is about to end, unless a reason was recorded already: {@link ClientError#reason}, or
+	 * {@code client} (DISCONNECT frame), or {@code error} (an ERROR that is no {@link ClientError}: RabbitMQ's or
+	 * Spring's relay's own).
+	 */
 	public void ending(String sessionId, String reason) {
 		LocalSession session = this.sessions.get(sessionId);
 		if (session != null) {
@@ -137,6 +174,14 @@ public class LocalSessions {
 			return;
 		}
 		this.framesOut.incrementAndGet();
+		ClientError error = null;
+		if (command == StompCommand.ERROR) {
+			String message = accessor.getMessage();
+			error = (message != null) ? ClientError.of(message) : null;
+			if (error != null) {
+				rejected(error);
+			}
+		}
 		LocalSession session = this.sessions.get(sessionId);
 		if (session == null) {
 			return;
@@ -146,7 +191,7 @@ public class LocalSessions {
 			session.connected(accessor.getHeartbeat());
 		}
 		else if (command == StompCommand.ERROR) {
-			session.ending("error");
+			session.ending((error != null) ? error.reason() : "error");
 		}
 	}
 

@@ -69,7 +69,12 @@ public final class RawStompSocket implements AutoCloseable {
 
 	/** Opens a socket and CONNECTs with {@code token} (no heart-beats); fails unless the answer is CONNECTED. */
 	public static RawStompSocket connect(int port, String token) throws IOException {
-		RawStompSocket socket = open(port, 64 * 1024);
+		return connect(port, 64 * 1024, token);
+	}
+
+	/** {@link #connect(int, String)} with a receive buffer of this size (a small one: a client that reads slowly). */
+	public static RawStompSocket connect(int port, int receiveBufferBytes, String token) throws IOException {
+		RawStompSocket socket = open(port, receiveBufferBytes);
 		socket.sendFrame("CONNECT", "accept-version:1.2", "host:localhost", "heart-beat:0,0", "Authorization:Bearer " + token);
 		String answer = socket.readFrame();
 		if (!answer.startsWith("CONNECTED")) {
