@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * @param nodeId the node that holds it
  * @param user the principal name ({@code sub})
  * @param connectedAt when it got CONNECTED
- * @param remoteAddress the client's address as the node saw it ({@code ip:port})
+ * @param remoteAddress the client's address as the node saw it (its IP, no port: behind a trusted proxy, the one {@code X-Forwarded-For} names)
  * @param userAgent the handshake's User-Agent, or empty
  * @param transport {@code websocket}, {@code sockjs}, {@code sse} or {@code poll}
  */

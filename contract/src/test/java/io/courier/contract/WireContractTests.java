@@ -69,10 +69,10 @@ class WireContractTests {
 	}
 
 	static Stream<Arguments> samples() {
-		SessionInfo alice = new SessionInfo("s1", "gw-a", "alice", T0, "127.0.0.1:5000", "Chromium", "websocket");
+		SessionInfo alice = new SessionInfo("s1", "gw-a", "alice", T0, "127.0.0.1", "Chromium", "websocket");
 		String aliceJson = """
 				{"sessionId":"s1","nodeId":"gw-a","user":"alice","connectedAt":"2026-11-24T10:00:00Z",
-				 "remoteAddress":"127.0.0.1:5000","userAgent":"Chromium","transport":"websocket"}""";
+				 "remoteAddress":"127.0.0.1","userAgent":"Chromium","transport":"websocket"}""";
 		NodeStatus status = new NodeStatus("gw-a", "http://127.0.0.1:8080", T0, 12, 3400, 5600, NodeStatus.UP,
 				"0.1.0-SNAPSHOT");
 		String heartbeatJson = """
@@ -94,11 +94,11 @@ class WireContractTests {
 				  "handshakeBurst":40},
 				 "overrides":{"bob":{"frameRate":200.0,"frameBurst":400,"sessionsPerUser":50},
 				  "carol":{"sessionsPerUser":1}}}""";
-		SessionDetail detail = new SessionDetail("s1", "gw-a", "alice", T0, "127.0.0.1:5000", "Chromium", "websocket",
+		SessionDetail detail = new SessionDetail("s1", "gw-a", "alice", T0, "127.0.0.1", "Chromium", "websocket",
 				List.of(new Subscription("sub-0", "/topic/orders.1001")), 7, 9, new Heartbeat(10000, 10000), T1);
 		String detailJson = """
 				{"sessionId":"s1","nodeId":"gw-a","user":"alice","connectedAt":"2026-11-24T10:00:00Z",
-				 "remoteAddress":"127.0.0.1:5000","userAgent":"Chromium","transport":"websocket",
+				 "remoteAddress":"127.0.0.1","userAgent":"Chromium","transport":"websocket",
 				 "subscriptions":[{"id":"sub-0","destination":"/topic/orders.1001"}],"framesIn":7,"framesOut":9,
 				 "heartbeat":{"client":10000,"server":10000},"lastActivity":"2026-11-24T10:05:00Z"}""";
 		return Stream.of(
