@@ -32,7 +32,7 @@ run_one() {
     [ "$SECONDS" -lt "$deadline" ] || { kill "$pid"; echo "[compare] gateway not healthy within 90 s" >&2; exit 1; }
     sleep 1
   done
-  log "$label ($jar, pid $pid): bench $*"
+  log "$label ($jar, pid $pid): bench ${*:3}"
   java -Xms512m -Xmx2g -jar "$BENCH_JAR" "${@:3}" --target courier --courier-url "ws://127.0.0.1:$PORT/ws" \
     --key-dir "$KEYS" --gateway-pid "$pid" | sed "s/^RESULT /RESULT [$label] /" | tee -a "$OUT/compare.txt"
   kill "$pid"; wait "$pid" 2>/dev/null || true
