@@ -9,8 +9,8 @@ import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.ModelAttribute;
 
 /**
- * What every page's layout needs: who is logged in, whether they may change things (role OPERATOR), and "now" for
- * ages and uptimes.
+ * What every page's layout needs: who is logged in, whether they may change things (role
+ * OPERATOR), and "now" for ages and uptimes.
  */
 @ControllerAdvice
 class ConsoleModelAdvice {

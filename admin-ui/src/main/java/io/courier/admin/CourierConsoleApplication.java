@@ -7,11 +7,13 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 
 /**
- * Courier's admin console: a separate application for operators that sees the whole cluster through RabbitMQ (the
- * {@code courier.cluster} exchange and the management HTTP API), never through one gateway's memory.
+ * Courier's admin console: a separate application for operators that sees the whole
+ * cluster through RabbitMQ (the {@code courier.cluster} exchange and the management HTTP
+ * API), never through one gateway's memory.
  *
- * <p>{@code java -jar courier-admin-ui.jar hash-password <password>} prints a bcrypt hash for
- * {@code courier.admin.operators[n].password-hash} and exits.
+ * <p>
+ * {@code java -jar courier-admin-ui.jar hash-password <password>} prints a bcrypt hash
+ * for {@code courier.admin.operators[n].password-hash} and exits.
  */
 @SpringBootApplication
 @ConfigurationPropertiesScan

@@ -10,7 +10,10 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.stereotype.Component;
 
-/** Formatting for templates ({@code ${@fmt.age(instant)}}): short, UTC, no locale surprises. */
+/**
+ * Formatting for templates ({@code ${@fmt.age(instant)}}): short, UTC, no locale
+ * surprises.
+ */
 @Component("fmt")
 public class Formats {
 

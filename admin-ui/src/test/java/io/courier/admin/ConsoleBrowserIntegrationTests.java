@@ -33,10 +33,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The console end to end, in headless Chromium: a real gateway (child JVM, dev mode) and the console in this JVM,
- * both on the test vhost of the real RabbitMQ. The order page of the gateway is the STOMP client. The gateway is
- * shared by the tests; each test has a fresh browser (no session cookie, no tab), its own users and order, and
- * logs in and opens the order page itself, so that any one of them runs alone and in any order.
+ * The console end to end, in headless Chromium: a real gateway (child JVM, dev mode) and
+ * the console in this JVM, both on the test vhost of the real RabbitMQ. The order page of
+ * the gateway is the STOMP client. The gateway is shared by the tests; each test has a
+ * fresh browser (no session cookie, no tab), its own users and order, and logs in and
+ * opens the order page itself, so that any one of them runs alone and in any order.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "server.address=127.0.0.1")
 @ActiveProfiles("dev")
@@ -93,16 +94,15 @@ class ConsoleBrowserIntegrationTests {
 			this.browser.navigate().refresh();
 			assertThat(this.browser.findElements(By.cssSelector("tr.node[data-node='" + NODE + "']"))).hasSize(1);
 		});
-		// The page's live regions are swapped (live.js) on every node heart-beat: each element is read in one go,
+		// The page's live regions are swapped (live.js) on every node heart-beat: each
+		// element is read in one go,
 		// again if a swap replaced it between find and read.
-		await().atMost(10, TimeUnit.SECONDS)
-			.ignoreException(StaleElementReferenceException.class)
-			.untilAsserted(() -> {
-				assertThat(textOf(By.cssSelector("tr.node[data-node='" + NODE + "']")))
-					.contains("http://127.0.0.1:" + gateway.port())
-					.contains("UP");
-				assertThat(textOf(By.id("stomp-listener"))).isEqualTo("listening");
-			});
+		await().atMost(10, TimeUnit.SECONDS).ignoreException(StaleElementReferenceException.class).untilAsserted(() -> {
+			assertThat(textOf(By.cssSelector("tr.node[data-node='" + NODE + "']")))
+				.contains("http://127.0.0.1:" + gateway.port())
+				.contains("UP");
+			assertThat(textOf(By.id("stomp-listener"))).isEqualTo("listening");
+		});
 		Chromium.screenshot(this.browser, "console-overview");
 	}
 
@@ -147,11 +147,12 @@ class ConsoleBrowserIntegrationTests {
 
 		this.browser.switchTo().window(this.consoleTab);
 		this.browser.get(console("/connections?user=" + alice));
-		// The live page swaps its table when sessions change (live.js): a row found a moment ago may be gone, and
+		// The live page swaps its table when sessions change (live.js): a row found a
+		// moment ago may be gone, and
 		// the console may not list the session yet.
 		String sessionId = await().atMost(10, TimeUnit.SECONDS)
-			.ignoreExceptionsMatching((ex) -> ex instanceof StaleElementReferenceException
-					|| ex instanceof NoSuchElementException)
+			.ignoreExceptionsMatching(
+					(ex) -> ex instanceof StaleElementReferenceException || ex instanceof NoSuchElementException)
 			.until(() -> {
 				WebElement row = this.browser.findElement(By.cssSelector("tr.session[data-user='" + alice + "']"));
 				String id = row.getAttribute("data-session");
@@ -193,11 +194,13 @@ class ConsoleBrowserIntegrationTests {
 			assertThat(first.nextFrame(Duration.ofSeconds(10))).startsWith("CONNECTED");
 			await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> {
 				try (RawStompClient second = RawStompClient.connect(gateway.wsUrl(), token)) {
-					assertThat(second.nextFrame(Duration.ofSeconds(5))).isEqualTo("ERROR too many sessions: limit 1 per user");
+					assertThat(second.nextFrame(Duration.ofSeconds(5)))
+						.isEqualTo("ERROR too many sessions: limit 1 per user");
 				}
 			});
 		}
-		// a refresh can replace the element between finding and reading it: try again then
+		// a refresh can replace the element between finding and reading it: try again
+		// then
 		await().atMost(10, TimeUnit.SECONDS).ignoreException(StaleElementReferenceException.class).untilAsserted(() -> {
 			this.browser.navigate().refresh();
 			assertThat(textOf(By.id("hits"))).contains("sessions-per-user").contains(bob);
@@ -215,16 +218,20 @@ class ConsoleBrowserIntegrationTests {
 		this.browser.get(console("/connections"));
 		assertThat(this.browser.findElements(By.linkText("Disconnect"))).isEmpty();
 		// Forging the POST with a valid CSRF token does not help: the server refuses it.
-		Object status = ((JavascriptExecutor) this.browser).executeAsyncScript("""
-				const done = arguments[arguments.length - 1];
-				const csrf = document.querySelector('header form input[name=_csrf]').value;
-				fetch('/limits/overrides', { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-				  body: '_csrf=' + encodeURIComponent(csrf) + '&user=mallory&sessionsPerUser=1000&version=0', redirect: 'manual' })
-				  .then(r => done(r.status), e => done(String(e)));""");
+		Object status = ((JavascriptExecutor) this.browser).executeAsyncScript(
+				"""
+						const done = arguments[arguments.length - 1];
+						const csrf = document.querySelector('header form input[name=_csrf]').value;
+						fetch('/limits/overrides', { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+						  body: '_csrf=' + encodeURIComponent(csrf) + '&user=mallory&sessionsPerUser=1000&version=0', redirect: 'manual' })
+						  .then(r => done(r.status), e => done(String(e)));""");
 		assertThat(status).isEqualTo(403L);
 	}
 
-	/** A user of this run only, so that no other test (or run) has sessions or limits for it. */
+	/**
+	 * A user of this run only, so that no other test (or run) has sessions or limits for
+	 * it.
+	 */
 	private static String user(String name) {
 		return "e2e-" + name + "-" + RUN;
 	}
@@ -234,8 +241,8 @@ class ConsoleBrowserIntegrationTests {
 	}
 
 	/**
-	 * Opens the gateway's order page in a new tab, mints a token for {@code user} and {@code order} there and
-	 * connects; returns the tab, left selected.
+	 * Opens the gateway's order page in a new tab, mints a token for {@code user} and
+	 * {@code order} there and connects; returns the tab, left selected.
 	 */
 	private String openOrderPage(String user, String order) {
 		this.browser.switchTo().newWindow(WindowType.TAB);
@@ -262,8 +269,9 @@ class ConsoleBrowserIntegrationTests {
 	}
 
 	/**
-	 * The text of an element on a live page: live.js swaps fragments whenever the console pushes a change, so an
-	 * element found may be replaced before it is read; it is then found and read again.
+	 * The text of an element on a live page: live.js swaps fragments whenever the console
+	 * pushes a change, so an element found may be replaced before it is read; it is then
+	 * found and read again.
 	 */
 	private String textOf(By element) {
 		return await().atMost(5, TimeUnit.SECONDS)
@@ -273,14 +281,16 @@ class ConsoleBrowserIntegrationTests {
 
 	/** After a click that navigates: the next page may not be there yet. */
 	private void awaitText(By element, String text) {
-		await().atMost(10, TimeUnit.SECONDS).ignoreExceptions()
+		await().atMost(10, TimeUnit.SECONDS)
+			.ignoreExceptions()
 			.untilAsserted(() -> assertThat(textOf(element)).contains(text));
 	}
 
 	private void awaitState(String state) {
 		await().atMost(20, TimeUnit.SECONDS)
-			.untilAsserted(() -> assertThat(this.browser.findElement(By.id("state")).getAttribute("data-state")).as(
-					this.browser.findElement(By.id("state")).getText() + " / log: " + this.browser.findElement(By.id("log")).getText())
+			.untilAsserted(() -> assertThat(this.browser.findElement(By.id("state")).getAttribute("data-state"))
+				.as(this.browser.findElement(By.id("state")).getText() + " / log: "
+						+ this.browser.findElement(By.id("log")).getText())
 				.isEqualTo(state));
 	}
 

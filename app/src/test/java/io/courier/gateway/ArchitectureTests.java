@@ -9,9 +9,10 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
- * The gateway's packages by concept: no package cycle, and the shared ones point inwards only. {@code node} and
- * {@code session} are the kernel every feature may use; {@code transport}, {@code relay} and {@code history} are
- * infrastructure that knows no feature; features ({@code stomp}, {@code sse}, {@code limits}, {@code security},
+ * The gateway's packages by concept: no package cycle, and the shared ones point inwards
+ * only. {@code node} and {@code session} are the kernel every feature may use;
+ * {@code transport}, {@code relay} and {@code history} are infrastructure that knows no
+ * feature; features ({@code stomp}, {@code sse}, {@code limits}, {@code security},
  * {@code presence}, {@code orders}, …) use them, never the other way round.
  */
 @AnalyzeClasses(packages = "io.courier.gateway", importOptions = ImportOption.DoNotIncludeTests.class)
@@ -20,9 +21,7 @@ class ArchitectureTests {
 	private static final String GATEWAY = "io.courier.gateway.";
 
 	@ArchTest
-	static final ArchRule noPackageCycles = slices().matching("io.courier.gateway.(*)..")
-		.should()
-		.beFreeOfCycles();
+	static final ArchRule noPackageCycles = slices().matching("io.courier.gateway.(*)..").should().beFreeOfCycles();
 
 	@ArchTest
 	static final ArchRule nodeDependsOnNoFeature = noClasses().that()

@@ -14,9 +14,10 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * docs/CONFIGURATION.md names every {@code courier.*} property the gateway binds, as the build's Spring Boot
- * configuration metadata lists them. A list or map property counts as named by its own name (its elements, e.g.
- * {@code courier.security.rules[0].claim}, are described with it).
+ * docs/CONFIGURATION.md names every {@code courier.*} property the gateway binds, as the
+ * build's Spring Boot configuration metadata lists them. A list or map property counts as
+ * named by its own name (its elements, e.g. {@code courier.security.rules[0].claim}, are
+ * described with it).
  */
 class ConfigurationDocsTests {
 
@@ -31,7 +32,10 @@ class ConfigurationDocsTests {
 		assertThat(missing).as("courier.* properties docs/CONFIGURATION.md does not name").isEmpty();
 	}
 
-	/** The name as a whole word: not the tail of a longer name, nor its head unless an element or key follows. */
+	/**
+	 * The name as a whole word: not the tail of a longer name, nor its head unless an
+	 * element or key follows.
+	 */
 	private static boolean named(String doc, String name) {
 		return Pattern.compile("(?<![\\w.-])" + Pattern.quote(name) + "(?![\\w-])").matcher(doc).find();
 	}

@@ -6,7 +6,8 @@ import java.util.List;
 import io.courier.bench.metrics.ProcessProbe;
 
 /**
- * Runs one scenario against the chosen targets and prints its report. Usable from tests: no {@code System.exit}.
+ * Runs one scenario against the chosen targets and prints its report. Usable from tests:
+ * no {@code System.exit}.
  */
 final class Bench {
 
@@ -48,8 +49,9 @@ final class Bench {
 		if (targets.contains(Target.COURIER)) {
 			List<String> others = ProcessProbe.otherJavaListeners(options.courierUrl().getPort());
 			if (!others.isEmpty()) {
-				this.out.println("note: other Java listeners on this machine (another gateway may be the active consumer "
-						+ "of courier.order-events, and shares the broker): " + others);
+				this.out
+					.println("note: other Java listeners on this machine (another gateway may be the active consumer "
+							+ "of courier.order-events, and shares the broker): " + others);
 			}
 		}
 		try (BenchContext context = new BenchContext(options, this.out)) {

@@ -1,8 +1,9 @@
 package io.courier.bench;
 
 /**
- * {@code java -jar courier-bench.jar <scenario> [options]}: runs, prints, exits. A watchdog ends the process after
- * 40 minutes whatever happens, so no load outlives its invocation.
+ * {@code java -jar courier-bench.jar <scenario> [options]}: runs, prints, exits. A
+ * watchdog ends the process after 40 minutes whatever happens, so no load outlives its
+ * invocation.
  */
 public final class BenchApplication {
 

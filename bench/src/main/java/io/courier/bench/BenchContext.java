@@ -24,8 +24,9 @@ import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.resources.LoopResources;
 
 /**
- * What the scenarios share in one invocation: one client event-loop thread for every session, one heart-beat
- * scheduler thread, the token minter, the AMQP connection factory and the pids to measure.
+ * What the scenarios share in one invocation: one client event-loop thread for every
+ * session, one heart-beat scheduler thread, the token minter, the AMQP connection factory
+ * and the pids to measure.
  */
 final class BenchContext implements AutoCloseable {
 
@@ -52,7 +53,10 @@ final class BenchContext implements AutoCloseable {
 		this.out = out;
 	}
 
-	/** RabbitMQ's management API on the vhost of {@code --amqp-uri}, as {@code --management-user user:password}. */
+	/**
+	 * RabbitMQ's management API on the vhost of {@code --amqp-uri}, as
+	 * {@code --management-user user:password}.
+	 */
 	BrokerProbe brokerProbe() {
 		String[] user = this.options.string("management-user", "courier-admin:courier-admin").split(":", 2);
 		String path = this.options.amqpUri().getPath();
@@ -68,7 +72,10 @@ final class BenchContext implements AutoCloseable {
 		};
 	}
 
-	/** CONNECT headers: a minted JWT for Courier, the broker user for Web-STOMP, nothing for the floor. */
+	/**
+	 * CONNECT headers: a minted JWT for Courier, the broker user for Web-STOMP, nothing
+	 * for the floor.
+	 */
 	Map<String, String> connectHeaders(Target target, String user, List<String> orders) {
 		return switch (target) {
 			case COURIER -> Map.of("Authorization", "Bearer " + minter().mint(user, orders, Duration.ofHours(1)));
@@ -100,7 +107,10 @@ final class BenchContext implements AutoCloseable {
 		return ProcessProbe.listenerPid(this.options.courierUrl().getPort());
 	}
 
-	/** Sessions opened with at most {@code concurrency} CONNECTs in flight, and how it went. */
+	/**
+	 * Sessions opened with at most {@code concurrency} CONNECTs in flight, and how it
+	 * went.
+	 */
 	record Opened(List<StompSession> sessions, int failed, List<String> errors, long elapsedNanos) {
 
 		List<StompSession> connected() {
@@ -111,7 +121,10 @@ final class BenchContext implements AutoCloseable {
 
 	}
 
-	/** CONNECT headers for {@code count} sessions; Courier tokens are minted here, before any clock starts. */
+	/**
+	 * CONNECT headers for {@code count} sessions; Courier tokens are minted here, before
+	 * any clock starts.
+	 */
 	List<Map<String, String>> connectHeaders(Target target, int count, IntFunction<String> user,
 			IntFunction<List<String>> orders) {
 		List<Map<String, String>> all = new ArrayList<>(count);

@@ -9,9 +9,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Command-line options ({@code --name value} or {@code --flag}), with the hard caps every load obeys: at most
- * {@value #MAX_SECONDS} s of publishing or holding and {@value #MAX_SESSIONS} sessions per run, loopback hosts
- * only unless {@code --allow-remote}.
+ * Command-line options ({@code --name value} or {@code --flag}), with the hard caps every
+ * load obeys: at most {@value #MAX_SECONDS} s of publishing or holding and
+ * {@value #MAX_SESSIONS} sessions per run, loopback hosts only unless
+ * {@code --allow-remote}.
  */
 final class BenchOptions {
 
@@ -73,7 +74,8 @@ final class BenchOptions {
 		String raw = this.values.get(name);
 		int value = (raw != null) ? Integer.parseInt(raw.trim()) : defaultValue;
 		if (value < min || value > max) {
-			throw new IllegalArgumentException("--" + name + " must be between " + min + " and " + max + ", got " + value);
+			throw new IllegalArgumentException(
+					"--" + name + " must be between " + min + " and " + max + ", got " + value);
 		}
 		return value;
 	}
@@ -84,14 +86,18 @@ final class BenchOptions {
 		for (String part : raw.split(",")) {
 			int value = Integer.parseInt(part.trim());
 			if (value < min || value > max) {
-				throw new IllegalArgumentException("--" + name + " must be between " + min + " and " + max + ", got " + value);
+				throw new IllegalArgumentException(
+						"--" + name + " must be between " + min + " and " + max + ", got " + value);
 			}
 			list.add(value);
 		}
 		return list;
 	}
 
-	/** Seconds, capped at {@link #MAX_SECONDS}; accepts {@code 30}, {@code 30s}, {@code 2m}. */
+	/**
+	 * Seconds, capped at {@link #MAX_SECONDS}; accepts {@code 30}, {@code 30s},
+	 * {@code 2m}.
+	 */
 	Duration seconds(String name, int defaultSeconds) {
 		String raw = this.values.getOrDefault(name, Integer.toString(defaultSeconds)).trim();
 		long seconds = raw.endsWith("m") ? Long.parseLong(raw.substring(0, raw.length() - 1)) * 60

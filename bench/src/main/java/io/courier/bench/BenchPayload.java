@@ -3,8 +3,9 @@ package io.courier.bench;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The bench's message bodies: JSON with a sequence number {@code seq} and the intended send time {@code t}
- * ({@link System#nanoTime()} of this JVM; the publisher and the receivers are one process), padded to a size.
+ * The bench's message bodies: JSON with a sequence number {@code seq} and the intended
+ * send time {@code t} ({@link System#nanoTime()} of this JVM; the publisher and the
+ * receivers are one process), padded to a size.
  */
 final class BenchPayload {
 

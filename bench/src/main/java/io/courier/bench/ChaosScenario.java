@@ -26,13 +26,15 @@ import io.courier.bench.stomp.StompFrame;
 import io.courier.bench.stomp.StompSession;
 
 /**
- * {@code chaos}: two gateway processes on one RabbitMQ, order events published over HTTP (to either node) and
- * AMQP (with publisher confirms) for T seconds, STOMP clients that resume with {@code courier-since} and SSE
- * clients that resume with {@code Last-Event-ID}, both reconnecting to the other node whenever they are dropped;
- * meanwhile a gateway is killed with SIGKILL and started again, RabbitMQ is stopped and started
- * ({@code rabbitmqctl stop_app/start_app}), and some client sockets are cut. Only what RabbitMQ confirmed counts as
- * accepted (HTTP 202, an AMQP confirm); each client must receive every accepted event of its order exactly once,
- * in order. Reported per transport: accepted, lost, duplicated, out of order, resets, reconnects.
+ * {@code chaos}: two gateway processes on one RabbitMQ, order events published over HTTP
+ * (to either node) and AMQP (with publisher confirms) for T seconds, STOMP clients that
+ * resume with {@code courier-since} and SSE clients that resume with
+ * {@code Last-Event-ID}, both reconnecting to the other node whenever they are dropped;
+ * meanwhile a gateway is killed with SIGKILL and started again, RabbitMQ is stopped and
+ * started ({@code rabbitmqctl stop_app/start_app}), and some client sockets are cut. Only
+ * what RabbitMQ confirmed counts as accepted (HTTP 202, an AMQP confirm); each client
+ * must receive every accepted event of its order exactly once, in order. Reported per
+ * transport: accepted, lost, duplicated, out of order, resets, reconnects.
  */
 final class ChaosScenario {
 
@@ -42,7 +44,8 @@ final class ChaosScenario {
 
 	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-	private final List<Process> gateways = new java.util.concurrent.CopyOnWriteArrayList<>(java.util.Arrays.asList(new Process[2]));
+	private final List<Process> gateways = new java.util.concurrent.CopyOnWriteArrayList<>(
+			java.util.Arrays.asList(new Process[2]));
 
 	private final AtomicInteger reconnects = new AtomicInteger();
 
@@ -174,7 +177,8 @@ final class ChaosScenario {
 			}
 			Thread.sleep(300);
 		}
-		throw new IllegalStateException(NODES[node] + " not healthy within 90 s; see " + this.logDir.resolve(NODES[node] + ".log"));
+		throw new IllegalStateException(
+				NODES[node] + " not healthy within 90 s; see " + this.logDir.resolve(NODES[node] + ".log"));
 	}
 
 	private String url(int node, String path) {
@@ -182,9 +186,10 @@ final class ChaosScenario {
 	}
 
 	private String mint(String query) throws Exception {
-		HttpResponse<String> response = this.http.send(HttpRequest.newBuilder(URI.create(url(0, "/dev/tokens?" + query)))
-			.POST(HttpRequest.BodyPublishers.noBody())
-			.build(), HttpResponse.BodyHandlers.ofString());
+		HttpResponse<String> response = this.http
+			.send(HttpRequest.newBuilder(URI.create(url(0, "/dev/tokens?" + query)))
+				.POST(HttpRequest.BodyPublishers.noBody())
+				.build(), HttpResponse.BodyHandlers.ofString());
 		String body = response.body();
 		int start = body.indexOf("\"token\":\"") + 9;
 		return body.substring(start, body.indexOf('"', start));
@@ -269,7 +274,8 @@ final class ChaosScenario {
 				}
 			}
 			target.published(seq, accepted);
-			target.how.put(seq, ((k % 2 == 0) ? "http" : "amqp") + "@" + (System.nanoTime() - start) / 1_000_000 + "ms");
+			target.how.put(seq,
+					((k % 2 == 0) ? "http" : "amqp") + "@" + (System.nanoTime() - start) / 1_000_000 + "ms");
 		}
 		if (amqp != null && amqp.isOpen()) {
 			amqp.close();
@@ -278,13 +284,13 @@ final class ChaosScenario {
 
 	private boolean postEvent(String token, int node, String order, String body) {
 		try {
-			HttpResponse<String> response = this.http.send(HttpRequest
-				.newBuilder(URI.create(url(node, "/api/orders/" + order + "/events")))
-				.header("Authorization", "Bearer " + token)
-				.header("Content-Type", "application/json")
-				.timeout(Duration.ofSeconds(10))
-				.POST(HttpRequest.BodyPublishers.ofString(body))
-				.build(), HttpResponse.BodyHandlers.ofString());
+			HttpResponse<String> response = this.http
+				.send(HttpRequest.newBuilder(URI.create(url(node, "/api/orders/" + order + "/events")))
+					.header("Authorization", "Bearer " + token)
+					.header("Content-Type", "application/json")
+					.timeout(Duration.ofSeconds(10))
+					.POST(HttpRequest.BodyPublishers.ofString(body))
+					.build(), HttpResponse.BodyHandlers.ofString());
 			return response.statusCode() == 202;
 		}
 		catch (IOException ex) {
@@ -298,7 +304,10 @@ final class ChaosScenario {
 
 	// ---- subscribers
 
-	/** One user following one order: what was published for it, what it received, in which order. */
+	/**
+	 * One user following one order: what was published for it, what it received, in which
+	 * order.
+	 */
 	private abstract static class Subscriber {
 
 		final String name;
@@ -309,7 +318,10 @@ final class ChaosScenario {
 
 		final Map<Long, Boolean> accepted = new ConcurrentHashMap<>();
 
-		/** When each event was published, ms since the run started, and how ("http" or "amqp"). */
+		/**
+		 * When each event was published, ms since the run started, and how ("http" or
+		 * "amqp").
+		 */
 		final Map<Long, String> how = new ConcurrentHashMap<>();
 
 		final Map<Long, Integer> received = new ConcurrentHashMap<>();
@@ -350,7 +362,10 @@ final class ChaosScenario {
 		}
 
 		boolean complete() {
-			return this.accepted.entrySet().stream().filter(Map.Entry::getValue).allMatch((e) -> this.received.containsKey(e.getKey()));
+			return this.accepted.entrySet()
+				.stream()
+				.filter(Map.Entry::getValue)
+				.allMatch((e) -> this.received.containsKey(e.getKey()));
 		}
 
 		void onEvent(String id, String body) {
@@ -393,8 +408,9 @@ final class ChaosScenario {
 			this.session = session;
 			session.connected().thenRun(() -> {
 				String since = this.lastId;
-				session.subscribe("/user/queue/order-updates",
-						(since != null) ? Map.of("courier-since", since) : Map.of("courier-last", "1"))
+				session
+					.subscribe("/user/queue/order-updates",
+							(since != null) ? Map.of("courier-since", since) : Map.of("courier-last", "1"))
 					.thenRun(() -> this.subscribed = true);
 			});
 			session.closed().whenComplete((reason, ex) -> {
@@ -419,7 +435,10 @@ final class ChaosScenario {
 			onEvent(message.header("courier-id"), new String(message.body(), StandardCharsets.UTF_8));
 		}
 
-		/** The RECEIPT of a history subscription says where it starts: the position until a message comes. */
+		/**
+		 * The RECEIPT of a history subscription says where it starts: the position until
+		 * a message comes.
+		 */
 		@Override
 		public void onReceipt(StompSession session, StompFrame receipt) {
 			String position = receipt.header("courier-id");

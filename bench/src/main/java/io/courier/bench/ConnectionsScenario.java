@@ -12,15 +12,19 @@ import io.courier.bench.metrics.ProcessProbe;
 import io.courier.bench.stomp.StompSession;
 
 /**
- * {@code connections}: N idle sessions (CONNECT with 10 s heart-beats both ways, one SUBSCRIBE to
- * {@code /topic/public.idle}) held for T seconds. Reports the connect rate, sessions still alive after the hold,
- * and memory per session: gateway heap after a full GC and RSS, RabbitMQ's RSS, each as (after - before) / N.
+ * {@code connections}: N idle sessions (CONNECT with 10 s heart-beats both ways, one
+ * SUBSCRIBE to {@code /topic/public.idle}) held for T seconds. Reports the connect rate,
+ * sessions still alive after the hold, and memory per session: gateway heap after a full
+ * GC and RSS, RabbitMQ's RSS, each as (after - before) / N.
  *
- * <p>With {@code --own-order}, the sessions are the order page's: each its own user, with a token owning its own
- * order, subscribed to {@code /topic/orders.<id>} and to the user's order updates ({@code /user/queue/order-updates}
- * on Courier; the same key on {@code courier.user}, {@code /exchange/courier.user/queue.order-updates.u.<user>}, on
- * Web-STOMP direct). Reported too: RabbitMQ's queues, bindings and {@code mem_used} per session, from its
- * management API ({@code --management-url}, as {@code --management-user}).
+ * <p>
+ * With {@code --own-order}, the sessions are the order page's: each its own user, with a
+ * token owning its own order, subscribed to {@code /topic/orders.<id>} and to the user's
+ * order updates ({@code /user/queue/order-updates} on Courier; the same key on
+ * {@code courier.user}, {@code /exchange/courier.user/queue.order-updates.u.<user>}, on
+ * Web-STOMP direct). Reported too: RabbitMQ's queues, bindings and {@code mem_used} per
+ * session, from its management API ({@code --management-url}, as
+ * {@code --management-user}).
  */
 final class ConnectionsScenario {
 
@@ -36,8 +40,10 @@ final class ConnectionsScenario {
 		Duration hold = options.seconds("hold", 30);
 		int concurrency = options.integer("concurrency", 100, 1, 5000);
 		boolean ownOrder = options.flag("own-order");
-		Rounds.run(this.context, "connections " + sessions + (ownOrder ? " order-page" : " idle") + " sessions held "
-				+ hold.toSeconds() + " s", (target) -> run(target, sessions, hold, concurrency, ownOrder), null);
+		Rounds.run(
+				this.context, "connections " + sessions + (ownOrder ? " order-page" : " idle") + " sessions held "
+						+ hold.toSeconds() + " s",
+				(target) -> run(target, sessions, hold, concurrency, ownOrder), null);
 	}
 
 	Result run(Target target, int count, Duration hold, int concurrency, boolean ownOrder) throws Exception {
@@ -67,12 +73,14 @@ final class ConnectionsScenario {
 		if (ownOrder) {
 			subscribeFailures = this.context.subscribeAll(connected, (i) -> "/topic/orders." + order.apply(i),
 					Duration.ofSeconds(120));
-			subscribeFailures += this.context.subscribeAll(connected, (i) -> (target == Target.COURIER)
-					? "/user/queue/order-updates" : "/exchange/courier.user/queue.order-updates.u." + userKey(user.apply(i)),
+			subscribeFailures += this.context.subscribeAll(connected,
+					(i) -> (target == Target.COURIER) ? "/user/queue/order-updates"
+							: "/exchange/courier.user/queue.order-updates.u." + userKey(user.apply(i)),
 					Duration.ofSeconds(120));
 		}
 		else {
-			subscribeFailures = this.context.subscribeAll(connected, (i) -> "/topic/public.idle", Duration.ofSeconds(120));
+			subscribeFailures = this.context.subscribeAll(connected, (i) -> "/topic/public.idle",
+					Duration.ofSeconds(120));
 		}
 		double subscribeSeconds = (System.nanoTime() - subscribeStart) / 1e9;
 		double connectSeconds = opened.elapsedNanos() / 1e9;
@@ -86,7 +94,8 @@ final class ConnectionsScenario {
 		int n = Math.max(1, connected.size());
 		result.put("broker_queues_per_session", perSession(queuesBefore, broker.queues(), n))
 			.put("broker_bindings_per_session", perSession(bindingsBefore, broker.bindings(), n))
-			.put("broker_mem_used_kib_per_session", perSession(brokerMemoryBefore / 1024, broker.memoryUsed() / 1024, n));
+			.put("broker_mem_used_kib_per_session",
+					perSession(brokerMemoryBefore / 1024, broker.memoryUsed() / 1024, n));
 		result.put("connected", connected.size())
 			.put("delivered", alive)
 			.put("connects_per_s", connected.size() / connectSeconds)

@@ -7,12 +7,14 @@ import io.courier.bench.floor.FloorServer;
 import io.courier.bench.metrics.ProcessProbe;
 
 /**
- * CPU time (utime + stime) of the gateway JVM, RabbitMQ's beam.smp and this load generator over a measured
- * window; a pid of -1 (not involved, or not found) yields null metrics. Of the gateway's time, the part its JIT
- * compiler threads spent is reported too: a benchmark of a few minutes still pays for compilation that a
- * gateway running for hours has long done. When the floor server runs in this JVM ({@link #withFloorServer}), its
- * event-loop thread's time is reported on its own: what a minimal server pays per delivery on this machine, next
- * to the gateway's figure (both include the kernel's loopback receive path, which runs on the writing thread).
+ * CPU time (utime + stime) of the gateway JVM, RabbitMQ's beam.smp and this load
+ * generator over a measured window; a pid of -1 (not involved, or not found) yields null
+ * metrics. Of the gateway's time, the part its JIT compiler threads spent is reported
+ * too: a benchmark of a few minutes still pays for compilation that a gateway running for
+ * hours has long done. When the floor server runs in this JVM ({@link #withFloorServer}),
+ * its event-loop thread's time is reported on its own: what a minimal server pays per
+ * delivery on this machine, next to the gateway's figure (both include the kernel's
+ * loopback receive path, which runs on the writing thread).
  */
 final class CpuWindow {
 
@@ -47,7 +49,9 @@ final class CpuWindow {
 		this.beamPid = beamPid;
 	}
 
-	/** Also measures the floor server's thread of this JVM (call before {@link #start}). */
+	/**
+	 * Also measures the floor server's thread of this JVM (call before {@link #start}).
+	 */
 	CpuWindow withFloorServer() {
 		this.floorServer = true;
 		return this;
@@ -56,7 +60,8 @@ final class CpuWindow {
 	CpuWindow start() {
 		this.start = sample();
 		this.startNanos = System.nanoTime();
-		// the threads' windows lie inside the processes' ones, so that a part never exceeds its whole
+		// the threads' windows lie inside the processes' ones, so that a part never
+		// exceeds its whole
 		this.gatewayJitStart = ProcessProbe.jitCompilerCpuMicros(this.gatewayPid);
 		if (this.floorServer) {
 			this.floorStart = ProcessProbe.threadCpuMicros(this.selfPid, FLOOR_THREADS);
@@ -78,12 +83,16 @@ final class CpuWindow {
 		return this;
 	}
 
-	/** CPU the threads of {@code end} used since {@code start} (a thread new since counts from 0); -1 if none. */
+	/**
+	 * CPU the threads of {@code end} used since {@code start} (a thread new since counts
+	 * from 0); -1 if none.
+	 */
 	private static long used(Map<Long, Long> start, Map<Long, Long> end) {
-		return end.isEmpty() ? -1 : end.entrySet()
-			.stream()
-			.mapToLong((thread) -> thread.getValue() - start.getOrDefault(thread.getKey(), 0L))
-			.sum();
+		return end.isEmpty() ? -1
+				: end.entrySet()
+					.stream()
+					.mapToLong((thread) -> thread.getValue() - start.getOrDefault(thread.getKey(), 0L))
+					.sum();
 	}
 
 	private long[] sample() {
@@ -92,9 +101,11 @@ final class CpuWindow {
 	}
 
 	/**
-	 * Adds cpu_us_per_&lt;unit&gt;_{gateway,beam,loadgen}, cpu_us_per_&lt;unit&gt;_gateway_jit (the JIT compiler
-	 * threads' part of the gateway's figure), cpu_us_per_&lt;unit&gt;_floor_server when the floor server was measured
-	 * (part of the loadgen figure) and cpu_pct_{gateway,beam,loadgen} (percent of one core).
+	 * Adds cpu_us_per_&lt;unit&gt;_{gateway,beam,loadgen},
+	 * cpu_us_per_&lt;unit&gt;_gateway_jit (the JIT compiler threads' part of the
+	 * gateway's figure), cpu_us_per_&lt;unit&gt;_floor_server when the floor server was
+	 * measured (part of the loadgen figure) and cpu_pct_{gateway,beam,loadgen} (percent
+	 * of one core).
 	 */
 	void report(Result result, String unit, long count) {
 		String[] names = { "gateway", "beam", "loadgen" };

@@ -13,10 +13,11 @@ import io.courier.bench.floor.FloorServer;
 import io.courier.bench.metrics.ProcessProbe;
 
 /**
- * {@code fanout}: N sessions subscribe {@code /topic/public.bench}; an open-loop publisher sends R msg/s for T
- * seconds over AMQP to {@code amq.topic} key {@code public.bench} (Courier and direct: the same broker, the same
- * message), or through the floor server's broadcast. Reports delivered msg/s, lost, duplicated, out-of-order,
- * latency percentiles and CPU per delivery per process.
+ * {@code fanout}: N sessions subscribe {@code /topic/public.bench}; an open-loop
+ * publisher sends R msg/s for T seconds over AMQP to {@code amq.topic} key
+ * {@code public.bench} (Courier and direct: the same broker, the same message), or
+ * through the floor server's broadcast. Reports delivered msg/s, lost, duplicated,
+ * out-of-order, latency percentiles and CPU per delivery per process.
  */
 final class FanoutScenario {
 
@@ -45,7 +46,10 @@ final class FanoutScenario {
 		run("fanout", "", this::run);
 	}
 
-	/** Reads the fan-out options and runs {@code load} for every rate, in rounds; {@code how} ends the title. */
+	/**
+	 * Reads the fan-out options and runs {@code load} for every rate, in rounds;
+	 * {@code how} ends the title.
+	 */
 	void run(String scenario, String how, Load load) throws Exception {
 		BenchOptions options = this.context.options;
 		int subscribers = options.integer("subscribers", 100, 1, BenchOptions.MAX_SESSIONS);
@@ -54,15 +58,21 @@ final class FanoutScenario {
 		int warmup = options.integer("warmup", 0, 0, BenchOptions.MAX_SECONDS);
 		int warmupSets = options.integer("warmup-sets", 1, 1, MAX_WARMUP_SETS);
 		for (int rate : options.integers("rate", 50, 1, 100_000)) {
-			// A warm-up is the same load on sessions of its own, not reported: JIT compilation and first-use costs
-			// (the gateway's, the floor's in this JVM) stay out of the measured window. With --warmup-sets K it runs
-			// K times on new sessions each: a set of N sessions takes the connect, subscribe and close paths only N
+			// A warm-up is the same load on sessions of its own, not reported: JIT
+			// compilation and first-use costs
+			// (the gateway's, the floor's in this JVM) stay out of the measured window.
+			// With --warmup-sets K it runs
+			// K times on new sessions each: a set of N sessions takes the connect,
+			// subscribe and close paths only N
 			// times, so those paths are still being compiled when the next set arrives.
-			Rounds.run(this.context, scenario + " " + subscribers + " subscribers x " + rate + " msg/s x "
-					+ duration.toSeconds() + " s, " + payload + " B bodies" + how + warmupTitle(warmup, warmupSets),
+			Rounds.run(this.context,
+					scenario + " " + subscribers + " subscribers x " + rate + " msg/s x " + duration.toSeconds()
+							+ " s, " + payload + " B bodies" + how + warmupTitle(warmup, warmupSets),
 					(target) -> load.run(target, subscribers, rate, duration, payload),
-					(warmup > 0) ? (target) -> warmUp(target, warmupSets,
-							() -> load.run(target, subscribers, rate, Duration.ofSeconds(warmup), payload)) : null);
+					(warmup > 0)
+							? (target) -> warmUp(target, warmupSets,
+									() -> load.run(target, subscribers, rate, Duration.ofSeconds(warmup), payload))
+							: null);
 		}
 	}
 
@@ -74,7 +84,10 @@ final class FanoutScenario {
 				: ", after " + sets + " warm-ups of " + seconds + " s, new sessions each";
 	}
 
-	/** Runs a warm-up {@code sets} times, each on new sessions, and says so (its results are dropped). */
+	/**
+	 * Runs a warm-up {@code sets} times, each on new sessions, and says so (its results
+	 * are dropped).
+	 */
 	private Result warmUp(Target target, int sets, Callable<Result> set) throws Exception {
 		Result last = null;
 		for (int i = 1; i <= sets; i++) {
@@ -102,7 +115,8 @@ final class FanoutScenario {
 			BenchContext.Opened opened = this.context.open(this.context.url(target, (floor != null) ? floor.port() : 0),
 					headers, 200, receivers, Duration.ofSeconds(120));
 			List<io.courier.bench.stomp.StompSession> sessions = opened.connected();
-			// --history: Courier's subscriptions ask for courier-last, so they are served from the history stream
+			// --history: Courier's subscriptions ask for courier-last, so they are served
+			// from the history stream
 			// with ids (what resuming clients use) instead of the relay's node queue
 			Map<String, String> subscribeHeaders = (target == Target.COURIER && this.context.options.flag("history"))
 					? Map.of("courier-last", "1") : Map.of();
@@ -119,7 +133,8 @@ final class FanoutScenario {
 			OpenLoopPublisher publisher = new OpenLoopPublisher();
 			long published;
 			if (floor != null) {
-				published = publisher.run(total, rate, (seq, t) -> floor.broadcast(BenchPayload.fanout(seq, t, payload)));
+				published = publisher.run(total, rate,
+						(seq, t) -> floor.broadcast(BenchPayload.fanout(seq, t, payload)));
 			}
 			else {
 				Channel channel = amqp.createChannel();

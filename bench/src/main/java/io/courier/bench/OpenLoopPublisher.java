@@ -3,9 +3,10 @@ package io.courier.bench;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Publishes {@code total} messages at a fixed rate on the calling thread, open loop: message {@code seq} is due at
- * {@code start + seq / rate} whatever happened to the previous ones, and carries that intended time, so a slow
- * send delays the clock of nothing but shows up as latency.
+ * Publishes {@code total} messages at a fixed rate on the calling thread, open loop:
+ * message {@code seq} is due at {@code start + seq / rate} whatever happened to the
+ * previous ones, and carries that intended time, so a slow send delays the clock of
+ * nothing but shows up as latency.
  */
 final class OpenLoopPublisher {
 
@@ -44,8 +45,9 @@ final class OpenLoopPublisher {
 	}
 
 	/**
-	 * Deliveries per second from the first scheduled send to the last delivery: when receivers fall behind, the
-	 * backlog drains after the publisher stopped and this is lower than {@code delivered / duration}.
+	 * Deliveries per second from the first scheduled send to the last delivery: when
+	 * receivers fall behind, the backlog drains after the publisher stopped and this is
+	 * lower than {@code delivered / duration}.
 	 */
 	double deliveryRate(long delivered, long lastDeliveryNanos) {
 		double seconds = Math.max(this.elapsedNanos, lastDeliveryNanos - this.startNanos) / 1e9;

@@ -13,16 +13,20 @@ import io.courier.bench.metrics.ProcessProbe;
 import io.courier.bench.stomp.StompSession;
 
 /**
- * {@code order-e2e}: N users, user i owning order {@code bench-<i>}; E order events in total at R events/s,
- * round-robin over the orders, each event numbered per order.
+ * {@code order-e2e}: N users, user i owning order {@code bench-<i>}; E order events in
+ * total at R events/s, round-robin over the orders, each event numbered per order.
  *
- * <p>Courier: each user's token carries {@code orders:[bench-<i>]}, the session subscribes
- * {@code /user/queue/order-updates}, and events go over AMQP to {@code courier.orders} with key
- * {@code order.bench-<i>}; the gateway consuming {@code courier.order-events} forwards them.
+ * <p>
+ * Courier: each user's token carries {@code orders:[bench-<i>]}, the session subscribes
+ * {@code /user/queue/order-updates}, and events go over AMQP to {@code courier.orders}
+ * with key {@code order.bench-<i>}; the gateway consuming {@code courier.order-events}
+ * forwards them.
  *
- * <p>Direct: Web-STOMP has no per-user routing and {@code courier.orders} is not {@code amq.topic}, so the
- * session subscribes {@code /topic/orders.bench-<i>} and the event is published to {@code amq.topic} with key
- * {@code orders.bench-<i>}: the broker-only path of the same fan-in, not the same feature.
+ * <p>
+ * Direct: Web-STOMP has no per-user routing and {@code courier.orders} is not
+ * {@code amq.topic}, so the session subscribes {@code /topic/orders.bench-<i>} and the
+ * event is published to {@code amq.topic} with key {@code orders.bench-<i>}: the
+ * broker-only path of the same fan-in, not the same feature.
  */
 final class OrderEndToEndScenario {
 

@@ -15,9 +15,10 @@ import io.courier.bench.stomp.StompFrame;
 import io.courier.bench.stomp.StompSession;
 
 /**
- * Listener for every session of a run: per session, a {@link SequenceTracker} and a {@link LatencyRecorder} fed
- * from the bench fields of each MESSAGE body; counts session errors. Messages without bench fields (another run's
- * leftovers) are counted as foreign and ignored.
+ * Listener for every session of a run: per session, a {@link SequenceTracker} and a
+ * {@link LatencyRecorder} fed from the bench fields of each MESSAGE body; counts session
+ * errors. Messages without bench fields (another run's leftovers) are counted as foreign
+ * and ignored.
  */
 final class Receivers implements StompSession.Listener {
 
@@ -54,13 +55,17 @@ final class Receivers implements StompSession.Listener {
 		this.expectedIntervalNanos = expectedIntervalNanos;
 	}
 
-	/** Messages marked {@code courier-retained} (the latest from before the subscription, with --history). */
+	/**
+	 * Messages marked {@code courier-retained} (the latest from before the subscription,
+	 * with --history).
+	 */
 	final AtomicLong retained = new AtomicLong();
 
 	@Override
 	public void onMessage(StompSession session, StompFrame message) {
 		if (message.header("courier-retained") != null) {
-			this.retained.incrementAndGet(); // an earlier run's message: not this run's to time or count
+			this.retained.incrementAndGet(); // an earlier run's message: not this run's
+												// to time or count
 			return;
 		}
 		onBody(session.id(), message.body());
@@ -99,7 +104,10 @@ final class Receivers implements StompSession.Listener {
 		this.recording = false;
 	}
 
-	/** Waits until {@code expected} deliveries arrived, or nothing arrived for 5 s, or 60 s passed. */
+	/**
+	 * Waits until {@code expected} deliveries arrived, or nothing arrived for 5 s, or 60
+	 * s passed.
+	 */
 	void drain(long expected) throws InterruptedException {
 		long deadline = System.nanoTime() + 60_000_000_000L;
 		long last = -1;
@@ -117,14 +125,19 @@ final class Receivers implements StompSession.Listener {
 		}
 	}
 
-	/** Sums the streams of the given sessions; {@code published} says how many each session should have got. */
+	/**
+	 * Sums the streams of the given sessions; {@code published} says how many each
+	 * session should have got.
+	 */
 	void report(Result result, List<StompSession> sessions, ToIntFunction<StompSession> publishedFor) {
 		int[] ids = sessions.stream().mapToInt(StompSession::id).toArray();
 		int[] published = sessions.stream().mapToInt(publishedFor).toArray();
 		report(result, ids, (i) -> published[i]);
 	}
 
-	/** As above for streams by id; {@code publishedFor} takes the index in {@code ids}. */
+	/**
+	 * As above for streams by id; {@code publishedFor} takes the index in {@code ids}.
+	 */
 	void report(Result result, int[] ids, IntUnaryOperator publishedFor) {
 		LatencyRecorder all = new LatencyRecorder(this.expectedIntervalNanos);
 		long delivered = 0;
@@ -165,8 +178,9 @@ final class Receivers implements StompSession.Listener {
 	}
 
 	/**
-	 * What every publish-and-deliver scenario adds after {@link #report}: published count, delivery rate,
-	 * publisher lag, CPU per delivery, and connect/subscribe/session errors with samples.
+	 * What every publish-and-deliver scenario adds after {@link #report}: published
+	 * count, delivery rate, publisher lag, CPU per delivery, and
+	 * connect/subscribe/session errors with samples.
 	 */
 	void reportRun(Result result, OpenLoopPublisher publisher, CpuWindow cpu, long published,
 			BenchContext.Opened opened, int subscribeFailures) {

@@ -7,8 +7,9 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Prints the results of one scenario side by side (one column per target), the Courier/direct ratio of every
- * numeric metric both have, and then one {@code RESULT} JSON line per target.
+ * Prints the results of one scenario side by side (one column per target), the
+ * Courier/direct ratio of every numeric metric both have, and then one {@code RESULT}
+ * JSON line per target.
  */
 final class Report {
 

@@ -13,14 +13,16 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * One scenario's outcome for one target: ordered metrics, printed as one {@code RESULT {json}} line. Every result
- * has {@code delivered} (what the scenario counts as done: messages delivered, sessions alive, CONNECTs accepted)
- * and {@code errors}.
+ * One scenario's outcome for one target: ordered metrics, printed as one {@code RESULT
+ * {json}} line. Every result has {@code delivered} (what the scenario counts as done:
+ * messages delivered, sessions alive, CONNECTs accepted) and {@code errors}.
  */
 final class Result {
 
 	/** Decimals as written ({@code 1.500}), never in exponent notation. */
-	private static final JsonMapper JSON = JsonMapper.builder().enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN).build();
+	private static final JsonMapper JSON = JsonMapper.builder()
+		.enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
+		.build();
 
 	final String scenario;
 
@@ -45,9 +47,10 @@ final class Result {
 	}
 
 	/**
-	 * The metrics as one JSON object, in order: a {@link Double} with three decimals ({@code null} if NaN or
-	 * infinite), other numbers and booleans as they are, an {@link Iterable} as an array, anything else as its
-	 * string. Jackson writes it, so any text (quotes, control characters) comes out escaped.
+	 * The metrics as one JSON object, in order: a {@link Double} with three decimals
+	 * ({@code null} if NaN or infinite), other numbers and booleans as they are, an
+	 * {@link Iterable} as an array, anything else as its string. Jackson writes it, so
+	 * any text (quotes, control characters) comes out escaped.
 	 */
 	String toJson() {
 		ObjectNode json = JSON.createObjectNode();

@@ -9,10 +9,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Runs one measurement for every target, {@code --rounds N} times, the order alternating from round to round
- * (C D, D C, C D, ...: a machine that gets noisier or quieter during the run weighs on both sides alike), and
- * reports each round and then, for several rounds, one column per target with the median of the rounds.
- * Counts of things that went wrong (lost, duplicated, out of order, errors, ...) are summed over the rounds, not
+ * Runs one measurement for every target, {@code --rounds N} times, the order alternating
+ * from round to round (C D, D C, C D, ...: a machine that gets noisier or quieter during
+ * the run weighs on both sides alike), and reports each round and then, for several
+ * rounds, one column per target with the median of the rounds. Counts of things that went
+ * wrong (lost, duplicated, out of order, errors, ...) are summed over the rounds, not
  * medianed: one round that lost messages must show.
  */
 final class Rounds {
@@ -32,7 +33,8 @@ final class Rounds {
 	}
 
 	/**
-	 * @param warmup run once per target before its first measured run, result dropped (null: none)
+	 * @param warmup run once per target before its first measured run, result dropped
+	 * (null: none)
 	 * @return the median results, one per target, in the targets' order
 	 */
 	static List<Result> run(BenchContext context, String title, Measurement measurement, Measurement warmup)
@@ -64,15 +66,15 @@ final class Rounds {
 		List<Result> medians = new ArrayList<>();
 		byTarget.values().forEach((results) -> medians.add(median(results)));
 		if (rounds > 1) {
-			Report.print(context.out, title + ", median of " + rounds + " rounds (" + String.join(", ", SUMMED)
-					+ ": summed)", medians);
+			Report.print(context.out,
+					title + ", median of " + rounds + " rounds (" + String.join(", ", SUMMED) + ": summed)", medians);
 		}
 		return medians;
 	}
 
 	/**
-	 * One result per metric: a value every round had as it is, else the median of the numbers, the sum for
-	 * {@link #SUMMED}, or the last value.
+	 * One result per metric: a value every round had as it is, else the median of the
+	 * numbers, the sum for {@link #SUMMED}, or the last value.
 	 */
 	static Result median(List<Result> results) {
 		Result first = results.get(0);

@@ -14,12 +14,13 @@ import com.rabbitmq.client.Connection;
 import io.courier.bench.metrics.ProcessProbe;
 
 /**
- * {@code sse-fanout}: the {@code fanout} load delivered over server-sent events. N clients hold
- * {@code GET /sse?dest=/topic/public.bench} on Courier (each with its own JWT), and the open-loop publisher sends
- * R msg/s over AMQP to {@code amq.topic} key {@code public.bench}, as in {@code fanout}. Courier's path: the
- * topic's history stream, read by one consumer per node, to every SSE client. RabbitMQ has no SSE, so the peer
- * column is the same load over Web-STOMP direct (the {@code fanout} measurement): what a client pays for taking
- * SSE from Courier instead of STOMP from the broker.
+ * {@code sse-fanout}: the {@code fanout} load delivered over server-sent events. N
+ * clients hold {@code GET /sse?dest=/topic/public.bench} on Courier (each with its own
+ * JWT), and the open-loop publisher sends R msg/s over AMQP to {@code amq.topic} key
+ * {@code public.bench}, as in {@code fanout}. Courier's path: the topic's history stream,
+ * read by one consumer per node, to every SSE client. RabbitMQ has no SSE, so the peer
+ * column is the same load over Web-STOMP direct (the {@code fanout} measurement): what a
+ * client pays for taking SSE from Courier instead of STOMP from the broker.
  */
 final class SseFanoutScenario {
 
@@ -44,7 +45,9 @@ final class SseFanoutScenario {
 			});
 			return result.put("transport", "web-stomp");
 		}
-		result.put("subscribers", subscribers).put("rate", rate).put("duration_s", duration.toSeconds())
+		result.put("subscribers", subscribers)
+			.put("rate", rate)
+			.put("duration_s", duration.toSeconds())
 			.put("transport", "sse");
 		long total = (long) rate * duration.toSeconds();
 		Receivers receivers = new Receivers(1_000_000_000L / rate);
@@ -78,8 +81,9 @@ final class SseFanoutScenario {
 			OpenLoopPublisher publisher = new OpenLoopPublisher();
 			Channel channel = amqp.createChannel();
 			AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().contentType("text/plain").build();
-			long published = publisher.run(total, rate, (seq, t) -> channel.basicPublish("amq.topic",
-					FanoutScenario.ROUTING_KEY, props, BenchPayload.fanout(seq, t, payload).getBytes(StandardCharsets.UTF_8)));
+			long published = publisher.run(total, rate,
+					(seq, t) -> channel.basicPublish("amq.topic", FanoutScenario.ROUTING_KEY, props,
+							BenchPayload.fanout(seq, t, payload).getBytes(StandardCharsets.UTF_8)));
 			receivers.drain(published * ready.size());
 			cpu.stop();
 			receivers.stopRecording();

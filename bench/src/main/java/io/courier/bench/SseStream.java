@@ -13,10 +13,11 @@ import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 
 /**
- * One {@code GET /sse} stream read with reactor-netty, the events parsed as the bytes arrive (the
- * {@code text/event-stream} rules: {@code field: value} lines, a blank line ends an event, {@code :} lines are
- * comments). Destination events go to {@link Receivers#onBody}; {@code subscribed} completes {@link #ready()};
- * {@code close}, {@code reset}, a non-200 answer or a lost connection count as errors.
+ * One {@code GET /sse} stream read with reactor-netty, the events parsed as the bytes
+ * arrive (the {@code text/event-stream} rules: {@code field: value} lines, a blank line
+ * ends an event, {@code :} lines are comments). Destination events go to
+ * {@link Receivers#onBody}; {@code subscribed} completes {@link #ready()}; {@code close},
+ * {@code reset}, a non-200 answer or a lost connection count as errors.
  */
 final class SseStream {
 
@@ -64,7 +65,10 @@ final class SseStream {
 		return this.id;
 	}
 
-	/** Completes with the {@code subscribed} event: from then on nothing published is missed. */
+	/**
+	 * Completes with the {@code subscribed} event: from then on nothing published is
+	 * missed.
+	 */
 	CompletableFuture<Void> ready() {
 		return this.ready;
 	}
@@ -111,8 +115,8 @@ final class SseStream {
 		}
 		int colon = text.indexOf(':');
 		String field = (colon < 0) ? text : text.substring(0, colon);
-		String value = (colon < 0) ? "" : text.substring((colon + 1 < text.length() && text.charAt(colon + 1) == ' ')
-				? colon + 2 : colon + 1);
+		String value = (colon < 0) ? ""
+				: text.substring((colon + 1 < text.length() && text.charAt(colon + 1) == ' ') ? colon + 2 : colon + 1);
 		switch (field) {
 			case "event" -> this.event = value;
 			case "data" -> {

@@ -22,9 +22,10 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 
 /**
- * Mints dev-profile tokens locally with the gateway's dev private key ({@code private.pem}, PKCS#8, in the
- * gateway's {@code courier.dev.key-dir}): RS256, kid {@code courier-dev}, the dev issuer, {@code sub} and the
- * {@code orders} claim. No HTTP round trip, so a connect storm measures CONNECT, not token issuing.
+ * Mints dev-profile tokens locally with the gateway's dev private key
+ * ({@code private.pem}, PKCS#8, in the gateway's {@code courier.dev.key-dir}): RS256, kid
+ * {@code courier-dev}, the dev issuer, {@code sub} and the {@code orders} claim. No HTTP
+ * round trip, so a connect storm measures CONNECT, not token issuing.
  */
 final class TokenMinter {
 
@@ -41,8 +42,8 @@ final class TokenMinter {
 			this.signer = new RSASSASigner(key);
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("cannot read " + pem + "; pass the gateway's courier.dev.key-dir as --key-dir",
-					ex);
+			throw new UncheckedIOException(
+					"cannot read " + pem + "; pass the gateway's courier.dev.key-dir as --key-dir", ex);
 		}
 		catch (GeneralSecurityException ex) {
 			throw new IllegalStateException(pem + " is not a PKCS#8 RSA private key", ex);

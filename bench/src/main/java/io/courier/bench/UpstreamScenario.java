@@ -17,18 +17,21 @@ import io.courier.bench.stomp.StompFrame;
 import io.courier.bench.stomp.StompSession;
 
 /**
- * {@code upstream}: request/reply through a backend over AMQP. N sessions send E requests in total at R/s
- * (round-robin over the sessions, open loop); a backend in this process consumes them from the queue
- * {@code bench.requests} and publishes each body back to the reply address; the round trip (client SEND to the
- * reply's MESSAGE) is the latency.
+ * {@code upstream}: request/reply through a backend over AMQP. N sessions send E requests
+ * in total at R/s (round-robin over the sessions, open loop); a backend in this process
+ * consumes them from the queue {@code bench.requests} and publishes each body back to the
+ * reply address; the round trip (client SEND to the reply's MESSAGE) is the latency.
  *
- * <p>Courier: SEND {@code /app/bench.rpc} with {@code reply-to: /user/queue/replies}; the gateway publishes it to
- * {@code courier.inbound} (key {@code bench.rpc}, the queue is bound with {@code bench.#}), confirmed and
- * mandatory, and the backend answers at {@code courier-reply-exchange}/{@code courier-reply-key}: the sender's
- * sessions get it through the node queue. Direct: SEND {@code /amq/queue/bench.requests} with
- * {@code reply-to: /temp-queue/replies}, RabbitMQ's own STOMP request/reply (a temporary queue per session), the
- * backend answers to the default exchange with the AMQP {@code reply_to}. Both log the backend in as
- * {@code courier-bench}; the direct clients too.
+ * <p>
+ * Courier: SEND {@code /app/bench.rpc} with {@code reply-to: /user/queue/replies}; the
+ * gateway publishes it to {@code courier.inbound} (key {@code bench.rpc}, the queue is
+ * bound with {@code bench.#}), confirmed and mandatory, and the backend answers at
+ * {@code courier-reply-exchange}/{@code courier-reply-key}: the sender's sessions get it
+ * through the node queue. Direct: SEND {@code /amq/queue/bench.requests} with
+ * {@code reply-to: /temp-queue/replies}, RabbitMQ's own STOMP request/reply (a temporary
+ * queue per session), the backend answers to the default exchange with the AMQP
+ * {@code reply_to}. Both log the backend in as {@code courier-bench}; the direct clients
+ * too.
  */
 final class UpstreamScenario {
 
@@ -45,12 +48,14 @@ final class UpstreamScenario {
 		int users = options.integer("users", 50, 1, BenchOptions.MAX_SESSIONS);
 		int rate = options.integer("rate", 200, 1, 100_000);
 		int requests = options.integer("requests", 2000, 1, rate * BenchOptions.MAX_SECONDS);
-		// unreported requests first, once per target, so the measured run does not time the gateway's JIT
+		// unreported requests first, once per target, so the measured run does not time
+		// the gateway's JIT
 		int warmup = options.integer("warmup", 0, 0, rate * BenchOptions.MAX_SECONDS);
-		Rounds.run(this.context, "upstream " + users + " sessions, " + requests + " requests at " + rate
-				+ "/s (courier: /app/bench.rpc -> courier.inbound -> backend -> /user/queue/replies; direct: "
-				+ "/amq/queue/bench.requests -> backend -> /temp-queue/replies)"
-				+ ((warmup > 0) ? ", after " + warmup + " warm-up requests" : ""),
+		Rounds.run(this.context,
+				"upstream " + users + " sessions, " + requests + " requests at " + rate
+						+ "/s (courier: /app/bench.rpc -> courier.inbound -> backend -> /user/queue/replies; direct: "
+						+ "/amq/queue/bench.requests -> backend -> /temp-queue/replies)"
+						+ ((warmup > 0) ? ", after " + warmup + " warm-up requests" : ""),
 				(target) -> run(target, users, requests, rate),
 				(warmup > 0) ? (target) -> run(target, users, warmup, rate) : null);
 	}
@@ -58,9 +63,9 @@ final class UpstreamScenario {
 	Result run(Target target, int users, int requests, int rate) throws Exception {
 		Result result = new Result("upstream", target);
 		result.put("users", users).put("requests", requests).put("rate", rate);
-		result.put("path", (target == Target.COURIER)
-				? "/app/bench.rpc -> courier.inbound -> backend -> /user/queue/replies"
-				: "/amq/queue/bench.requests -> backend -> /temp-queue/replies");
+		result.put("path",
+				(target == Target.COURIER) ? "/app/bench.rpc -> courier.inbound -> backend -> /user/queue/replies"
+						: "/amq/queue/bench.requests -> backend -> /temp-queue/replies");
 		long perSessionIntervalNanos = (long) (1_000_000_000L * (double) users / rate);
 		Receivers receivers = new Receivers(perSessionIntervalNanos);
 		try (Connection backend = backendConnection()) {
@@ -75,8 +80,10 @@ final class UpstreamScenario {
 			List<Map<String, String>> headers = this.context.connectHeaders(target, users, (i) -> "bench-user-" + i,
 					(i) -> List.of());
 			if (target == Target.DIRECT) {
-				headers = headers.stream().map((h) -> Map.of("login", "courier-bench", "passcode", "courier-bench",
-						"host", h.getOrDefault("host", "courier"))).toList();
+				headers = headers.stream()
+					.map((h) -> Map.of("login", "courier-bench", "passcode", "courier-bench", "host",
+							h.getOrDefault("host", "courier")))
+					.toList();
 			}
 			BenchContext.Opened opened = this.context.open(this.context.url(target, 0), headers, 100, receivers,
 					Duration.ofSeconds(120));
@@ -92,8 +99,9 @@ final class UpstreamScenario {
 			OpenLoopPublisher publisher = new OpenLoopPublisher();
 			long published = (sessions == 0) ? 0 : publisher.run(requests, rate, (k, t) -> {
 				StompSession session = connected.get((int) (k % sessions));
-				session.send(StompFrame.of("SEND", "destination", destination, "reply-to", replyTo, "content-type",
-						"application/json").withBody(BenchPayload.fanout(k / sessions, t, 64)));
+				session.send(StompFrame
+					.of("SEND", "destination", destination, "reply-to", replyTo, "content-type", "application/json")
+					.withBody(BenchPayload.fanout(k / sessions, t, 64)));
 			});
 			receivers.drain(published);
 			cpu.stop();
@@ -105,8 +113,7 @@ final class UpstreamScenario {
 			for (StompSession session : connected) {
 				position.put(session.id(), index[0]++);
 			}
-			receivers.report(result, connected,
-					(s) -> (int) (perSession + ((position.get(s.id()) < extra) ? 1 : 0)));
+			receivers.report(result, connected, (s) -> (int) (perSession + ((position.get(s.id()) < extra) ? 1 : 0)));
 			receivers.reportRun(result, publisher, cpu, published, opened, subscribeFailures);
 			this.context.closeAll(opened.sessions());
 			if (target == Target.COURIER) {
@@ -116,7 +123,10 @@ final class UpstreamScenario {
 		return result;
 	}
 
-	/** The backend's own connection, as {@code courier-bench} on the vhost of {@code --amqp-uri}. */
+	/**
+	 * The backend's own connection, as {@code courier-bench} on the vhost of
+	 * {@code --amqp-uri}.
+	 */
 	private Connection backendConnection() throws Exception {
 		URI uri = this.context.options.amqpUri();
 		ConnectionFactory factory = new ConnectionFactory();

@@ -33,8 +33,8 @@ class BenchOptionsTests {
 	@Test
 	void allMeansCourierDirectAndFloorForFanoutOnly() {
 		assertThat(BenchOptions.parse("fanout").targets()).containsExactly(Target.COURIER, Target.DIRECT, Target.FLOOR);
-		assertThat(BenchOptions.parse("connections", "--target", "all").targets())
-			.containsExactly(Target.COURIER, Target.DIRECT);
+		assertThat(BenchOptions.parse("connections", "--target", "all").targets()).containsExactly(Target.COURIER,
+				Target.DIRECT);
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> BenchOptions.parse("connect-storm", "--target", "floor").targets());
 	}
@@ -50,8 +50,8 @@ class BenchOptionsTests {
 		String body = BenchPayload.fanout(42, 123456789L, 128);
 		assertThat(body).hasSize(128);
 		assertThat(BenchPayload.parse(body.getBytes())).containsExactly(42, 123456789L);
-		assertThat(BenchPayload.parse(
-				"{\"orderId\":\"bench-1\",\"userId\":\"u\",\"status\":\"BENCH\",\"seq\":7,\"t\":-5}".getBytes()))
+		assertThat(BenchPayload
+			.parse("{\"orderId\":\"bench-1\",\"userId\":\"u\",\"status\":\"BENCH\",\"seq\":7,\"t\":-5}".getBytes()))
 			.containsExactly(7, -5);
 		assertThat(BenchPayload.parse("{\"orderId\":\"1\"}".getBytes())).isNull();
 	}

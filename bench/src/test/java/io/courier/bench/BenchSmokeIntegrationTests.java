@@ -27,10 +27,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * Every scenario end to end with tiny numbers, against a dev Courier gateway this test starts from
- * {@code ../app/target/courier-gateway-*.jar} on a free port (its own key folder), RabbitMQ Web-STOMP (the broker
- * that {@code rabbitmq/setup.sh} runs) and the floor server. Asserts only that each target produced a RESULT with
- * something delivered and no errors: timings on a shared 2-core box are not a test.
+ * Every scenario end to end with tiny numbers, against a dev Courier gateway this test
+ * starts from {@code ../app/target/courier-gateway-*.jar} on a free port (its own key
+ * folder), RabbitMQ Web-STOMP (the broker that {@code rabbitmq/setup.sh} runs) and the
+ * floor server. Asserts only that each target produced a RESULT with something delivered
+ * and no errors: timings on a shared 2-core box are not a test.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BenchSmokeIntegrationTests {
@@ -46,7 +47,8 @@ class BenchSmokeIntegrationTests {
 	@BeforeAll
 	void startGateway() throws Exception {
 		this.keyDir = Files.createTempDirectory("courier-bench-keys");
-		Path jar = Path.of(System.getProperty("courier.gateway.jar", "../app/target/courier-gateway-0.1.0-SNAPSHOT.jar"));
+		Path jar = Path
+			.of(System.getProperty("courier.gateway.jar", "../app/target/courier-gateway-0.1.0-SNAPSHOT.jar"));
 		assertThat(jar).as("the gateway jar (the reactor builds app before bench)").exists();
 		this.port = freePort();
 		int managementPort = freePort();
@@ -54,7 +56,8 @@ class BenchSmokeIntegrationTests {
 		this.gateway = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
 				jar.toString(), "--spring.profiles.active=dev", "--server.port=" + this.port,
 				"--management.server.port=" + managementPort, "--courier.dev.key-dir=" + this.keyDir,
-				// a load generator on loopback is one address with many sessions: lift the per-address limits
+				// a load generator on loopback is one address with many sessions: lift
+				// the per-address limits
 				"--courier.limits.handshake-rate=100000", "--courier.limits.handshake-burst=100000",
 				"--courier.limits.sessions-per-user=100000")
 			.redirectErrorStream(true)
@@ -67,11 +70,10 @@ class BenchSmokeIntegrationTests {
 				fail("gateway exited: " + Files.readString(log));
 			}
 			try {
-				HttpResponse<String> health = http.send(
-						HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/actuator/health"))
-							.timeout(Duration.ofSeconds(2))
-							.build(),
-						HttpResponse.BodyHandlers.ofString());
+				HttpResponse<String> health = http
+					.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/actuator/health"))
+						.timeout(Duration.ofSeconds(2))
+						.build(), HttpResponse.BodyHandlers.ofString());
 				// UP only once the relay reached RabbitMQ (health indicator "relay")
 				if (health.statusCode() == 200 && Files.exists(this.keyDir.resolve("private.pem"))) {
 					return;
@@ -111,7 +113,8 @@ class BenchSmokeIntegrationTests {
 	void fanoutDeliversOnCourierDirectAndFloor() throws Exception {
 		String output = run("fanout", "--subscribers", "5", "--rate", "20", "--duration", "2");
 		assertEveryTargetDelivered(output, "fanout", "courier", "direct", "floor");
-		// the gateway's CPU, and the part of it its JIT compiler threads spent: only Courier has a gateway
+		// the gateway's CPU, and the part of it its JIT compiler threads spent: only
+		// Courier has a gateway
 		String courier = results(output).get(0);
 		assertThat(decimal(courier, "cpu_us_per_delivery_gateway_jit")).as(courier)
 			.isNotNegative()
@@ -175,7 +178,8 @@ class BenchSmokeIntegrationTests {
 		assertThat(output).contains("after 2 warm-ups of 1 s, new sessions each");
 		assertThat(output.indexOf("warm-up 2 of 2 on floor")).isLessThan(output.indexOf("RESULT"));
 		// only the measured runs are reported
-		assertThat(results(output)).as(output).hasSize(3)
+		assertThat(results(output)).as(output)
+			.hasSize(3)
 			.allSatisfy((json) -> assertThat(number(json, "delivered")).isEqualTo(3 * 20));
 	}
 
@@ -184,9 +188,11 @@ class BenchSmokeIntegrationTests {
 		String output = run("connect-storm", "--sessions", "3", "--concurrency", "2", "--warmup", "2", "--rounds", "2");
 		List<String> results = results(output);
 		assertThat(results).as(output).hasSize(6);
-		List<String> targets = results.stream().map((json) -> json.replaceAll(".*\"target\":\"([a-z]+)\".*", "$1"))
+		List<String> targets = results.stream()
+			.map((json) -> json.replaceAll(".*\"target\":\"([a-z]+)\".*", "$1"))
 			.toList();
-		// round 1: courier, direct; round 2 the other way round; then one median per target
+		// round 1: courier, direct; round 2 the other way round; then one median per
+		// target
 		assertThat(targets).containsExactly("courier", "direct", "direct", "courier", "courier", "direct");
 		assertThat(results.subList(0, 4)).allSatisfy((json) -> assertThat(json).contains("\"round\":"));
 		assertThat(results.subList(4, 6)).allSatisfy((json) -> {

@@ -13,19 +13,21 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The chaos suite's short form, in every test run: two gateway processes, a SIGKILL and restart of one, RabbitMQ
- * stopped and started, sockets cut, for 20 s; every accepted event reaches its STOMP and SSE clients, in order
- * (duplicates are counted, not failed: an order event redelivered after the SIGKILL is recorded twice).
+ * The chaos suite's short form, in every test run: two gateway processes, a SIGKILL and
+ * restart of one, RabbitMQ stopped and started, sockets cut, for 20 s; every accepted
+ * event reaches its STOMP and SSE clients, in order (duplicates are counted, not failed:
+ * an order event redelivered after the SIGKILL is recorded twice).
  */
 class ChaosSmokeIntegrationTests {
 
-	private static final Pattern TRANSPORT = Pattern.compile(
-			"RESULT \\{\"scenario\":\"chaos\",\"transport\":\"(\\w+)\",\"clients\":\\d+,\"accepted\":(\\d+),"
-					+ "\"not_accepted\":\\d+,\"lost\":(\\d+),\"duplicated\":\\d+,\"out_of_order\":(\\d+)");
+	private static final Pattern TRANSPORT = Pattern
+		.compile("RESULT \\{\"scenario\":\"chaos\",\"transport\":\"(\\w+)\",\"clients\":\\d+,\"accepted\":(\\d+),"
+				+ "\"not_accepted\":\\d+,\"lost\":(\\d+),\"duplicated\":\\d+,\"out_of_order\":(\\d+)");
 
 	@Test
 	void nothingAcceptedIsLostOrReorderedAcrossAGatewayKillAndABrokerRestart() throws Exception {
-		Path jar = Path.of(System.getProperty("courier.gateway.jar", "../app/target/courier-gateway-0.1.0-SNAPSHOT.jar"));
+		Path jar = Path
+			.of(System.getProperty("courier.gateway.jar", "../app/target/courier-gateway-0.1.0-SNAPSHOT.jar"));
 		assertThat(jar).as("the gateway jar (the reactor builds app before bench)").exists();
 		Path keys = Files.createTempDirectory("courier-chaos-keys");
 		ByteArrayOutputStream captured = new ByteArrayOutputStream();

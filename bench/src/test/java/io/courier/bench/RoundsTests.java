@@ -31,7 +31,8 @@ class RoundsTests {
 
 	@Test
 	void aValueEveryRoundHadStaysAsItIs() {
-		Result median = Rounds.median(List.of(result(1.0, 0).put("sessions", 3000), result(2.0, 0).put("sessions", 3000)));
+		Result median = Rounds
+			.median(List.of(result(1.0, 0).put("sessions", 3000), result(2.0, 0).put("sessions", 3000)));
 		assertThat(median.get("sessions")).isEqualTo(3000);
 		assertThat(median.get("transport")).isEqualTo("sse");
 	}
@@ -43,7 +44,9 @@ class RoundsTests {
 	}
 
 	private static Result result(double p99, long lost) {
-		return new Result("fanout", Target.COURIER).put("p99_ms", p99).put("lost", lost).put("errors", 0L)
+		return new Result("fanout", Target.COURIER).put("p99_ms", p99)
+			.put("lost", lost)
+			.put("errors", 0L)
 			.put("transport", "sse");
 	}
 

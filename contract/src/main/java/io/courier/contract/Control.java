@@ -7,9 +7,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The console's requests to every node, {@code control.<command>} on {@code courier.cluster} with {@code reply_to}
- * and {@code correlation_id}, and the nodes' replies, sent to the default exchange with routing key
- * {@code reply_to} and the same correlation id. Every reply names its node; the field the command answers with is
+ * The console's requests to every node, {@code control.<command>} on
+ * {@code courier.cluster} with {@code reply_to} and {@code correlation_id}, and the
+ * nodes' replies, sent to the default exchange with routing key {@code reply_to} and the
+ * same correlation id. Every reply names its node; the field the command answers with is
  * set, the others are absent.
  */
 public final class Control {
@@ -17,21 +18,28 @@ public final class Control {
 	/** Every request's routing key starts with this; the nodes bind {@code control.#}. */
 	public static final String PREFIX = "control.";
 
-	/** {@link SessionsRequest} → from every node a {@link Reply} with {@code sessions}. */
+	/**
+	 * {@link SessionsRequest} → from every node a {@link Reply} with {@code sessions}.
+	 */
 	public static final String SESSIONS = PREFIX + "sessions";
 
-	/** {@link SessionRequest} → from the node holding it only, a {@link Reply} with {@code session}. */
+	/**
+	 * {@link SessionRequest} → from the node holding it only, a {@link Reply} with
+	 * {@code session}.
+	 */
 	public static final String SESSION = PREFIX + "session";
 
-	/** {@link DisconnectRequest} → from every node a {@link Reply} with {@code closed}. */
+	/**
+	 * {@link DisconnectRequest} → from every node a {@link Reply} with {@code closed}.
+	 */
 	public static final String DISCONNECT = PREFIX + "disconnect";
 
 	private Control() {
 	}
 
 	/**
-	 * The sessions matching every filter given; absent or {@code null} (as the console sends them) or empty is
-	 * no filter.
+	 * The sessions matching every filter given; absent or {@code null} (as the console
+	 * sends them) or empty is no filter.
 	 *
 	 * @param user exactly this user
 	 * @param nodeId on this node only (the others answer with none)
@@ -74,7 +82,8 @@ public final class Control {
 	 * @param sessions its sessions matching a {@code control.sessions} request
 	 * @param session the session of a {@code control.session} request
 	 * @param closed how many sessions a {@code control.disconnect} closed on this node
-	 * @param error what was wrong with the request, e.g. {@code unknown command control.x}
+	 * @param error what was wrong with the request, e.g.
+	 * {@code unknown command control.x}
 	 */
 	@JsonIgnoreProperties(ignoreUnknown = true)
 	@JsonInclude(JsonInclude.Include.NON_NULL)

@@ -7,14 +7,15 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A limit that a gateway enforced ({@code limits.hit} on {@code courier.cluster}): a session or handshake refused
- * or closed. Absent values are {@code null} in the JSON, not left out.
+ * A limit that a gateway enforced ({@code limits.hit} on {@code courier.cluster}): a
+ * session or handshake refused or closed. Absent values are {@code null} in the JSON, not
+ * left out.
  *
  * @param type {@link #TYPE}
  * @param nodeId the node that enforced it
  * @param at when
- * @param limit {@link #FRAME_RATE}, {@link #SESSIONS_PER_USER}, {@link #HANDSHAKE_RATE}, {@link #FRAME_SIZE} or
- * {@link #SLOW_CONSUMER}
+ * @param limit {@link #FRAME_RATE}, {@link #SESSIONS_PER_USER}, {@link #HANDSHAKE_RATE},
+ * {@link #FRAME_SIZE} or {@link #SLOW_CONSUMER}
  * @param user the session's user, null when not known yet (a refused handshake)
  * @param sessionId the session, null when there is none yet
  * @param remoteAddress the client's address

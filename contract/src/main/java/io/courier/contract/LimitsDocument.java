@@ -33,21 +33,27 @@ import static java.lang.annotation.ElementType.PARAMETER;
 import static java.lang.annotation.RetentionPolicy.RUNTIME;
 
 /**
- * The limits in force across the cluster, as one document: the global limits and every per-user override. The
- * console publishes it as {@code limits.changed} on {@code courier.cluster}; the stream {@value #STREAM}, bound with
- * that key, keeps it for nodes that start later. The highest {@code version} wins. An absent global field means
- * each node's {@code courier.limits.*} property; an absent override field means the global value.
+ * The limits in force across the cluster, as one document: the global limits and every
+ * per-user override. The console publishes it as {@code limits.changed} on
+ * {@code courier.cluster}; the stream {@value #STREAM}, bound with that key, keeps it for
+ * nodes that start later. The highest {@code version} wins. An absent global field means
+ * each node's {@code courier.limits.*} property; an absent override field means the
+ * global value.
  *
- * <p>The constraints here are the one rule for a document: a gateway refuses a document that breaks any of them
- * (whole, naming each field: {@link #problems(Validator)}), the console takes none as current and its forms check
- * the same annotations ({@link Rate}, {@link Burst}, {@link SessionsPerUser}).
+ * <p>
+ * The constraints here are the one rule for a document: a gateway refuses a document that
+ * breaks any of them (whole, naming each field: {@link #problems(Validator)}), the
+ * console takes none as current and its forms check the same annotations ({@link Rate},
+ * {@link Burst}, {@link SessionsPerUser}).
  *
  * @param type {@value #TYPE}
- * @param version increases by one with each change; 0 is no document yet (each node's properties)
+ * @param version increases by one with each change; 0 is no document yet (each node's
+ * properties)
  * @param at when it was changed
  * @param changedBy who changed it
  * @param limits the global limits; required (the document is always the whole set)
- * @param overrides limits of particular users, by user name ({@code sub}); absent or {@code null} is none
+ * @param overrides limits of particular users, by user name ({@code sub}); absent or
+ * {@code null} is none
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -59,7 +65,10 @@ public record LimitsDocument(@Nullable String type, @Min(value = 1, message = "m
 	/** The routing key and {@code type}. */
 	public static final String TYPE = "limits.changed";
 
-	/** The durable stream that keeps every document, bound to {@code courier.cluster} with {@value #TYPE}. */
+	/**
+	 * The durable stream that keeps every document, bound to {@code courier.cluster} with
+	 * {@value #TYPE}.
+	 */
 	public static final String STREAM = "courier.limits";
 
 	/** Frames or handshakes per second: at least this. */
@@ -85,7 +94,8 @@ public record LimitsDocument(@Nullable String type, @Min(value = 1, message = "m
 
 	/**
 	 * What is wrong with this document, each naming its field, e.g.
-	 * {@code limits.frameRate must be between 0.1 and 10000, was 0.05}; sorted; empty if it may be applied.
+	 * {@code limits.frameRate must be between 0.1 and 10000, was 0.05}; sorted; empty if
+	 * it may be applied.
 	 */
 	public List<String> problems(Validator validator) {
 		return validator.validate(this).stream().map(LimitsDocument::describe).sorted().toList();
@@ -97,7 +107,9 @@ public record LimitsDocument(@Nullable String type, @Min(value = 1, message = "m
 				+ ((value != null) ? ", was " + value : "");
 	}
 
-	/** {@code limits.frameRate}, {@code overrides.bob.frameRate}, {@code overrides.bob}. */
+	/**
+	 * {@code limits.frameRate}, {@code overrides.bob.frameRate}, {@code overrides.bob}.
+	 */
 	private static String field(Path path) {
 		StringBuilder field = new StringBuilder();
 		for (Path.Node node : path) {
@@ -112,9 +124,9 @@ public record LimitsDocument(@Nullable String type, @Min(value = 1, message = "m
 	}
 
 	/**
-	 * Global limits, any field of which may be absent: frame rate and burst (per session), sessions per user
-	 * (cluster-wide), handshake rate and burst (per remote address). The frame size is fixed at a node's start and
-	 * not part of the document.
+	 * Global limits, any field of which may be absent: frame rate and burst (per
+	 * session), sessions per user (cluster-wide), handshake rate and burst (per remote
+	 * address). The frame size is fixed at a node's start and not part of the document.
 	 */
 	@JsonIgnoreProperties(ignoreUnknown = true)
 	@JsonInclude(JsonInclude.Include.NON_NULL)
@@ -143,7 +155,10 @@ public record LimitsDocument(@Nullable String type, @Min(value = 1, message = "m
 			@SessionsPerUser @Nullable Integer sessionsPerUser) {
 	}
 
-	/** A frame or handshake rate, per second: {@value #RATE_MIN} to {@value #RATE_MAX}; null is valid. */
+	/**
+	 * A frame or handshake rate, per second: {@value #RATE_MIN} to {@value #RATE_MAX};
+	 * null is valid.
+	 */
 	@Documented
 	@Target({ FIELD, PARAMETER, ANNOTATION_TYPE })
 	@Retention(RUNTIME)
@@ -161,7 +176,10 @@ public record LimitsDocument(@Nullable String type, @Min(value = 1, message = "m
 
 	}
 
-	/** A burst, frames or handshakes at once above the rate: 1 to {@value #BURST_MAX}; null is valid. */
+	/**
+	 * A burst, frames or handshakes at once above the rate: 1 to {@value #BURST_MAX};
+	 * null is valid.
+	 */
 	@Documented
 	@Target({ FIELD, PARAMETER, ANNOTATION_TYPE })
 	@Retention(RUNTIME)
@@ -179,7 +197,10 @@ public record LimitsDocument(@Nullable String type, @Min(value = 1, message = "m
 
 	}
 
-	/** Sessions one user may hold across the cluster: 1 to {@value #SESSIONS_PER_USER_MAX}; null is valid. */
+	/**
+	 * Sessions one user may hold across the cluster: 1 to
+	 * {@value #SESSIONS_PER_USER_MAX}; null is valid.
+	 */
 	@Documented
 	@Target({ FIELD, PARAMETER, ANNOTATION_TYPE })
 	@Retention(RUNTIME)

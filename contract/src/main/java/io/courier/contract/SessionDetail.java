@@ -8,14 +8,16 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One session as the node holding it describes it in a reply to {@code control.sessions} and
- * {@code control.session}: the {@link SessionInfo} fields and what only that node knows.
+ * One session as the node holding it describes it in a reply to {@code control.sessions}
+ * and {@code control.session}: the {@link SessionInfo} fields and what only that node
+ * knows.
  *
  * @param sessionId the session id on its node
  * @param nodeId the node that holds it
  * @param user the principal name ({@code sub})
  * @param connectedAt when it got CONNECTED
- * @param remoteAddress the client's address (its IP, no port: behind a trusted proxy, the one {@code X-Forwarded-For} names)
+ * @param remoteAddress the client's address (its IP, no port: behind a trusted proxy, the
+ * one {@code X-Forwarded-For} names)
  * @param userAgent the handshake's User-Agent, or empty
  * @param transport {@code websocket}, {@code sockjs}, {@code sse} or {@code poll}
  * @param subscriptions live subscriptions, in the order they were made

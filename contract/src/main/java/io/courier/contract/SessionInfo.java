@@ -7,15 +7,16 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One STOMP session somewhere in the cluster, as the node holding it announces it ({@code presence.join},
- * {@code presence.leave}, {@code node.snapshot}). The gateway fills every field; a reader copes without the
- * nullable ones.
+ * One STOMP session somewhere in the cluster, as the node holding it announces it
+ * ({@code presence.join}, {@code presence.leave}, {@code node.snapshot}). The gateway
+ * fills every field; a reader copes without the nullable ones.
  *
  * @param sessionId the session id on its node
  * @param nodeId the node that holds it
  * @param user the principal name ({@code sub})
  * @param connectedAt when it got CONNECTED
- * @param remoteAddress the client's address as the node saw it (its IP, no port: behind a trusted proxy, the one {@code X-Forwarded-For} names)
+ * @param remoteAddress the client's address as the node saw it (its IP, no port: behind a
+ * trusted proxy, the one {@code X-Forwarded-For} names)
  * @param userAgent the handshake's User-Agent, or empty
  * @param transport {@code websocket}, {@code sockjs}, {@code sse} or {@code poll}
  */

@@ -34,12 +34,14 @@ import io.courier.contract.SessionDetail.Subscription;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The wire contract as JSON: each message is read from, and written as, a fixed sample of what travels on
- * {@code courier.cluster} today, so that renaming a field (or its record component) fails here before it splits a
- * cluster of old and new nodes. Both with the applications' own mapper (Boot's auto-configured {@link JsonMapper}
- * with {@code spring.jackson.default-property-inclusion: non_null}, as app/ and admin-ui/ configure it) and with a
- * bare one: the records carry their inclusion and leniency themselves. Then the limits document's one rule, at its
- * boundaries, through the applications' {@link Validator}.
+ * The wire contract as JSON: each message is read from, and written as, a fixed sample of
+ * what travels on {@code courier.cluster} today, so that renaming a field (or its record
+ * component) fails here before it splits a cluster of old and new nodes. Both with the
+ * applications' own mapper (Boot's auto-configured {@link JsonMapper} with
+ * {@code spring.jackson.default-property-inclusion: non_null}, as app/ and admin-ui/
+ * configure it) and with a bare one: the records carry their inclusion and leniency
+ * themselves. Then the limits document's one rule, at its boundaries, through the
+ * applications' {@link Validator}.
  */
 class WireContractTests {
 
@@ -166,7 +168,10 @@ class WireContractTests {
 		});
 	}
 
-	/** What a newer writer might add: a field in every object (but inside maps, where a key is data). */
+	/**
+	 * What a newer writer might add: a field in every object (but inside maps, where a
+	 * key is data).
+	 */
 	private static void addUnknownFields(JsonNode node) {
 		if (node.isObject()) {
 			node.properties().forEach((field) -> {
@@ -206,20 +211,19 @@ class WireContractTests {
 	void aValidDocumentHasNoProblemsAtTheBoundsOfEveryField() {
 		assertThat(document(1, new Limits(0.1, 1, 1, 0.1, 1), Map.of()).problems(validator)).isEmpty();
 		assertThat(document(2, new Limits(10000.0, 100000, 10000, 10000.0, 100000),
-				Map.of("bob", new UserLimits(0.1, 100000, 1))).problems(validator))
-			.isEmpty();
-		assertThat(document(3, new Limits(null, null, null, null, null),
-				Map.of("bob", new UserLimits(null, null, null))).problems(validator))
+				Map.of("bob", new UserLimits(0.1, 100000, 1)))
+			.problems(validator)).isEmpty();
+		assertThat(
+				document(3, new Limits(null, null, null, null, null), Map.of("bob", new UserLimits(null, null, null)))
+					.problems(validator))
 			.as("absent fields are the properties (global) or the global value (override)")
 			.isEmpty();
 	}
 
 	@Test
 	void justOutsideTheBoundsEveryFieldIsNamed() {
-		LimitsDocument low = document(0, new Limits(0.05, 0, 0, 0.099, 0),
-				Map.of("bob", new UserLimits(0.05, 0, 0)));
-		assertThat(low.problems(validator)).containsExactly(
-				"limits.frameBurst must be between 1 and 100000, was 0",
+		LimitsDocument low = document(0, new Limits(0.05, 0, 0, 0.099, 0), Map.of("bob", new UserLimits(0.05, 0, 0)));
+		assertThat(low.problems(validator)).containsExactly("limits.frameBurst must be between 1 and 100000, was 0",
 				"limits.frameRate must be between 0.1 and 10000, was 0.05",
 				"limits.handshakeBurst must be between 1 and 100000, was 0",
 				"limits.handshakeRate must be between 0.1 and 10000, was 0.099",
@@ -240,8 +244,8 @@ class WireContractTests {
 	@Test
 	void notANumberNegativeAndInfiniteRatesAreRefused() {
 		assertThat(document(5, new Limits(Double.NaN, null, null, Double.POSITIVE_INFINITY, null),
-				Map.of("bob", new UserLimits(-1.0, null, null))).problems(validator))
-			.containsExactly("limits.frameRate must be between 0.1 and 10000, was NaN",
+				Map.of("bob", new UserLimits(-1.0, null, null)))
+			.problems(validator)).containsExactly("limits.frameRate must be between 0.1 and 10000, was NaN",
 					"limits.handshakeRate must be between 0.1 and 10000, was Infinity",
 					"overrides.bob.frameRate must be between 0.1 and 10000, was -1.0");
 	}
@@ -250,8 +254,8 @@ class WireContractTests {
 	void aDocumentWithoutLimitsOrWithANullOverrideIsRefused() {
 		Map<String, UserLimits> nullOverride = new HashMap<>();
 		nullOverride.put("bob", null);
-		assertThat(document(6, null, nullOverride).problems(validator)).containsExactly(
-				"limits is missing (the document is always the whole set)", "overrides.bob is null");
+		assertThat(document(6, null, nullOverride).problems(validator))
+			.containsExactly("limits is missing (the document is always the whole set)", "overrides.bob is null");
 		LimitsDocument read = appMapper.readValue("""
 				{"version":9,"limits":{},"overrides":{"bob":null}}""", LimitsDocument.class);
 		assertThat(read.problems(validator)).containsExactly("overrides.bob is null");

@@ -24,9 +24,10 @@ import io.courier.admin.cluster.ClusterProperties;
 import io.courier.admin.live.LiveUpdates;
 
 /**
- * Every change an operator makes, appended as a JSON line to {@link AuditProperties#file()} (and logged under
- * {@code io.courier.admin.audit}); the newest {@link ClusterProperties#history()} entries are kept in memory for the
- * pages and read back from the file at start.
+ * Every change an operator makes, appended as a JSON line to
+ * {@link AuditProperties#file()} (and logged under {@code io.courier.admin.audit}); the
+ * newest {@link ClusterProperties#history()} entries are kept in memory for the pages and
+ * read back from the file at start.
  */
 @Component
 public class AuditLog {
@@ -105,8 +106,8 @@ public class AuditLog {
 			}
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("Could not read the audit log " + this.file.toAbsolutePath()
-					+ " (courier.admin.audit.file)", ex);
+			throw new UncheckedIOException(
+					"Could not read the audit log " + this.file.toAbsolutePath() + " (courier.admin.audit.file)", ex);
 		}
 	}
 

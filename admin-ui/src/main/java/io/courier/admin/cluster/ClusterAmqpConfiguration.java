@@ -15,9 +15,10 @@ import io.courier.admin.live.LiveUpdates;
 import io.courier.contract.ClusterExchange;
 
 /**
- * The console's two queues, both named by the broker ({@code amq.gen-...}, the only names the console's RabbitMQ user
- * may declare), exclusive and auto-deleted, so nothing outlives the console: one bound to {@code courier.cluster}
- * for what the gateways announce ({@code presence.*}, {@code node.*}, {@code limits.*}), one for replies to its
+ * The console's two queues, both named by the broker ({@code amq.gen-...}, the only names
+ * the console's RabbitMQ user may declare), exclusive and auto-deleted, so nothing
+ * outlives the console: one bound to {@code courier.cluster} for what the gateways
+ * announce ({@code presence.*}, {@code node.*}, {@code limits.*}), one for replies to its
  * {@code control.*} requests.
  */
 @Configuration(proxyBeanMethods = false)
@@ -35,7 +36,8 @@ class ClusterAmqpConfiguration {
 
 	@Bean
 	Declarables clusterTopology(Queue clusterEventQueue) {
-		// The gateways declare the exchange (the console's user may not configure it); until the first gateway did,
+		// The gateways declare the exchange (the console's user may not configure it);
+		// until the first gateway did,
 		// the bindings fail and the console retries.
 		TopicExchange cluster = new TopicExchange(ClusterExchange.NAME, true, false);
 		cluster.setShouldDeclare(false);

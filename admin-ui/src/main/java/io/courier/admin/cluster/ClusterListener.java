@@ -29,9 +29,10 @@ import io.courier.contract.LimitHit;
 import io.courier.contract.LimitsDocument;
 
 /**
- * Feeds what the gateways say on {@code courier.cluster} into the {@link ClusterView} (and limit documents into the
- * {@link LimitsStore}). Whenever its consumer (re)starts, i.e. its queue was just bound, it asks every node for a
- * snapshot ({@code node.snapshot-request}), so the view is complete without waiting for joins.
+ * Feeds what the gateways say on {@code courier.cluster} into the {@link ClusterView}
+ * (and limit documents into the {@link LimitsStore}). Whenever its consumer (re)starts,
+ * i.e. its queue was just bound, it asks every node for a snapshot
+ * ({@code node.snapshot-request}), so the view is complete without waiting for joins.
  */
 @Component
 class ClusterListener implements MessageListener {
@@ -95,14 +96,17 @@ class ClusterListener implements MessageListener {
 					this.view.leave(message.session().sessionId(), now);
 				}
 			}
-			case ClusterMessage.SNAPSHOT -> this.view.snapshot(nodeId,
-					(message.sessions() != null) ? message.sessions() : List.of(), now);
+			case ClusterMessage.SNAPSHOT ->
+				this.view.snapshot(nodeId, (message.sessions() != null) ? message.sessions() : List.of(), now);
 			case ClusterMessage.NODE_LEAVE -> this.view.removeNode(nodeId, now);
 			default -> logger.debug("Ignoring cluster message " + message.type());
 		}
 	}
 
-	/** Keeps a hit for the Limits page; one without a time gets the time the console heard it. */
+	/**
+	 * Keeps a hit for the Limits page; one without a time gets the time the console heard
+	 * it.
+	 */
 	void apply(LimitHit hit, Instant now) {
 		if (hit.nodeId() == null) {
 			return;

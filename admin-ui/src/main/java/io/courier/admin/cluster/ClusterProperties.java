@@ -13,10 +13,12 @@ import org.springframework.validation.annotation.Validated;
 /**
  * How the console follows {@code courier.cluster}.
  *
- * @param nodeExpiry a node silent this long is shown as gone, with its sessions (the gateways' own rule:
- * {@code expiry-heartbeats} x {@code heartbeat}, 3 x 5 s)
- * @param controlTimeout how long a request ({@code control.*}) waits for the nodes' replies
- * @param history how many recent presence changes, limit hits and audit entries the console keeps in memory
+ * @param nodeExpiry a node silent this long is shown as gone, with its sessions (the
+ * gateways' own rule: {@code expiry-heartbeats} x {@code heartbeat}, 3 x 5 s)
+ * @param controlTimeout how long a request ({@code control.*}) waits for the nodes'
+ * replies
+ * @param history how many recent presence changes, limit hits and audit entries the
+ * console keeps in memory
  */
 @Validated
 @ConfigurationProperties("courier.admin.cluster")

@@ -21,13 +21,16 @@ import io.courier.contract.NodeStatus;
 import io.courier.contract.SessionInfo;
 
 /**
- * The cluster as the console hears it on {@code courier.cluster}: nodes (from heart-beats), every session (joins,
- * leaves, snapshots), users online, and the recent online/offline changes and limit hits (bounded). The same rules
- * as the gateways' own presence registry: a node silent for {@link ClusterProperties#nodeExpiry()} is gone, and
- * its sessions with it.
+ * The cluster as the console hears it on {@code courier.cluster}: nodes (from
+ * heart-beats), every session (joins, leaves, snapshots), users online, and the recent
+ * online/offline changes and limit hits (bounded). The same rules as the gateways' own
+ * presence registry: a node silent for {@link ClusterProperties#nodeExpiry()} is gone,
+ * and its sessions with it.
  *
- * <p>A plain object (the listener feeds it, pages read it); each change is reported to a listener by topic
- * ({@code nodes}, {@code sessions}, {@code presence}, {@code limits}) so that open pages can refresh.
+ * <p>
+ * A plain object (the listener feeds it, pages read it); each change is reported to a
+ * listener by topic ({@code nodes}, {@code sessions}, {@code presence}, {@code limits})
+ * so that open pages can refresh.
  */
 public class ClusterView {
 

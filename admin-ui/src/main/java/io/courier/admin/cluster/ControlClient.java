@@ -29,9 +29,10 @@ import io.courier.contract.Control;
 import io.courier.contract.Control.Reply;
 
 /**
- * Request/reply over {@code courier.cluster}: publishes {@code control.<command>} with {@code reply_to} (the console's
- * own exclusive queue) and a fresh {@code correlation_id}; every live node answers to that queue. Collects replies
- * until each expected node answered or the timeout passed, and says which nodes did not answer.
+ * Request/reply over {@code courier.cluster}: publishes {@code control.<command>} with
+ * {@code reply_to} (the console's own exclusive queue) and a fresh
+ * {@code correlation_id}; every live node answers to that queue. Collects replies until
+ * each expected node answered or the timeout passed, and says which nodes did not answer.
  */
 @Component
 public class ControlClient implements MessageListener {
@@ -56,8 +57,8 @@ public class ControlClient implements MessageListener {
 	}
 
 	/**
-	 * Sends {@code body} as {@code command} (one of {@link Control}'s) and waits for the replies of
-	 * {@code expectedNodes} (at most the timeout).
+	 * Sends {@code body} as {@code command} (one of {@link Control}'s) and waits for the
+	 * replies of {@code expectedNodes} (at most the timeout).
 	 */
 	public ControlReplies request(String command, Object body, Collection<String> expectedNodes) {
 		String correlationId = UUID.randomUUID().toString();

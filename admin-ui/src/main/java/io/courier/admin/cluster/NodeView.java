@@ -13,7 +13,8 @@ import io.courier.contract.NodeStatus;
  * @param nodeId the node's id
  * @param status what its last heartbeat said (null for a gateway that does not send it)
  * @param lastHeartbeat when the console last heard from it
- * @param sessions sessions of this node the console knows of (from joins, leaves and snapshots)
+ * @param sessions sessions of this node the console knows of (from joins, leaves and
+ * snapshots)
  * @param framesInPerSecond frames received per second between its last two heartbeats
  * @param framesOutPerSecond frames sent per second between its last two heartbeats
  */
@@ -21,8 +22,8 @@ public record NodeView(String nodeId, @Nullable NodeStatus status, Instant lastH
 		double framesInPerSecond, double framesOutPerSecond) {
 
 	public @Nullable Duration uptime(Instant now) {
-		return (this.status != null && this.status.startedAt() != null)
-				? Duration.between(this.status.startedAt(), now) : null;
+		return (this.status != null && this.status.startedAt() != null) ? Duration.between(this.status.startedAt(), now)
+				: null;
 	}
 
 	public Duration silence(Instant now) {

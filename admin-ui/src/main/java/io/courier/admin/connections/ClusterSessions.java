@@ -21,9 +21,10 @@ import io.courier.contract.SessionDetail;
 import io.courier.contract.SessionInfo;
 
 /**
- * Sessions of the whole cluster, asked of every node ({@code control.sessions}, {@code control.session},
- * {@code control.disconnect}). A node that does not answer in time is named, and its sessions are still listed from
- * presence (without counters), so the list is complete either way.
+ * Sessions of the whole cluster, asked of every node ({@code control.sessions},
+ * {@code control.session}, {@code control.disconnect}). A node that does not answer in
+ * time is named, and its sessions are still listed from presence (without counters), so
+ * the list is complete either way.
  */
 @Component
 class ClusterSessions {
@@ -61,7 +62,10 @@ class ClusterSessions {
 		return new SessionList(matching, replies.missing());
 	}
 
-	/** The session's detail from its node, or what presence knows of it, or null if the cluster does not know it. */
+	/**
+	 * The session's detail from its node, or what presence knows of it, or null if the
+	 * cluster does not know it.
+	 */
 	@Nullable SessionDetailView detail(String sessionId) {
 		SessionInfo known = this.cluster.session(sessionId);
 		List<String> nodes = (known != null) ? List.of(known.nodeId()) : this.cluster.nodeIds();

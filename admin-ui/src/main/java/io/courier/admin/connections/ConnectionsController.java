@@ -21,8 +21,9 @@ import static org.springframework.http.HttpStatus.BAD_REQUEST;
 import static org.springframework.http.HttpStatus.NOT_FOUND;
 
 /**
- * Connections: every session in the cluster (paged, filtered), one session's detail, and disconnecting a session or
- * all sessions of a user: a confirmation page (works without scripts), then the POST, recorded in the audit log.
+ * Connections: every session in the cluster (paged, filtered), one session's detail, and
+ * disconnecting a session or all sessions of a user: a confirmation page (works without
+ * scripts), then the POST, recorded in the audit log.
  */
 @Controller
 class ConnectionsController {
@@ -49,7 +50,8 @@ class ConnectionsController {
 		int total = list.sessions().size();
 		int pages = Math.max(1, (total + PAGE_SIZE - 1) / PAGE_SIZE);
 		int current = Math.min(Math.max(page, 0), pages - 1);
-		List<SessionRow> rows = list.sessions().subList(current * PAGE_SIZE, Math.min(total, (current + 1) * PAGE_SIZE));
+		List<SessionRow> rows = list.sessions()
+			.subList(current * PAGE_SIZE, Math.min(total, (current + 1) * PAGE_SIZE));
 		model.addAttribute("filter", filter);
 		model.addAttribute("rows", rows);
 		model.addAttribute("total", total);

@@ -5,8 +5,8 @@ import org.jspecify.annotations.Nullable;
 import io.courier.contract.Control.SessionsRequest;
 
 /**
- * The Connections page's filters; blank = no filter. User, node and transport match exactly, the remote address
- * by prefix (as in the {@code control.sessions} request).
+ * The Connections page's filters; blank = no filter. User, node and transport match
+ * exactly, the remote address by prefix (as in the {@code control.sessions} request).
  */
 public record SessionFilter(@Nullable String user, @Nullable String nodeId, @Nullable String transport,
 		@Nullable String remoteAddress) {

@@ -12,8 +12,9 @@ import io.courier.contract.SessionDetail.Subscription;
 import io.courier.contract.SessionInfo;
 
 /**
- * One session as a page shows it: from its node's reply ({@code SessionDetail}, with counters and subscriptions)
- * or, when the node did not answer, from presence only ({@code detailed} false).
+ * One session as a page shows it: from its node's reply ({@code SessionDetail}, with
+ * counters and subscriptions) or, when the node did not answer, from presence only
+ * ({@code detailed} false).
  */
 public record SessionRow(String sessionId, String nodeId, String user, @Nullable Instant connectedAt,
 		String remoteAddress, String userAgent, String transport, boolean detailed, long framesIn, long framesOut,
@@ -25,7 +26,9 @@ public record SessionRow(String sessionId, String nodeId, String user, @Nullable
 				0, null, List.of(), 0, 0);
 	}
 
-	/** From a {@code SessionDetail} in a node's reply; what it leaves out is empty or 0. */
+	/**
+	 * From a {@code SessionDetail} in a node's reply; what it leaves out is empty or 0.
+	 */
 	static SessionRow of(SessionDetail detail) {
 		List<Subscription> subscriptions = new ArrayList<>();
 		for (Subscription subscription : (detail.subscriptions() != null) ? detail.subscriptions()

@@ -9,9 +9,10 @@ import io.courier.contract.LimitsDocument.Rate;
 import io.courier.contract.LimitsDocument.SessionsPerUser;
 
 /**
- * The global limits as an operator submits them, with the version the form showed (a change made meanwhile by
- * someone else is not overwritten blindly). Each field has the contract's constraint ({@link LimitsDocument}), and
- * all are required: the console always publishes the whole set.
+ * The global limits as an operator submits them, with the version the form showed (a
+ * change made meanwhile by someone else is not overwritten blindly). Each field has the
+ * contract's constraint ({@link LimitsDocument}), and all are required: the console
+ * always publishes the whole set.
  */
 record GlobalLimitsForm(@NotNull @Rate @Nullable Double frameRate, @NotNull @Burst @Nullable Integer frameBurst,
 		@NotNull @SessionsPerUser @Nullable Integer sessionsPerUser, @NotNull @Rate @Nullable Double handshakeRate,

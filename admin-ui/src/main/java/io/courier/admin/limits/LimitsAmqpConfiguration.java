@@ -9,8 +9,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * A consumer of the stream {@code courier.limits} from its first offset. The gateways declare the stream; until one
- * did, the consumer retries every 5 s and the console shows version 0.
+ * A consumer of the stream {@code courier.limits} from its first offset. The gateways
+ * declare the stream; until one did, the consumer retries every 5 s and the console shows
+ * version 0.
  */
 @Configuration(proxyBeanMethods = false)
 class LimitsAmqpConfiguration {
@@ -19,7 +20,8 @@ class LimitsAmqpConfiguration {
 	SimpleMessageListenerContainer limitsStreamContainer(ConnectionFactory connectionFactory, LimitsStore store) {
 		SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(connectionFactory);
 		container.setQueueNames(LimitsStore.STREAM);
-		// A stream consumer needs a prefetch and acknowledgements, and says where to start.
+		// A stream consumer needs a prefetch and acknowledgements, and says where to
+		// start.
 		container.setConsumerArguments(Map.of("x-stream-offset", "first"));
 		container.setPrefetchCount(50);
 		container.setAcknowledgeMode(AcknowledgeMode.AUTO);

@@ -27,13 +27,17 @@ import io.courier.contract.LimitsDocument.Limits;
 import io.courier.contract.LimitsDocument.UserLimits;
 
 /**
- * Rate limits: the document in force (global limits and per-user overrides), editing it (validated, published as
- * the next version on {@code courier.cluster}, audited), and the recent limit hits and slow-consumer disconnects.
+ * Rate limits: the document in force (global limits and per-user overrides), editing it
+ * (validated, published as the next version on {@code courier.cluster}, audited), and the
+ * recent limit hits and slow-consumer disconnects.
  */
 @Controller
 class LimitsController {
 
-	/** The contract's bounds, as the forms' min and max (the constraints check them again on submit). */
+	/**
+	 * The contract's bounds, as the forms' min and max (the constraints check them again
+	 * on submit).
+	 */
 	private static final Map<String, Object> BOUNDS = Map.of("rateMin", LimitsDocument.RATE_MIN, "rateMax",
 			LimitsDocument.RATE_MAX, "burstMax", LimitsDocument.BURST_MAX, "sessionsPerUserMax",
 			LimitsDocument.SESSIONS_PER_USER_MAX);
@@ -61,21 +65,24 @@ class LimitsController {
 		if (!model.containsAttribute("overrideForm")) {
 			model.addAttribute("overrideForm", new OverrideForm(null, null, null, null, current.version()));
 		}
-		model.addAttribute("hits", this.cluster.limitHits()
-			.stream()
-			.filter((LimitHit hit) -> !LimitHit.SLOW_CONSUMER.equals(hit.limit()))
-			.limit(50)
-			.toList());
-		model.addAttribute("slowConsumers", this.cluster.limitHits()
-			.stream()
-			.filter((LimitHit hit) -> LimitHit.SLOW_CONSUMER.equals(hit.limit()))
-			.limit(50)
-			.toList());
-		model.addAttribute("audit", this.audit.entries()
-			.stream()
-			.filter((entry) -> entry.action().startsWith("limits"))
-			.limit(10)
-			.toList());
+		model.addAttribute("hits",
+				this.cluster.limitHits()
+					.stream()
+					.filter((LimitHit hit) -> !LimitHit.SLOW_CONSUMER.equals(hit.limit()))
+					.limit(50)
+					.toList());
+		model.addAttribute("slowConsumers",
+				this.cluster.limitHits()
+					.stream()
+					.filter((LimitHit hit) -> LimitHit.SLOW_CONSUMER.equals(hit.limit()))
+					.limit(50)
+					.toList());
+		model.addAttribute("audit",
+				this.audit.entries()
+					.stream()
+					.filter((entry) -> entry.action().startsWith("limits"))
+					.limit(10)
+					.toList());
 		return "limits";
 	}
 
@@ -85,8 +92,9 @@ class LimitsController {
 		if (errors.hasErrors()) {
 			return invalid(model, errors);
 		}
-		return change(form.version(), (current) -> new Change(form.limits(), current.overrides(), "global limits "
-				+ describe(form.limits())), operator, model, redirect);
+		return change(form.version(),
+				(current) -> new Change(form.limits(), current.overrides(), "global limits " + describe(form.limits())),
+				operator, model, redirect);
 	}
 
 	@PostMapping("/limits/overrides")
@@ -147,10 +155,12 @@ class LimitsController {
 	}
 
 	private String invalid(Model model, BindingResult errors) {
-		model.addAttribute("formErrors", errors.getFieldErrors()
-			.stream()
-			.map((error) -> ("anySet".equals(error.getField()) ? "" : error.getField() + ": ") + error.getDefaultMessage())
-			.toList());
+		model.addAttribute("formErrors",
+				errors.getFieldErrors()
+					.stream()
+					.map((error) -> ("anySet".equals(error.getField()) ? "" : error.getField() + ": ")
+							+ error.getDefaultMessage())
+					.toList());
 		return invalid(model);
 	}
 

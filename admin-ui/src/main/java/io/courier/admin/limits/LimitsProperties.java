@@ -10,9 +10,10 @@ import org.springframework.validation.annotation.Validated;
 import io.courier.contract.LimitsDocument.Limits;
 
 /**
- * The limits the console shows while no document exists in {@code courier.limits} (version 0), and for the global
- * fields a document leaves out: the gateways' defaults unless the gateways were started with other
- * {@code courier.limits.*} values, in which case set the same here.
+ * The limits the console shows while no document exists in {@code courier.limits}
+ * (version 0), and for the global fields a document leaves out: the gateways' defaults
+ * unless the gateways were started with other {@code courier.limits.*} values, in which
+ * case set the same here.
  */
 @Validated
 @ConfigurationProperties("courier.admin.default-limits")

@@ -21,12 +21,13 @@ import io.courier.contract.LimitsDocument;
 import io.courier.contract.LimitsDocument.Limits;
 
 /**
- * The newest limits document the console has seen: read from the stream {@code courier.limits} from its first
- * offset (as the gateways read it) and from live {@code limits.changed} messages; the highest version wins. A
- * document that breaks the contract's constraints is passed over, as every gateway refuses it; a global field it
- * leaves out is shown as the default ({@link LimitsProperties}). Publishing a change is a persistent
- * {@code limits.changed} on {@code courier.cluster}, confirmed by RabbitMQ; the stream's binding keeps it for
- * gateways that start later.
+ * The newest limits document the console has seen: read from the stream
+ * {@code courier.limits} from its first offset (as the gateways read it) and from live
+ * {@code limits.changed} messages; the highest version wins. A document that breaks the
+ * contract's constraints is passed over, as every gateway refuses it; a global field it
+ * leaves out is shown as the default ({@link LimitsProperties}). Publishing a change is a
+ * persistent {@code limits.changed} on {@code courier.cluster}, confirmed by RabbitMQ;
+ * the stream's binding keeps it for gateways that start later.
  */
 @Component
 public class LimitsStore {
@@ -89,7 +90,8 @@ public class LimitsStore {
 
 	/**
 	 * Publishes {@code document} (persistent, confirmed) and takes it as current.
-	 * @throws IllegalArgumentException if the gateways would refuse it, naming each wrong field
+	 * @throws IllegalArgumentException if the gateways would refuse it, naming each wrong
+	 * field
 	 */
 	void publish(LimitsDocument document) {
 		List<String> problems = document.problems(this.validator);

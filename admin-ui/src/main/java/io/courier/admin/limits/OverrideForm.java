@@ -11,11 +11,13 @@ import io.courier.contract.LimitsDocument.SessionsPerUser;
 import io.courier.contract.LimitsDocument.UserLimits;
 
 /**
- * One user's override as an operator submits it; blank fields take the global value, at least one is set. The
- * limits have the contract's constraints; the user name's pattern is the console's own.
+ * One user's override as an operator submits it; blank fields take the global value, at
+ * least one is set. The limits have the contract's constraints; the user name's pattern
+ * is the console's own.
  */
-record OverrideForm(@NotBlank @Pattern(regexp = "[A-Za-z0-9@._:-]{1,128}",
-		message = "letters, digits and @ . _ : - only, up to 128") @Nullable String user,
+record OverrideForm(
+		@NotBlank @Pattern(regexp = "[A-Za-z0-9@._:-]{1,128}",
+				message = "letters, digits and @ . _ : - only, up to 128") @Nullable String user,
 		@Rate @Nullable Double frameRate, @Burst @Nullable Integer frameBurst,
 		@SessionsPerUser @Nullable Integer sessionsPerUser, long version) {
 

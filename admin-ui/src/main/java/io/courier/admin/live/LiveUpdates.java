@@ -14,10 +14,11 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
- * Server-sent events from the console to open pages. State changes are reported by topic ({@code nodes},
- * {@code sessions}, {@code presence}, {@code limits}, {@code broker}, {@code audit}) and sent at most once a second
- * as one event {@code change} whose data lists the topics; {@code console/live.js} then reloads the page's live
- * fragments. A comment every 15 s keeps idle connections open and finds closed ones.
+ * Server-sent events from the console to open pages. State changes are reported by topic
+ * ({@code nodes}, {@code sessions}, {@code presence}, {@code limits}, {@code broker},
+ * {@code audit}) and sent at most once a second as one event {@code change} whose data
+ * lists the topics; {@code console/live.js} then reloads the page's live fragments. A
+ * comment every 15 s keeps idle connections open and finds closed ones.
  */
 @Component
 public class LiveUpdates {
@@ -71,7 +72,10 @@ public class LiveUpdates {
 		send(SseEmitter.event().comment("keep-alive"));
 	}
 
-	/** Ends the open streams before the graceful shutdown, which would otherwise wait for them. */
+	/**
+	 * Ends the open streams before the graceful shutdown, which would otherwise wait for
+	 * them.
+	 */
 	@EventListener
 	void onClose(ContextClosedEvent event) {
 		this.emitters.forEach(SseEmitter::complete);

@@ -14,7 +14,8 @@ import org.jspecify.annotations.Nullable;
  * @param erlangVersion Erlang's
  * @param clusterName the cluster's name
  * @param nodes the broker nodes
- * @param listeners protocol listeners ({@code amqp}, {@code stomp}, {@code http/web-stomp}, ...)
+ * @param listeners protocol listeners ({@code amqp}, {@code stomp},
+ * {@code http/web-stomp}, ...)
  * @param connections client connections (all vhosts)
  * @param channels channels
  * @param queueCount queues (all vhosts)
@@ -29,7 +30,8 @@ public record BrokerHealth(Instant readAt, @Nullable String error, @Nullable Str
 		List<String> alarms) {
 
 	static BrokerHealth unavailable(Instant now, String error) {
-		return new BrokerHealth(now, error, null, null, null, List.of(), List.of(), 0, 0, 0, 0, 0, List.of(), List.of());
+		return new BrokerHealth(now, error, null, null, null, List.of(), List.of(), 0, 0, 0, 0, 0, List.of(),
+				List.of());
 	}
 
 	public boolean stompListening() {

@@ -15,8 +15,9 @@ import org.springframework.web.client.RestClientException;
 import io.courier.admin.live.LiveUpdates;
 
 /**
- * Reads RabbitMQ's management API ({@code /api/overview}, {@code /api/nodes}, {@code /api/queues/<vhost>}) every
- * {@link BrokerProperties#refresh()} and keeps the last {@link BrokerHealth}; pages read that, never the API.
+ * Reads RabbitMQ's management API ({@code /api/overview}, {@code /api/nodes},
+ * {@code /api/queues/<vhost>}) every {@link BrokerProperties#refresh()} and keeps the
+ * last {@link BrokerHealth}; pages read that, never the API.
  */
 @Component
 public class BrokerMonitor {
@@ -96,8 +97,8 @@ public class BrokerMonitor {
 					stats.path("deliver_get_details").path("rate").asDouble(0), queueRows, alarms);
 		}
 		catch (RestClientException ex) {
-			return BrokerHealth.unavailable(now, "management API at " + this.properties.url() + " not readable: "
-					+ ex.getMessage());
+			return BrokerHealth.unavailable(now,
+					"management API at " + this.properties.url() + " not readable: " + ex.getMessage());
 		}
 	}
 

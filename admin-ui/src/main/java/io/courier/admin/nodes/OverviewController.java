@@ -6,7 +6,10 @@ import org.springframework.web.bind.annotation.GetMapping;
 
 import io.courier.admin.cluster.ClusterView;
 
-/** The overview: gateway nodes (from their heart-beats) and RabbitMQ (from the management API). */
+/**
+ * The overview: gateway nodes (from their heart-beats) and RabbitMQ (from the management
+ * API).
+ */
 @Controller
 class OverviewController {
 

@@ -9,7 +9,10 @@ import org.springframework.web.bind.annotation.RequestParam;
 
 import io.courier.admin.cluster.ClusterView;
 
-/** Presence: users online with their session counts, one user looked up, recent online/offline changes. */
+/**
+ * Presence: users online with their session counts, one user looked up, recent
+ * online/offline changes.
+ */
 @Controller
 class PresenceController {
 

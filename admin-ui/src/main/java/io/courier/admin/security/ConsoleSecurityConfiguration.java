@@ -17,10 +17,11 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
 
 /**
- * The console's HTTP security: form login against the configured operators, OPERATOR for every change (POST
- * under {@code /connections} and {@code /limits}, and the confirmation pages), VIEWER for the rest; CSRF on every
- * form (Spring's default, kept); a content security policy that allows scripts and styles from the console only,
- * so no inline script can run.
+ * The console's HTTP security: form login against the configured operators, OPERATOR for
+ * every change (POST under {@code /connections} and {@code /limits}, and the confirmation
+ * pages), VIEWER for the rest; CSRF on every form (Spring's default, kept); a content
+ * security policy that allows scripts and styles from the console only, so no inline
+ * script can run.
  */
 @Configuration(proxyBeanMethods = false)
 class ConsoleSecurityConfiguration {
@@ -31,14 +32,15 @@ class ConsoleSecurityConfiguration {
 
 	@Bean
 	SecurityFilterChain consoleSecurity(HttpSecurity http) throws Exception {
-		http.authorizeHttpRequests((requests) -> requests.requestMatchers("/login", "/console/**", "/favicon.ico", "/error")
-			.permitAll()
-			.requestMatchers(HttpMethod.POST, "/connections/**", "/limits/**")
-			.hasRole(OperatorProperties.Role.OPERATOR.name())
-			.requestMatchers("/connections/disconnect")
-			.hasRole(OperatorProperties.Role.OPERATOR.name())
-			.anyRequest()
-			.hasRole(OperatorProperties.Role.VIEWER.name()))
+		http.authorizeHttpRequests(
+				(requests) -> requests.requestMatchers("/login", "/console/**", "/favicon.ico", "/error")
+					.permitAll()
+					.requestMatchers(HttpMethod.POST, "/connections/**", "/limits/**")
+					.hasRole(OperatorProperties.Role.OPERATOR.name())
+					.requestMatchers("/connections/disconnect")
+					.hasRole(OperatorProperties.Role.OPERATOR.name())
+					.anyRequest()
+					.hasRole(OperatorProperties.Role.VIEWER.name()))
 			.formLogin((login) -> login.loginPage("/login").defaultSuccessUrl("/", true).permitAll())
 			.logout((logout) -> logout.logoutSuccessUrl("/login?logout"))
 			.headers((headers) -> headers.contentSecurityPolicy((csp) -> csp.policyDirectives(CONTENT_SECURITY_POLICY))

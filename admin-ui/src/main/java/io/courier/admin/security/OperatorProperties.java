@@ -13,8 +13,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * Who may log in to the console. There is no user store: operators come from configuration, with bcrypt hashes
- * (print one with {@code java -jar courier-admin-ui.jar hash-password <password>}).
+ * Who may log in to the console. There is no user store: operators come from
+ * configuration, with bcrypt hashes (print one with
+ * {@code java -jar courier-admin-ui.jar hash-password <password>}).
  *
  * @param operators the accounts; at least one
  */
@@ -28,11 +29,12 @@ public record OperatorProperties(@DefaultValue @NotEmpty(
 	 *
 	 * @param username the login name
 	 * @param passwordHash bcrypt hash of the password ({@code $2a$10$...})
-	 * @param role {@code VIEWER} (read only) or {@code OPERATOR} (may also disconnect sessions and edit limits)
+	 * @param role {@code VIEWER} (read only) or {@code OPERATOR} (may also disconnect
+	 * sessions and edit limits)
 	 */
-	public record Operator(@NotBlank String username,
-			@NotNull @Pattern(regexp = "^\\$2[aby]?\\$\\d\\d\\$[./A-Za-z0-9]{53}$",
-					message = "must be a bcrypt hash ($2a$10$...); print one with: java -jar courier-admin-ui.jar hash-password <password>") String passwordHash,
+	public record Operator(@NotBlank String username, @NotNull @Pattern(
+			regexp = "^\\$2[aby]?\\$\\d\\d\\$[./A-Za-z0-9]{53}$",
+			message = "must be a bcrypt hash ($2a$10$...); print one with: java -jar courier-admin-ui.jar hash-password <password>") String passwordHash,
 			@NotNull Role role) {
 	}
 

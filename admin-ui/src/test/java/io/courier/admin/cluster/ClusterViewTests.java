@@ -33,7 +33,8 @@ class ClusterViewTests {
 		this.view.join(join.session(), this.t0);
 		assertThat(this.view.sessions()).singleElement()
 			.isEqualTo(new SessionInfo("s1", "gw-a", "alice", this.t0, "127.0.0.1", "Chromium", "websocket"));
-		assertThat(this.view.presenceChanges()).singleElement().isEqualTo(new PresenceChange(this.t0, "alice", true, "gw-a"));
+		assertThat(this.view.presenceChanges()).singleElement()
+			.isEqualTo(new PresenceChange(this.t0, "alice", true, "gw-a"));
 		assertThat(this.view.nodeIds()).containsExactly("gw-a");
 	}
 

@@ -18,9 +18,9 @@ import io.courier.contract.LimitsDocument.UserLimits;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The document the console shows is the one the gateways put in force: a newer one that breaks the contract's rule
- * is passed over as they refuse it, and a global field it leaves out shows the default, as each gateway takes its
- * property.
+ * The document the console shows is the one the gateways put in force: a newer one that
+ * breaks the contract's rule is passed over as they refuse it, and a global field it
+ * leaves out shows the default, as each gateway takes its property.
  */
 class LimitsStoreTests {
 

@@ -29,8 +29,9 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /**
- * Who may do what in the console: login against the configured operators (the dev profile's bcrypt accounts), the
- * roles, CSRF, headers, form validation. The whole application against the real broker, requests through MockMvc.
+ * Who may do what in the console: login against the configured operators (the dev
+ * profile's bcrypt accounts), the roles, CSRF, headers, form validation. The whole
+ * application against the real broker, requests through MockMvc.
  */
 @SpringBootTest
 @AutoConfigureMockMvc
@@ -79,13 +80,20 @@ class ConsoleSecurityTests {
 	@Test
 	@WithMockUser(username = "victor", roles = "VIEWER")
 	void viewerSeesThePagesButMayNotChangeAnything() throws Exception {
-		this.mvc.perform(get("/limits")).andExpect(status().isOk()).andExpect(content().string(
-				org.hamcrest.Matchers.containsString("Only an OPERATOR can change limits.")));
+		this.mvc.perform(get("/limits"))
+			.andExpect(status().isOk())
+			.andExpect(content().string(org.hamcrest.Matchers.containsString("Only an OPERATOR can change limits.")));
 		this.mvc.perform(get("/connections/disconnect").param("user", "alice")).andExpect(status().isForbidden());
 		this.mvc.perform(post("/connections/disconnect").param("user", "alice").with(csrf()))
 			.andExpect(status().isForbidden());
-		this.mvc.perform(post("/limits/global").with(csrf()).param("frameRate", "1").param("frameBurst", "1")
-			.param("sessionsPerUser", "1").param("handshakeRate", "1").param("handshakeBurst", "1").param("version", "0"))
+		this.mvc
+			.perform(post("/limits/global").with(csrf())
+				.param("frameRate", "1")
+				.param("frameBurst", "1")
+				.param("sessionsPerUser", "1")
+				.param("handshakeRate", "1")
+				.param("handshakeBurst", "1")
+				.param("version", "0"))
 			.andExpect(status().isForbidden());
 	}
 
@@ -101,22 +109,32 @@ class ConsoleSecurityTests {
 	@WithMockUser(username = "olga", roles = "OPERATOR")
 	void invalidLimitsAreRefusedWithTheReasonAndNotPublished() throws Exception {
 		long before = this.limits.current().version();
-		// the contract's rule (LimitsDocument.Rate), as the gateways apply it: 0.05 frames/s is refused
-		this.mvc.perform(post("/limits/global").with(csrf()).param("frameRate", "0.05").param("frameBurst", "100")
-			.param("sessionsPerUser", "20").param("handshakeRate", "20").param("handshakeBurst", "100001")
-			.param("version", String.valueOf(before)))
+		// the contract's rule (LimitsDocument.Rate), as the gateways apply it: 0.05
+		// frames/s is refused
+		this.mvc
+			.perform(post("/limits/global").with(csrf())
+				.param("frameRate", "0.05")
+				.param("frameBurst", "100")
+				.param("sessionsPerUser", "20")
+				.param("handshakeRate", "20")
+				.param("handshakeBurst", "100001")
+				.param("version", String.valueOf(before)))
 			.andExpect(status().isOk())
-			.andExpect(content().string(
-					org.hamcrest.Matchers.containsString("frameRate: must be between 0.1 and 10000")))
-			.andExpect(content().string(
-					org.hamcrest.Matchers.containsString("handshakeBurst: must be between 1 and 100000")))
-			.andExpect(content().string(org.hamcrest.Matchers.containsString(
-					"<input type=\"number\" step=\"0.1\" min=\"0.1\" max=\"10000\" name=\"frameRate\"")));
-		this.mvc.perform(post("/limits/overrides").with(csrf()).param("user", "bob").param("version", String.valueOf(before)))
+			.andExpect(
+					content().string(org.hamcrest.Matchers.containsString("frameRate: must be between 0.1 and 10000")))
+			.andExpect(content()
+				.string(org.hamcrest.Matchers.containsString("handshakeBurst: must be between 1 and 100000")))
+			.andExpect(content().string(org.hamcrest.Matchers
+				.containsString("<input type=\"number\" step=\"0.1\" min=\"0.1\" max=\"10000\" name=\"frameRate\"")));
+		this.mvc.perform(
+				post("/limits/overrides").with(csrf()).param("user", "bob").param("version", String.valueOf(before)))
 			.andExpect(content().string(org.hamcrest.Matchers
 				.containsString("set at least one of frame rate, frame burst, sessions per user")));
-		this.mvc.perform(post("/limits/overrides").with(csrf()).param("user", "<script>").param("sessionsPerUser", "2")
-			.param("version", String.valueOf(before)))
+		this.mvc
+			.perform(post("/limits/overrides").with(csrf())
+				.param("user", "<script>")
+				.param("sessionsPerUser", "2")
+				.param("version", String.valueOf(before)))
 			.andExpect(content().string(org.hamcrest.Matchers.containsString("letters, digits and @ . _ : - only")));
 		assertThat(this.limits.current().version()).isEqualTo(before);
 	}

@@ -16,8 +16,9 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * The system's headless Chromium (Debian packages {@code chromium} and {@code chromium-driver}) driven by Selenium;
- * no browser or driver is downloaded. A fresh profile per browser.
+ * The system's headless Chromium (Debian packages {@code chromium} and
+ * {@code chromium-driver}) driven by Selenium; no browser or driver is downloaded. A
+ * fresh profile per browser.
  */
 public final class Chromium {
 
@@ -52,8 +53,9 @@ public final class Chromium {
 	}
 
 	/**
-	 * Saves a PNG of the current page under {@code courier.screenshots} when that is set (the build sets
-	 * {@code target/screenshots}; README says how to refresh docs/images).
+	 * Saves a PNG of the current page under {@code courier.screenshots} when that is set
+	 * (the build sets {@code target/screenshots}; README says how to refresh
+	 * docs/images).
 	 */
 	public static void screenshot(WebDriver driver, String name) {
 		String directory = System.getProperty("courier.screenshots");

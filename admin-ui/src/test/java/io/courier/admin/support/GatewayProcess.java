@@ -24,9 +24,10 @@ import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A real gateway node in a child JVM, started from the jar the reactor built ({@code app/target/courier-gateway-*.jar},
- * system property {@code courier.gateway.jar}), in dev mode (it mints its own tokens and serves their JWKS), on the
- * test vhost, loopback, free ports.
+ * A real gateway node in a child JVM, started from the jar the reactor built
+ * ({@code app/target/courier-gateway-*.jar}, system property
+ * {@code courier.gateway.jar}), in dev mode (it mints its own tokens and serves their
+ * JWKS), on the test vhost, loopback, free ports.
  */
 public final class GatewayProcess implements AutoCloseable {
 
@@ -47,7 +48,8 @@ public final class GatewayProcess implements AutoCloseable {
 	}
 
 	public static GatewayProcess start(String nodeId) {
-		Path jar = Path.of(System.getProperty("courier.gateway.jar", "../app/target/courier-gateway-0.1.0-SNAPSHOT.jar"));
+		Path jar = Path
+			.of(System.getProperty("courier.gateway.jar", "../app/target/courier-gateway-0.1.0-SNAPSHOT.jar"));
 		assertThat(jar).as("the gateway jar (build it with: mvn -pl admin-ui -am verify)").exists();
 		String vhost = System.getenv().getOrDefault("COURIER_TEST_VHOST", "courier-test");
 		try {
@@ -56,13 +58,16 @@ public final class GatewayProcess implements AutoCloseable {
 			Files.createDirectories(log.getParent());
 			int port = freePort();
 			int managementPort = freePort();
-			List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-					"-Xmx256m", "-jar", jar.toAbsolutePath().toString(), "--spring.profiles.active=dev",
-					"--server.port=" + port, "--server.address=127.0.0.1", "--management.server.port=" + managementPort,
-					"--spring.rabbitmq.virtual-host=" + vhost, "--courier.relay.virtual-host=" + vhost,
-					"--courier.node-id=" + nodeId, "--courier.dev.key-dir=" + work.resolve("dev"),
-					"--courier.presence.heartbeat=1s"));
-			Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+			List<String> command = new ArrayList<>(
+					List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar",
+							jar.toAbsolutePath().toString(), "--spring.profiles.active=dev", "--server.port=" + port,
+							"--server.address=127.0.0.1", "--management.server.port=" + managementPort,
+							"--spring.rabbitmq.virtual-host=" + vhost, "--courier.relay.virtual-host=" + vhost,
+							"--courier.node-id=" + nodeId, "--courier.dev.key-dir=" + work.resolve("dev"),
+							"--courier.presence.heartbeat=1s"));
+			Process process = new ProcessBuilder(command).redirectErrorStream(true)
+				.redirectOutput(log.toFile())
+				.start();
 			GatewayProcess gateway = new GatewayProcess(process, log, port);
 			gateway.awaitReady(managementPort);
 			return gateway;
@@ -94,7 +99,10 @@ public final class GatewayProcess implements AutoCloseable {
 		return token.group(1);
 	}
 
-	/** Publishes an order event the way a backend does over HTTP; returns the status (202 = confirmed). */
+	/**
+	 * Publishes an order event the way a backend does over HTTP; returns the status (202
+	 * = confirmed).
+	 */
 	public int publishOrderEvent(String orderId, String userId, String status) {
 		String token = mint("order-service", "", "orders:publish");
 		String body = "{\"orderId\":\"" + orderId + "\",\"userId\":\"" + userId + "\",\"status\":\"" + status
@@ -122,9 +130,13 @@ public final class GatewayProcess implements AutoCloseable {
 		}
 	}
 
-	/** Health is UP only while the relay reaches RabbitMQ; a gateway that exits fails at once. */
+	/**
+	 * Health is UP only while the relay reaches RabbitMQ; a gateway that exits fails at
+	 * once.
+	 */
 	private void awaitReady(int managementPort) {
-		HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/actuator/health"))
+		HttpRequest health = HttpRequest
+			.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/actuator/health"))
 			.timeout(Duration.ofSeconds(2))
 			.build();
 		try {

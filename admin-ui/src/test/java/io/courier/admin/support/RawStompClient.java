@@ -11,8 +11,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A minimal STOMP 1.2 client over the JDK's WebSocket: CONNECT with a bearer token, then the frames the gateway
- * sends, as text. Enough to see CONNECTED or an ERROR and its {@code message} header.
+ * A minimal STOMP 1.2 client over the JDK's WebSocket: CONNECT with a bearer token, then
+ * the frames the gateway sends, as text. Enough to see CONNECTED or an ERROR and its
+ * {@code message} header.
  */
 public final class RawStompClient implements WebSocket.Listener, AutoCloseable {
 
@@ -31,12 +32,17 @@ public final class RawStompClient implements WebSocket.Listener, AutoCloseable {
 			.connectTimeout(Duration.ofSeconds(5))
 			.buildAsync(URI.create(url), client)
 			.join();
-		client.socket.sendText("CONNECT\naccept-version:1.2\nhost:127.0.0.1\nheart-beat:0,0\nAuthorization:Bearer "
-				+ token + "\n\n\0", true).join();
+		client.socket
+			.sendText("CONNECT\naccept-version:1.2\nhost:127.0.0.1\nheart-beat:0,0\nAuthorization:Bearer " + token
+					+ "\n\n\0", true)
+			.join();
 		return client;
 	}
 
-	/** The next frame's first line and {@code message} header, e.g. {@code ERROR too many sessions: ...}. */
+	/**
+	 * The next frame's first line and {@code message} header, e.g.
+	 * {@code ERROR too many sessions: ...}.
+	 */
 	public String nextFrame(Duration timeout) throws InterruptedException {
 		String frame = this.frames.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
 		if (frame == null) {

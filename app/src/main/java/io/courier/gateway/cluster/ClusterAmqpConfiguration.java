@@ -12,9 +12,10 @@ import org.springframework.context.annotation.Configuration;
 import io.courier.gateway.node.GatewayProperties;
 
 /**
- * {@code courier.cluster} (durable topic exchange) and this node's own queue on it, bound to what every node
- * must hear: {@code presence.*} and {@code node.*} ({@code control} binds it to the console's requests). The
- * queue is exclusive and auto-deleted, so RabbitMQ removes it when the node goes, however it goes.
+ * {@code courier.cluster} (durable topic exchange) and this node's own queue on it, bound
+ * to what every node must hear: {@code presence.*} and {@code node.*} ({@code control}
+ * binds it to the console's requests). The queue is exclusive and auto-deleted, so
+ * RabbitMQ removes it when the node goes, however it goes.
  */
 @Configuration(proxyBeanMethods = false)
 class ClusterAmqpConfiguration {

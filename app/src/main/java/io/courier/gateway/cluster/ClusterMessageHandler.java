@@ -2,7 +2,10 @@ package io.courier.gateway.cluster;
 
 import org.springframework.amqp.core.Message;
 
-/** A feature that takes some of the messages arriving on this node's {@code courier.cluster} queue. */
+/**
+ * A feature that takes some of the messages arriving on this node's
+ * {@code courier.cluster} queue.
+ */
 public interface ClusterMessageHandler {
 
 	/** Whether this handler takes messages with this routing key. */

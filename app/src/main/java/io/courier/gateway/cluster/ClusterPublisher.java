@@ -14,14 +14,18 @@ import org.springframework.stereotype.Component;
 import io.courier.contract.ClusterExchange;
 
 /**
- * Publishes JSON on {@code courier.cluster} (routing key = the message type), and replies to control requests
- * through the default exchange. A node that cannot reach RabbitMQ logs a warning and goes on: nothing on this
- * exchange is worth failing a client's frame or a scheduled task for.
+ * Publishes JSON on {@code courier.cluster} (routing key = the message type), and replies
+ * to control requests through the default exchange. A node that cannot reach RabbitMQ
+ * logs a warning and goes on: nothing on this exchange is worth failing a client's frame
+ * or a scheduled task for.
  */
 @Component
 public class ClusterPublisher {
 
-	/** The durable topic exchange that carries presence, node status, limits and control messages. */
+	/**
+	 * The durable topic exchange that carries presence, node status, limits and control
+	 * messages.
+	 */
 	public static final String EXCHANGE = ClusterExchange.NAME;
 
 	private static final Log logger = LogFactory.getLog(ClusterPublisher.class);
@@ -35,12 +39,18 @@ public class ClusterPublisher {
 		this.mapper = mapper;
 	}
 
-	/** Publishes {@code body} as JSON to {@code courier.cluster}; false if RabbitMQ did not take it. */
+	/**
+	 * Publishes {@code body} as JSON to {@code courier.cluster}; false if RabbitMQ did
+	 * not take it.
+	 */
 	public boolean publish(String routingKey, Object body) {
 		return send(EXCHANGE, routingKey, body, null);
 	}
 
-	/** Answers a request: {@code body} as JSON to queue {@code replyTo} with the request's correlation id. */
+	/**
+	 * Answers a request: {@code body} as JSON to queue {@code replyTo} with the request's
+	 * correlation id.
+	 */
 	public boolean reply(String replyTo, @Nullable String correlationId, Object body) {
 		return send("", replyTo, body, correlationId);
 	}
@@ -55,8 +65,8 @@ public class ClusterPublisher {
 			return true;
 		}
 		catch (AmqpException ex) {
-			logger.warn("Could not publish " + routingKey + " to " + (exchange.isEmpty() ? "the default exchange"
-					: exchange) + ": " + ex.getMessage());
+			logger.warn("Could not publish " + routingKey + " to "
+					+ (exchange.isEmpty() ? "the default exchange" : exchange) + ": " + ex.getMessage());
 			return false;
 		}
 	}

@@ -10,9 +10,10 @@ import org.springframework.amqp.rabbit.annotation.RabbitListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Consumes this node's {@code courier.cluster} queue and hands each message to the feature that takes its
- * routing key (presence, control requests). One consumer, since RabbitMQ would share one queue's messages
- * between several. A message that a handler fails on is logged and dropped, never requeued in a loop.
+ * Consumes this node's {@code courier.cluster} queue and hands each message to the
+ * feature that takes its routing key (presence, control requests). One consumer, since
+ * RabbitMQ would share one queue's messages between several. A message that a handler
+ * fails on is logged and dropped, never requeued in a loop.
  */
 @Component
 class NodeQueueListener {

@@ -9,7 +9,10 @@ import org.springframework.context.annotation.Configuration;
 
 import io.courier.gateway.cluster.ClusterPublisher;
 
-/** Binds this node's queue on {@code courier.cluster} to the console's {@code control.#} requests. */
+/**
+ * Binds this node's queue on {@code courier.cluster} to the console's {@code control.#}
+ * requests.
+ */
 @Configuration(proxyBeanMethods = false)
 class ControlConfiguration {
 

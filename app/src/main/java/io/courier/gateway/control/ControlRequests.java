@@ -31,16 +31,19 @@ import io.courier.gateway.session.LocalSessions;
 import io.courier.gateway.session.SessionTerminator;
 
 /**
- * Answers the console's requests ({@link Control}), which reach every node on {@code courier.cluster} as
- * {@code control.<command>} with {@code reply_to} and {@code correlation_id}. Each reply goes to the default
- * exchange, routing key {@code reply_to}, same correlation id, and names this node:
+ * Answers the console's requests ({@link Control}), which reach every node on
+ * {@code courier.cluster} as {@code control.<command>} with {@code reply_to} and
+ * {@code correlation_id}. Each reply goes to the default exchange, routing key
+ * {@code reply_to}, same correlation id, and names this node:
  * <ul>
- * <li>{@code control.sessions} (filters {@code user}, {@code nodeId}, {@code transport}: exact;
- * {@code remoteAddress}: prefix) → {@code {"nodeId", "sessions": [SessionDetail...]}}, from every node;</li>
- * <li>{@code control.session} ({@code sessionId}) → {@code {"nodeId", "session": SessionDetail}}, from the node
- * holding it only;</li>
- * <li>{@code control.disconnect} ({@code sessionId} or {@code user}, and {@code by}) → the matching sessions get
- * ERROR {@code disconnected by operator} and are closed; {@code {"nodeId", "closed": N}} from every node.</li>
+ * <li>{@code control.sessions} (filters {@code user}, {@code nodeId}, {@code transport}:
+ * exact; {@code remoteAddress}: prefix) → {@code {"nodeId", "sessions":
+ * [SessionDetail...]}}, from every node;</li>
+ * <li>{@code control.session} ({@code sessionId}) → {@code {"nodeId", "session":
+ * SessionDetail}}, from the node holding it only;</li>
+ * <li>{@code control.disconnect} ({@code sessionId} or {@code user}, and {@code by}) →
+ * the matching sessions get ERROR {@code disconnected by operator} and are closed;
+ * {@code {"nodeId", "closed": N}} from every node.</li>
  * </ul>
  * Any other command gets {@code {"nodeId", "error": "unknown command control.x"}}.
  */
@@ -119,7 +122,10 @@ class ControlRequests implements ClusterMessageHandler {
 		return Reply.ofSession(this.nodeId, detail(session));
 	}
 
-	/** Closes the sessions named by {@code sessionId} or {@code user}; neither closes nothing. */
+	/**
+	 * Closes the sessions named by {@code sessionId} or {@code user}; neither closes
+	 * nothing.
+	 */
 	private int disconnect(DisconnectRequest request) {
 		String sessionId = present(request.sessionId());
 		String user = present(request.user());
@@ -130,8 +136,7 @@ class ControlRequests implements ClusterMessageHandler {
 		int closed = 0;
 		for (LocalSession session : this.sessions.sessions()) {
 			if ((sessionId == null || sessionId.equals(session.sessionId()))
-					&& (user == null || user.equals(session.user()))
-					&& this.terminator.terminate(session.sessionId(),
+					&& (user == null || user.equals(session.user())) && this.terminator.terminate(session.sessionId(),
 							new ClientRejection(ClientError.DISCONNECTED_BY_OPERATOR), null)) {
 				closed++;
 			}

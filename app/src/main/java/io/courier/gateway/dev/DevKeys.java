@@ -19,8 +19,9 @@ import java.util.Base64;
 import com.nimbusds.jose.jwk.RSAKey;
 
 /**
- * The dev issuer's RSA key pair: read from {@code private.pem} and {@code public.pem} in the key folder, or
- * generated there on first start, so tokens minted before a restart stay valid.
+ * The dev issuer's RSA key pair: read from {@code private.pem} and {@code public.pem} in
+ * the key folder, or generated there on first start, so tokens minted before a restart
+ * stay valid.
  */
 final class DevKeys {
 

@@ -11,13 +11,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * Dev mode: a local token issuer for trying Courier without an identity provider. Never enable it in production:
- * anyone who reaches the gateway can mint tokens.
+ * Dev mode: a local token issuer for trying Courier without an identity provider. Never
+ * enable it in production: anyone who reaches the gateway can mint tokens.
  *
  * @param enabled serve {@code /dev/jwks.json} and {@code POST /dev/tokens}
  * @param keyDir where the RSA key pair is generated on first start and kept (not in git)
- * @param issuer the {@code iss} of minted tokens; point {@code spring.security.oauth2.resourceserver.jwt.issuer-uri}
- * at the same value
+ * @param issuer the {@code iss} of minted tokens; point
+ * {@code spring.security.oauth2.resourceserver.jwt.issuer-uri} at the same value
  * @param tokenTtl lifetime of a minted token unless the request says otherwise
  */
 @Validated

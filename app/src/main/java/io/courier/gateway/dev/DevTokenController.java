@@ -24,10 +24,11 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Dev mode's token issuer (absent unless {@code courier.dev.enabled=true}): {@code GET /dev/jwks.json} serves
- * the public key for {@code spring.security.oauth2.resourceserver.jwt.jwk-set-uri}, and
- * {@code POST /dev/tokens?user=alice&orders=42,43&rooms=general} mints a token for a user, their orders, chat rooms
- * and optional scopes.
+ * Dev mode's token issuer (absent unless {@code courier.dev.enabled=true}):
+ * {@code GET /dev/jwks.json} serves the public key for
+ * {@code spring.security.oauth2.resourceserver.jwt.jwk-set-uri}, and
+ * {@code POST /dev/tokens?user=alice&orders=42,43&rooms=general} mints a token for a
+ * user, their orders, chat rooms and optional scopes.
  */
 @RestController
 @ConditionalOnBooleanProperty("courier.dev.enabled")
@@ -52,7 +53,8 @@ class DevTokenController {
 
 	@PostMapping("/dev/tokens")
 	Map<String, Object> mint(@RequestParam String user, @RequestParam(defaultValue = "") String orders,
-			@RequestParam(defaultValue = "") String rooms, @RequestParam(defaultValue = "") String scope, @RequestParam(required = false) @Nullable Duration ttl) {
+			@RequestParam(defaultValue = "") String rooms, @RequestParam(defaultValue = "") String scope,
+			@RequestParam(required = false) @Nullable Duration ttl) {
 		Instant now = Instant.now();
 		Instant expiresAt = now.plus((ttl != null) ? ttl : this.properties.tokenTtl());
 		List<String> orderIds = list(orders);

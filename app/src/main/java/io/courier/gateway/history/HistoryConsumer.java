@@ -22,14 +22,18 @@ import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Component;
 
 /**
- * The node's one consumer of the history stream, whatever the number of SSE and poll clients: it hands every
- * message to {@link HistoryHub} in offset order. It starts at the stream's last chunk ({@code x-stream-offset:
- * last}), which tells the node where the stream ends; after a lost connection it resubscribes at the offset
- * after the last one it handed over, so the node's clients miss nothing.
+ * The node's one consumer of the history stream, whatever the number of SSE and poll
+ * clients: it hands every message to {@link HistoryHub} in offset order. It starts at the
+ * stream's last chunk ({@code x-stream-offset:
+ * last}), which tells the node where the stream ends; after a lost connection it
+ * resubscribes at the offset after the last one it handed over, so the node's clients
+ * miss nothing.
  *
- * <p>A plain client consumer rather than a listener container: the container would resubscribe with the offset
- * it was configured with, not the one after the last message seen. Starts in an early phase, before the relay,
- * so the history exchange exists before the first order event is forwarded.
+ * <p>
+ * A plain client consumer rather than a listener container: the container would
+ * resubscribe with the offset it was configured with, not the one after the last message
+ * seen. Starts in an early phase, before the relay, so the history exchange exists before
+ * the first order event is forwarded.
  */
 @Component
 public class HistoryConsumer implements SmartLifecycle {
@@ -39,9 +43,10 @@ public class HistoryConsumer implements SmartLifecycle {
 	private static final int PREFETCH = 500;
 
 	/**
-	 * Deliveries acknowledged together (multiple=true): an ack only returns credit to the stream, nothing is
-	 * redelivered on a stream, so one ack write per message would be a syscall per message for nothing. Far below
-	 * {@link #PREFETCH}, so the credit never runs out.
+	 * Deliveries acknowledged together (multiple=true): an ack only returns credit to the
+	 * stream, nothing is redelivered on a stream, so one ack write per message would be a
+	 * syscall per message for nothing. Far below {@link #PREFETCH}, so the credit never
+	 * runs out.
 	 */
 	public static final int ACK_EVERY = 50;
 
@@ -117,8 +122,8 @@ public class HistoryConsumer implements SmartLifecycle {
 			this.scheduler.schedule(this.hub::markReady, Instant.now().plus(EMPTY_AFTER));
 		}
 		catch (IOException | RuntimeException ex) {
-			logger.warn("Could not consume history stream " + this.topology.stream() + " (" + ex
-					+ "); retrying in " + RETRY.toSeconds() + " s");
+			logger.warn("Could not consume history stream " + this.topology.stream() + " (" + ex + "); retrying in "
+					+ RETRY.toSeconds() + " s");
 			if (channel != null) {
 				close(channel);
 			}
@@ -138,7 +143,10 @@ public class HistoryConsumer implements SmartLifecycle {
 
 	private final class StreamConsumer extends DefaultConsumer {
 
-		/** Deliveries not acknowledged yet; the client calls handleDelivery for a channel on one thread at a time. */
+		/**
+		 * Deliveries not acknowledged yet; the client calls handleDelivery for a channel
+		 * on one thread at a time.
+		 */
 		private int unacked;
 
 		StreamConsumer(Channel channel) {

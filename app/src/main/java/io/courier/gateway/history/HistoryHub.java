@@ -25,14 +25,18 @@ import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Component;
 
 /**
- * This node's SSE and poll subscribers and what the node's one history consumer hands them. Events arrive here
- * in offset order; each goes to the subscribers of its key, and into a window of recent events (the last
- * {@code courier.sse.recent-events}) that resumes most clients without reading the stream.
+ * This node's SSE and poll subscribers and what the node's one history consumer hands
+ * them. Events arrive here in offset order; each goes to the subscribers of its key, and
+ * into a window of recent events (the last {@code courier.sse.recent-events}) that
+ * resumes most clients without reading the stream.
  *
- * <p>A subscriber is registered, under the lock that also orders events, at the current head: live events after
- * the head are its own. A resuming client's missed events, from its id to that head, come from the window when
- * it covers them, else from {@link HistoryReader}; an id older than the stream's first gets {@code reset}, and an
- * id beyond what this node has seen is taken as a lagging node for {@link #AHEAD_GRACE}, then reset.
+ * <p>
+ * A subscriber is registered, under the lock that also orders events, at the current
+ * head: live events after the head are its own. A resuming client's missed events, from
+ * its id to that head, come from the window when it covers them, else from
+ * {@link HistoryReader}; an id older than the stream's first gets {@code reset}, and an
+ * id beyond what this node has seen is taken as a lagging node for {@link #AHEAD_GRACE},
+ * then reset.
  */
 @Component
 public class HistoryHub {
@@ -70,8 +74,9 @@ public class HistoryHub {
 	private long head = -1;
 
 	/**
-	 * Every message from this offset to {@link #head} went through {@link #onMessage} since the consumer
-	 * (re)started, so {@link #recent} holds all events in that range; -1 when nothing is.
+	 * Every message from this offset to {@link #head} went through {@link #onMessage}
+	 * since the consumer (re)started, so {@link #recent} holds all events in that range;
+	 * -1 when nothing is.
 	 */
 	private long recentFrom = -1;
 
@@ -88,7 +93,8 @@ public class HistoryHub {
 				.tag("transport", transport.tag())
 				.register(meters);
 		}
-		// Deprecated, for one release: the sum of courier.history.subscribers, under its old name.
+		// Deprecated, for one release: the sum of courier.history.subscribers, under its
+		// old name.
 		Gauge.builder("courier.sse.subscribers", this, HistoryHub::size)
 			.description("Deprecated: the sum of courier_history_subscribers over transport")
 			.register(meters);
@@ -97,7 +103,10 @@ public class HistoryHub {
 			.register(meters);
 	}
 
-	/** One message of the stream, in offset order; {@code event} null for one that is for no client. */
+	/**
+	 * One message of the stream, in offset order; {@code event} null for one that is for
+	 * no client.
+	 */
 	void onMessage(long offset, @Nullable HistoryEvent event) {
 		List<HistorySubscriber> targets = List.of();
 		synchronized (this.lock) {
@@ -132,8 +141,9 @@ public class HistoryHub {
 	}
 
 	/**
-	 * The consumer subscribes again after a lost connection. Stream offsets are not contiguous (RabbitMQ leaves
-	 * gaps), so a gap cannot tell "trimmed while away" from "no message there": the window starts afresh.
+	 * The consumer subscribes again after a lost connection. Stream offsets are not
+	 * contiguous (RabbitMQ leaves gaps), so a gap cannot tell "trimmed while away" from
+	 * "no message there": the window starts afresh.
 	 */
 	void restart() {
 		synchronized (this.lock) {
@@ -143,7 +153,10 @@ public class HistoryHub {
 		}
 	}
 
-	/** The consumer knows where the stream ends (it received its last chunk, or found it empty). */
+	/**
+	 * The consumer knows where the stream ends (it received its last chunk, or found it
+	 * empty).
+	 */
 	void markReady() {
 		this.ready.countDown();
 	}
@@ -171,7 +184,8 @@ public class HistoryHub {
 	}
 
 	/**
-	 * Registers the subscriber and gives it what it missed after {@code since} (null: nothing, live from now).
+	 * Registers the subscriber and gives it what it missed after {@code since} (null:
+	 * nothing, live from now).
 	 */
 	public void subscribe(HistorySubscriber subscriber, @Nullable Long since) {
 		subscribe(subscriber, since, (position) -> {
@@ -179,10 +193,11 @@ public class HistoryHub {
 	}
 
 	/**
-	 * As above; {@code registered} gets the subscriber's position (the id it continues after) once it is in place,
-	 * before the first event is given.
+	 * As above; {@code registered} gets the subscriber's position (the id it continues
+	 * after) once it is in place, before the first event is given.
 	 */
-	public void subscribe(HistorySubscriber subscriber, @Nullable Long since, java.util.function.LongConsumer registered) {
+	public void subscribe(HistorySubscriber subscriber, @Nullable Long since,
+			java.util.function.LongConsumer registered) {
 		long cursor;
 		List<HistoryEvent> fromWindow = null;
 		boolean fromStream = false;
@@ -224,10 +239,12 @@ public class HistoryHub {
 	}
 
 	/**
-	 * Registers a subscriber that wants the latest event of each of its keys first (what the node has seen, else
-	 * the last {@code courier.sse.last-lookback} messages of the stream, read once per key and then kept), then
-	 * live events. Registered at the head under the lock, so nothing falls between the two; {@code registered}
-	 * gets that head then (the subscriber's position until an event comes), before the first event is given.
+	 * Registers a subscriber that wants the latest event of each of its keys first (what
+	 * the node has seen, else the last {@code courier.sse.last-lookback} messages of the
+	 * stream, read once per key and then kept), then live events. Registered at the head
+	 * under the lock, so nothing falls between the two; {@code registered} gets that head
+	 * then (the subscriber's position until an event comes), before the first event is
+	 * given.
 	 */
 	public void subscribeLatest(HistorySubscriber subscriber, java.util.function.LongConsumer registered) {
 		long cursor;
@@ -245,7 +262,8 @@ public class HistoryHub {
 					entry.ifPresent(known::add);
 				}
 				else if (cursor >= 0) {
-					// one read per key at a time: subscribers that ask while it runs wait for the same answer
+					// one read per key at a time: subscribers that ask while it runs wait
+					// for the same answer
 					// (no live event came for the key meanwhile, or it would be known)
 					CompletableFuture<Optional<HistoryEvent>> lookup = this.lookups.get(key);
 					if (lookup == null) {
@@ -279,7 +297,10 @@ public class HistoryHub {
 		});
 	}
 
-	/** Reads the latest events of {@code keys} up to {@code cursor} from the stream and keeps the answers. */
+	/**
+	 * Reads the latest events of {@code keys} up to {@code cursor} from the stream and
+	 * keeps the answers.
+	 */
 	private void lookUp(Map<String, CompletableFuture<Optional<HistoryEvent>>> keys, long cursor) {
 		Map<String, HistoryEvent> read;
 		try {
@@ -356,8 +377,8 @@ public class HistoryHub {
 			}
 		}
 		catch (Exception ex) {
-			logger.warn("Could not read history after id " + since + " for session " + subscriber.sessionId() + ": "
-					+ ex);
+			logger.warn(
+					"Could not read history after id " + since + " for session " + subscriber.sessionId() + ": " + ex);
 			synchronized (subscriber) {
 				subscriber.failed("history unavailable; reconnect");
 			}

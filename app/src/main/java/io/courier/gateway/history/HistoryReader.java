@@ -25,11 +25,12 @@ import org.springframework.amqp.rabbit.connection.RabbitUtils;
 import org.springframework.stereotype.Component;
 
 /**
- * Reads a range of the history stream for one resuming client: a short-lived consumer that starts at the
- * client's last id ({@code x-stream-offset}) and stops at the offset the client's live delivery starts after.
- * Stream offsets are not contiguous, so the read starts at the last id itself, which the stream held when the
- * client got it: if the first offset delivered is above it, retention trimmed it, and the range is reported as a
- * gap (RabbitMQ starts an older offset at its first one).
+ * Reads a range of the history stream for one resuming client: a short-lived consumer
+ * that starts at the client's last id ({@code x-stream-offset}) and stops at the offset
+ * the client's live delivery starts after. Stream offsets are not contiguous, so the read
+ * starts at the last id itself, which the stream held when the client got it: if the
+ * first offset delivered is above it, retention trimmed it, and the range is reported as
+ * a gap (RabbitMQ starts an older offset at its first one).
  */
 @Component
 class HistoryReader {
@@ -60,8 +61,9 @@ class HistoryReader {
 	}
 
 	/**
-	 * The latest event of each key in {@code keys} among the stream's messages from offset {@code to - lookback}
-	 * (or its first, if that is older) to {@code to}, one it holds; keys without one are absent.
+	 * The latest event of each key in {@code keys} among the stream's messages from
+	 * offset {@code to - lookback} (or its first, if that is older) to {@code to}, one it
+	 * holds; keys without one are absent.
 	 */
 	Map<String, HistoryEvent> latest(Set<String> keys, long to, long lookback) throws IOException, TimeoutException {
 		Map<String, HistoryEvent> latest = new HashMap<>();
@@ -80,8 +82,9 @@ class HistoryReader {
 	}
 
 	/**
-	 * Events with offsets in {@code (since, to]} that {@code filter} accepts; {@code since} is an offset the stream
-	 * held (or -1: from the start), {@code to} one it holds.
+	 * Events with offsets in {@code (since, to]} that {@code filter} accepts;
+	 * {@code since} is an offset the stream held (or -1: from the start), {@code to} one
+	 * it holds.
 	 */
 	Replay read(long since, long to, Predicate<HistoryEvent> filter, int limit) throws IOException, TimeoutException {
 		long from = Math.max(since, 0);
@@ -114,7 +117,10 @@ class HistoryReader {
 		return outcome[1] ? new Replay(List.of(), true, true) : new Replay(events, outcome[0], false);
 	}
 
-	/** Sees each delivery of the stream from {@code from} on, in order, until {@code next} returns false. */
+	/**
+	 * Sees each delivery of the stream from {@code from} on, in order, until {@code next}
+	 * returns false.
+	 */
 	private interface Step {
 
 		boolean next(long offset, Delivery delivery);

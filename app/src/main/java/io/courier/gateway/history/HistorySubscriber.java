@@ -6,16 +6,22 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * One SSE stream, held poll or STOMP history subscription, as {@link HistoryHub} sees it: the keys it receives and the id of the last
- * event it was given. It is registered for live events before its missed events are read, so the live events
- * that arrive meanwhile are held (up to {@code limit}) and given after the replay; an event whose id is not above
- * the last one given is dropped. That is the whole seam: no gap, no duplicate.
+ * One SSE stream, held poll or STOMP history subscription, as {@link HistoryHub} sees it:
+ * the keys it receives and the id of the last event it was given. It is registered for
+ * live events before its missed events are read, so the live events that arrive meanwhile
+ * are held (up to {@code limit}) and given after the replay; an event whose id is not
+ * above the last one given is dropped. That is the whole seam: no gap, no duplicate.
  *
- * <p>Subclasses say how events reach the client. Every hook runs under this object's lock, in id order.
+ * <p>
+ * Subclasses say how events reach the client. Every hook runs under this object's lock,
+ * in id order.
  */
 public abstract class HistorySubscriber {
 
-	/** How the client receives its events: the {@code transport} tag of {@code courier.history.subscribers}. */
+	/**
+	 * How the client receives its events: the {@code transport} tag of
+	 * {@code courier.history.subscribers}.
+	 */
 	public enum Transport {
 
 		/** An SSE stream ({@code /sse}). */
@@ -24,7 +30,10 @@ public abstract class HistorySubscriber {
 		/** A held poll ({@code /poll}). */
 		POLL,
 
-		/** A STOMP subscription served from history ({@code courier-last}, {@code courier-since}). */
+		/**
+		 * A STOMP subscription served from history ({@code courier-last},
+		 * {@code courier-since}).
+		 */
 		STOMP;
 
 		/** The tag value: {@code sse}, {@code poll}, {@code stomp}. */
@@ -48,7 +57,10 @@ public abstract class HistorySubscriber {
 
 	private boolean replaying = true;
 
-	/** Waiting for the latest events before the cursor ({@link #retained}), rather than for missed ones. */
+	/**
+	 * Waiting for the latest events before the cursor ({@link #retained}), rather than
+	 * for missed ones.
+	 */
 	private boolean awaitingRetained;
 
 	private boolean closed;
@@ -91,13 +103,19 @@ public abstract class HistorySubscriber {
 		return this.lastId;
 	}
 
-	/** Registration, under the hub's lock: events after {@code cursor} are this subscriber's. */
+	/**
+	 * Registration, under the hub's lock: events after {@code cursor} are this
+	 * subscriber's.
+	 */
 	final synchronized void start(long cursor, boolean resumed) {
 		this.lastId = cursor;
 		started(cursor, resumed);
 	}
 
-	/** Registered to get the latest events first ({@link #retained}); under the hub's lock, after {@link #start}. */
+	/**
+	 * Registered to get the latest events first ({@link #retained}); under the hub's
+	 * lock, after {@link #start}.
+	 */
 	final synchronized void awaitRetained() {
 		this.awaitingRetained = true;
 	}
@@ -109,8 +127,10 @@ public abstract class HistorySubscriber {
 		}
 		if (this.replaying) {
 			if (this.held.size() >= this.limit && this.awaitingRetained) {
-				// more live events came while the latest was being looked up than the buffer holds: they are newer
-				// than anything retained, so the subscriber goes live with them and the lookup's answer is dropped
+				// more live events came while the latest was being looked up than the
+				// buffer holds: they are newer
+				// than anything retained, so the subscriber goes live with them and the
+				// lookup's answer is dropped
 				goLive();
 				if (!this.closed && event.id() > this.lastId) {
 					this.lastId = event.id();
@@ -130,8 +150,9 @@ public abstract class HistorySubscriber {
 	}
 
 	/**
-	 * The missed events, in order. {@code complete} false: there were more than one buffer holds; the subscriber
-	 * gets those and ends, and its client continues from the last one.
+	 * The missed events, in order. {@code complete} false: there were more than one
+	 * buffer holds; the subscriber gets those and ends, and its client continues from the
+	 * last one.
 	 */
 	final synchronized void replayed(List<HistoryEvent> events, boolean complete) {
 		for (HistoryEvent event : events) {
@@ -151,8 +172,9 @@ public abstract class HistorySubscriber {
 	}
 
 	/**
-	 * The latest event of each key up to the registration cursor, in id order (none for a key that has none), for
-	 * a subscriber that asked for the retained state; then live events.
+	 * The latest event of each key up to the registration cursor, in id order (none for a
+	 * key that has none), for a subscriber that asked for the retained state; then live
+	 * events.
 	 */
 	final synchronized void retained(List<HistoryEvent> latest) {
 		if (!this.replaying) {
@@ -167,7 +189,10 @@ public abstract class HistorySubscriber {
 		goLive();
 	}
 
-	/** The missed events are no longer kept (or the id is unknown): start again at {@code cursor}. */
+	/**
+	 * The missed events are no longer kept (or the id is unknown): start again at
+	 * {@code cursor}.
+	 */
 	final synchronized void reset(long cursor, String reason) {
 		if (this.closed) {
 			return;
@@ -217,7 +242,10 @@ public abstract class HistorySubscriber {
 	/** Missed events were all given (or there were none): live from now on. */
 	protected abstract void caughtUp();
 
-	/** The client is further behind than its buffer: end it, saying why; it resumes from its last id. */
+	/**
+	 * The client is further behind than its buffer: end it, saying why; it resumes from
+	 * its last id.
+	 */
 	protected abstract void behind(String reason);
 
 	/** History could not be read; end it, saying why. */

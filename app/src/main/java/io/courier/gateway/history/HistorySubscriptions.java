@@ -8,14 +8,18 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
 /**
- * History for subscribers of other transports (STOMP): the same hub, seam and catch-up as SSE and poll, behind a
- * small interface, so a transport never sees the hub's types. A subscription gets the latest event of its
- * destination first (marked retained), then every live event in id order, each with its history id.
+ * History for subscribers of other transports (STOMP): the same hub, seam and catch-up as
+ * SSE and poll, behind a small interface, so a transport never sees the hub's types. A
+ * subscription gets the latest event of its destination first (marked retained), then
+ * every live event in id order, each with its history id.
  */
 @Component
 public class HistorySubscriptions {
 
-	/** Where one subscription's events go; every call for a subscription comes in id order, one at a time. */
+	/**
+	 * Where one subscription's events go; every call for a subscription comes in id
+	 * order, one at a time.
+	 */
 	public interface Sink {
 
 		/**
@@ -26,12 +30,16 @@ public class HistorySubscriptions {
 		void event(long id, String destination, String data, @Nullable String contentType, boolean retained);
 
 		/**
-		 * The id resumed from is no longer kept (or unknown): what was missed cannot be given; the subscription
-		 * goes on live from {@code cursor}, and the client should refetch its state.
+		 * The id resumed from is no longer kept (or unknown): what was missed cannot be
+		 * given; the subscription goes on live from {@code cursor}, and the client should
+		 * refetch its state.
 		 */
 		void reset(long cursor, String reason);
 
-		/** The subscription cannot go on (it fell behind while catching up, or history could not be read). */
+		/**
+		 * The subscription cannot go on (it fell behind while catching up, or history
+		 * could not be read).
+		 */
 		void end(Ending ending, String reason);
 
 	}
@@ -62,16 +70,21 @@ public class HistorySubscriptions {
 		this.properties = properties;
 	}
 
-	/** Null when {@code destination} is kept in history for {@code user}, else why not (for the client). */
+	/**
+	 * Null when {@code destination} is kept in history for {@code user}, else why not
+	 * (for the client).
+	 */
 	public @Nullable String refusal(String destination, String user) {
 		return (HistoryKeys.historyKey(destination, user, this.properties.topics()) != null) ? null
 				: HistoryKeys.kept(this.properties.topics());
 	}
 
 	/**
-	 * Subscribes {@code sink} to {@code destination}, latest event first; {@code registered} gets its position (the
-	 * id it continues after) once it is in place, before the first event.
-	 * @throws IllegalArgumentException if history does not keep the destination (see {@link #refusal})
+	 * Subscribes {@code sink} to {@code destination}, latest event first;
+	 * {@code registered} gets its position (the id it continues after) once it is in
+	 * place, before the first event.
+	 * @throws IllegalArgumentException if history does not keep the destination (see
+	 * {@link #refusal})
 	 */
 	public Subscription latestThenLive(String sessionId, String user, String destination, Sink sink,
 			LongConsumer registered) {
@@ -81,10 +94,12 @@ public class HistorySubscriptions {
 	}
 
 	/**
-	 * Subscribes {@code sink} to {@code destination} after id {@code since}: the messages it missed first, in
-	 * order, then live ones (or a reset when {@code since} is no longer kept); {@code registered} gets its position once
-	 * it is in place, before the first event.
-	 * @throws IllegalArgumentException if history does not keep the destination (see {@link #refusal})
+	 * Subscribes {@code sink} to {@code destination} after id {@code since}: the messages
+	 * it missed first, in order, then live ones (or a reset when {@code since} is no
+	 * longer kept); {@code registered} gets its position once it is in place, before the
+	 * first event.
+	 * @throws IllegalArgumentException if history does not keep the destination (see
+	 * {@link #refusal})
 	 */
 	public Subscription resume(String sessionId, String user, String destination, long since, Sink sink,
 			LongConsumer registered) {

@@ -6,10 +6,11 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.stereotype.Component;
 
 /**
- * The few threads history uses, whatever the number of subscribers: a scheduler (consumer retries, readiness,
- * resets of subscribers ahead of the stream) and replay readers (one short stream read per resuming subscriber
- * not covered by the recent window, or per unknown latest-event lookup). Held here rather than exposed as beans,
- * so that Spring Boot's own executor and scheduler are not replaced.
+ * The few threads history uses, whatever the number of subscribers: a scheduler (consumer
+ * retries, readiness, resets of subscribers ahead of the stream) and replay readers (one
+ * short stream read per resuming subscriber not covered by the recent window, or per
+ * unknown latest-event lookup). Held here rather than exposed as beans, so that Spring
+ * Boot's own executor and scheduler are not replaced.
  */
 @Component
 class HistoryThreads implements DisposableBean {

@@ -13,14 +13,17 @@ import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Declares the history: the stream queue ({@code courier.history}: durable, {@code x-queue-type: stream}, with the
- * retention of {@link HistoryProperties}), the topic exchange {@code courier.history} that user-addressed copies are
- * published to, and the stream's bindings to both exchanges ({@code amq.topic} with the configured patterns only,
- * so that high-rate topics outside them do not fill history).
+ * Declares the history: the stream queue ({@code courier.history}: durable,
+ * {@code x-queue-type: stream}, with the retention of {@link HistoryProperties}), the
+ * topic exchange {@code courier.history} that user-addressed copies are published to, and
+ * the stream's bindings to both exchanges ({@code amq.topic} with the configured patterns
+ * only, so that high-rate topics outside them do not fill history).
  *
- * <p>Declared on a channel of its own rather than through {@code RabbitAdmin}: a stream's retention arguments are
- * fixed when it is created, and a later declaration with other values is refused (406 PRECONDITION_FAILED). Here
- * that refusal is logged and the existing stream is used as it is, instead of failing every declaration.
+ * <p>
+ * Declared on a channel of its own rather than through {@code RabbitAdmin}: a stream's
+ * retention arguments are fixed when it is created, and a later declaration with other
+ * values is refused (406 PRECONDITION_FAILED). Here that refusal is logged and the
+ * existing stream is used as it is, instead of failing every declaration.
  */
 @Component
 class HistoryTopology {
@@ -48,7 +51,10 @@ class HistoryTopology {
 		return this.properties.stream();
 	}
 
-	/** Declares everything; safe to call again (after a broker restart, before each re-subscription). */
+	/**
+	 * Declares everything; safe to call again (after a broker restart, before each
+	 * re-subscription).
+	 */
 	void declare() throws IOException {
 		Connection connection = this.connectionFactory.createConnection();
 		try (Channel channel = connection.createChannel(false)) {

@@ -7,15 +7,17 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The latest event of each of the most recently used subscription keys, for subscribers that ask for the
- * retained state ({@code courier-last}, {@code last=1}) before live events. Not thread-safe: {@link HistoryHub}
- * uses it under its lock.
+ * The latest event of each of the most recently used subscription keys, for subscribers
+ * that ask for the retained state ({@code courier-last}, {@code last=1}) before live
+ * events. Not thread-safe: {@link HistoryHub} uses it under its lock.
  *
- * <p>Every event the node's history consumer hands over updates its key's entry, so an entry, once there, stays
- * right for as long as the consumer runs without missing a message (it resubscribes after the last offset it saw).
- * A key that is not here is looked up in the stream, and the answer, "this event" or "none in the last
- * {@code courier.sse.last-lookback} messages", is kept unless a live event got there first. The least recently
- * used entry goes when the map is full.
+ * <p>
+ * Every event the node's history consumer hands over updates its key's entry, so an
+ * entry, once there, stays right for as long as the consumer runs without missing a
+ * message (it resubscribes after the last offset it saw). A key that is not here is
+ * looked up in the stream, and the answer, "this event" or "none in the last
+ * {@code courier.sse.last-lookback} messages", is kept unless a live event got there
+ * first. The least recently used entry goes when the map is full.
  */
 final class LatestEvents {
 
@@ -36,19 +38,24 @@ final class LatestEvents {
 	}
 
 	/**
-	 * What is known of {@code key}: the latest event, {@code Optional.empty()} for "none", or null when it must be
-	 * looked up.
+	 * What is known of {@code key}: the latest event, {@code Optional.empty()} for
+	 * "none", or null when it must be looked up.
 	 */
 	@Nullable Optional<HistoryEvent> get(String key) {
 		return this.entries.get(key);
 	}
 
-	/** A stream lookup's answer ({@code null}: no event), kept only if no live event came meanwhile. */
+	/**
+	 * A stream lookup's answer ({@code null}: no event), kept only if no live event came
+	 * meanwhile.
+	 */
 	void looked(String key, @Nullable HistoryEvent latest) {
 		this.entries.putIfAbsent(key, Optional.ofNullable(latest));
 	}
 
-	/** The consumer lost messages (it started over): nothing known is certain any more. */
+	/**
+	 * The consumer lost messages (it started over): nothing known is certain any more.
+	 */
 	void clear() {
 		this.entries.clear();
 	}

@@ -2,7 +2,10 @@ package io.courier.gateway.history;
 
 import java.util.List;
 
-/** AMQP topic matching ({@code *} one word, {@code #} zero or more), as RabbitMQ applies the stream's bindings. */
+/**
+ * AMQP topic matching ({@code *} one word, {@code #} zero or more), as RabbitMQ applies
+ * the stream's bindings.
+ */
 final class TopicPatterns {
 
 	private TopicPatterns() {

@@ -10,10 +10,11 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Keeps one copy per user of what is sent to a user destination, for SSE and poll clients. STOMP delivers
- * {@code /user/{name}/queue/x} to the user's sessions through {@code courier.user}, with a routing key that
- * RabbitMQ's STOMP plugin chose; history needs it once per user, with the user and the destination the client
- * subscribed to as headers.
+ * Keeps one copy per user of what is sent to a user destination, for SSE and poll
+ * clients. STOMP delivers {@code /user/{name}/queue/x} to the user's sessions through
+ * {@code courier.user}, with a routing key that RabbitMQ's STOMP plugin chose; history
+ * needs it once per user, with the user and the destination the client subscribed to as
+ * headers.
  */
 @Component
 public class UserEventHistory {
@@ -23,8 +24,9 @@ public class UserEventHistory {
 	static final String DESTINATION_HEADER = "courier-destination";
 
 	/**
-	 * The user destinations history keeps, so SSE and polling serve them: what the gateway itself sends to users.
-	 * Another {@code /user/queue/...} would be a subscription on which nothing ever arrives: it is refused (400).
+	 * The user destinations history keeps, so SSE and polling serve them: what the
+	 * gateway itself sends to users. Another {@code /user/queue/...} would be a
+	 * subscription on which nothing ever arrives: it is refused (400).
 	 */
 	public static final Set<String> DESTINATIONS = Set.of("/user/queue/order-updates");
 
@@ -35,10 +37,12 @@ public class UserEventHistory {
 	}
 
 	/**
-	 * Publishes the copy and waits for RabbitMQ's confirm, so that a caller that acknowledges its input afterwards
-	 * loses nothing; throws {@link org.springframework.amqp.AmqpException} if it was not confirmed.
+	 * Publishes the copy and waits for RabbitMQ's confirm, so that a caller that
+	 * acknowledges its input afterwards loses nothing; throws
+	 * {@link org.springframework.amqp.AmqpException} if it was not confirmed.
 	 * @param user the user's principal name
-	 * @param destination the destination as the client names it, e.g. {@code /user/queue/order-updates}
+	 * @param destination the destination as the client names it, e.g.
+	 * {@code /user/queue/order-updates}
 	 * @param json the body
 	 */
 	public void record(String user, String destination, byte[] json) {

@@ -16,10 +16,12 @@ import org.springframework.web.socket.CloseStatus;
 import io.courier.gateway.transport.OutboundBuffers;
 
 /**
- * Closes the socket of a session that sent DISCONNECT: at once when it asked for no receipt, after its RECEIPT
- * (Spring's DISCONNECT_ACK, which the relay sends) when it did. Until the socket closes, the session still counts
- * as connected (presence, sessions per user), and a client that does not close it itself would hold it until the
- * idle timeout. On the inbound and the outbound channel; the socket closes once what is queued for it is written.
+ * Closes the socket of a session that sent DISCONNECT: at once when it asked for no
+ * receipt, after its RECEIPT (Spring's DISCONNECT_ACK, which the relay sends) when it
+ * did. Until the socket closes, the session still counts as connected (presence, sessions
+ * per user), and a client that does not close it itself would hold it until the idle
+ * timeout. On the inbound and the outbound channel; the socket closes once what is queued
+ * for it is written.
  */
 final class DisconnectCloser implements ExecutorChannelInterceptor {
 

@@ -16,11 +16,13 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import io.courier.gateway.session.SessionAttributes;
 
 /**
- * Limits WebSocket handshakes (and SockJS session starts, {@code /sockjs/info}) per remote address with a
- * {@link TokenBucket}; beyond it the handshake gets HTTP 429 with {@code Retry-After: 1}. Other SockJS requests
- * (polling of an established session) are not counted. Behind a proxy the remote address is the proxy's unless
- * {@code server.forward-headers-strategy} is set. Idle buckets are evicted as new addresses come. Rate and burst
- * come from {@link RuntimeLimits}, existing buckets included when they change.
+ * Limits WebSocket handshakes (and SockJS session starts, {@code /sockjs/info}) per
+ * remote address with a {@link TokenBucket}; beyond it the handshake gets HTTP 429 with
+ * {@code Retry-After: 1}. Other SockJS requests (polling of an established session) are
+ * not counted. Behind a proxy the remote address is the proxy's unless
+ * {@code server.forward-headers-strategy} is set. Idle buckets are evicted as new
+ * addresses come. Rate and burst come from {@link RuntimeLimits}, existing buckets
+ * included when they change.
  */
 class HandshakeRateFilter extends OncePerRequestFilter {
 

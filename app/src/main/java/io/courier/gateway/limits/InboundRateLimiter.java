@@ -16,10 +16,12 @@ import io.courier.gateway.session.RejectingChannelInterceptor;
 import io.courier.gateway.session.SessionTerminator;
 
 /**
- * Limits SEND and SUBSCRIBE frames per session with a {@link TokenBucket} (the user's frame rate and burst in
- * {@link RuntimeLimits}, {@code courier.limits.frame-rate} and {@code frame-burst} until changed). The frame over
- * the limit is dropped and the session ends with ERROR {@code rate limit exceeded}; every frame accepted before
- * it was forwarded as usual. A change of limits is applied to the buckets of existing sessions too.
+ * Limits SEND and SUBSCRIBE frames per session with a {@link TokenBucket} (the user's
+ * frame rate and burst in {@link RuntimeLimits}, {@code courier.limits.frame-rate} and
+ * {@code frame-burst} until changed). The frame over the limit is dropped and the session
+ * ends with ERROR {@code rate limit exceeded}; every frame accepted before it was
+ * forwarded as usual. A change of limits is applied to the buckets of existing sessions
+ * too.
  */
 @Component
 class InboundRateLimiter extends RejectingChannelInterceptor {
@@ -38,9 +40,10 @@ class InboundRateLimiter extends RejectingChannelInterceptor {
 	}
 
 	/**
-	 * The bucket is made at CONNECT and dropped at disconnect; a frame the client sent just before it closed,
-	 * still queued at its disconnect, finds no bucket and is let through, instead of re-creating a bucket nobody
-	 * would remove. Frames queued behind a refused one never get here: the session was ended, and
+	 * The bucket is made at CONNECT and dropped at disconnect; a frame the client sent
+	 * just before it closed, still queued at its disconnect, finds no bucket and is let
+	 * through, instead of re-creating a bucket nobody would remove. Frames queued behind
+	 * a refused one never get here: the session was ended, and
 	 * {@link RejectingChannelInterceptor} drops them.
 	 */
 	@Override
@@ -61,8 +64,8 @@ class InboundRateLimiter extends RejectingChannelInterceptor {
 			return;
 		}
 		if (!bucket.bucket.tryTake(now)) {
-			throw new ClientRejection(ClientError.RATE_LIMITED, bucket.bucket.rate() + " frames/s, burst "
-					+ bucket.bucket.capacity());
+			throw new ClientRejection(ClientError.RATE_LIMITED,
+					bucket.bucket.rate() + " frames/s, burst " + bucket.bucket.capacity());
 		}
 	}
 

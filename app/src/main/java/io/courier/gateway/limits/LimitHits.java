@@ -19,11 +19,12 @@ import io.courier.gateway.node.GatewayProperties;
 import io.courier.gateway.session.SessionAttributes;
 
 /**
- * Where every limit that is hit gets recorded, whichever component enforces it: counted in Micrometer
- * {@code courier.limits.hits{limit}} and announced on {@code courier.cluster} as {@code limits.hit} for the
- * console ({@link LimitHit}). Announcements are themselves limited ({@value #PUBLISH_RATE} per second, bursts of
- * {@value #PUBLISH_BURST}) so that a flood of refused handshakes does not become a flood of AMQP messages; the
- * counter always counts.
+ * Where every limit that is hit gets recorded, whichever component enforces it: counted
+ * in Micrometer {@code courier.limits.hits{limit}} and announced on
+ * {@code courier.cluster} as {@code limits.hit} for the console ({@link LimitHit}).
+ * Announcements are themselves limited ({@value #PUBLISH_RATE} per second, bursts of
+ * {@value #PUBLISH_BURST}) so that a flood of refused handshakes does not become a flood
+ * of AMQP messages; the counter always counts.
  */
 @Component
 public class LimitHits {
@@ -79,11 +80,14 @@ public class LimitHits {
 		if (skipped > 0) {
 			logger.info(skipped + " limit hits were counted but not announced on " + ClusterPublisher.EXCHANGE);
 		}
-		this.cluster.publish(LimitHit.TYPE, new LimitHit(LimitHit.TYPE, this.nodeId, Instant.now(), limit, user,
-				sessionId, remoteAddress, detail));
+		this.cluster.publish(LimitHit.TYPE,
+				new LimitHit(LimitHit.TYPE, this.nodeId, Instant.now(), limit, user, sessionId, remoteAddress, detail));
 	}
 
-	/** Records a hit by the client frame {@code accessor}: its user, session and remote address. */
+	/**
+	 * Records a hit by the client frame {@code accessor}: its user, session and remote
+	 * address.
+	 */
 	public void record(String limit, StompHeaderAccessor accessor, String detail) {
 		record(limit, (accessor.getUser() != null) ? accessor.getUser().getName() : null, accessor.getSessionId(),
 				SessionAttributes.get(accessor.getSessionAttributes(), SessionAttributes.REMOTE_ADDRESS), detail);

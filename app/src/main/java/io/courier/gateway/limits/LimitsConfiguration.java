@@ -14,15 +14,17 @@ import org.springframework.web.socket.handler.WebSocketHandlerDecorator;
 import io.courier.gateway.transport.OutboundBuffers;
 
 /**
- * Applies {@code courier.limits.*}: handshakes per remote address (a servlet filter, before anything else),
- * sessions per user and the inbound frame rate (interceptors after authentication and authorization, whose
- * configurer runs first), and the frame size.
+ * Applies {@code courier.limits.*}: handshakes per remote address (a servlet filter,
+ * before anything else), sessions per user and the inbound frame rate (interceptors after
+ * authentication and authorization, whose configurer runs first), and the frame size.
  *
- * <p>Frame size: the STOMP handler is declared to take partial WebSocket messages, so the container (Jetty
- * through the Jakarta API, see {@code StompEndpointConfiguration}) hands over each chunk it read and Spring's
- * {@code BufferingStompDecoder} assembles frames up to the limit; past it the client gets ERROR
- * {@code frame too large}. Without this the container buffers whole messages only up to its own default (8 KiB
- * on Tomcat, 64 KiB on Jetty) and closes bigger ones with 1009 and no STOMP ERROR.
+ * <p>
+ * Frame size: the STOMP handler is declared to take partial WebSocket messages, so the
+ * container (Jetty through the Jakarta API, see {@code StompEndpointConfiguration}) hands
+ * over each chunk it read and Spring's {@code BufferingStompDecoder} assembles frames up
+ * to the limit; past it the client gets ERROR {@code frame too large}. Without this the
+ * container buffers whole messages only up to its own default (8 KiB on Tomcat, 64 KiB on
+ * Jetty) and closes bigger ones with 1009 and no STOMP ERROR.
  *
  */
 @Configuration(proxyBeanMethods = false)

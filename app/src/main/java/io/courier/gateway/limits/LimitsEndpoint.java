@@ -13,8 +13,9 @@ import io.courier.contract.LimitsDocument.Limits;
 import io.courier.contract.LimitsDocument.UserLimits;
 
 /**
- * {@code GET /actuator/courierlimits} on the management port: the limits in force on this node, with their
- * version ({@code 0} = the {@code courier.limits.*} properties) and who changed them when.
+ * {@code GET /actuator/courierlimits} on the management port: the limits in force on this
+ * node, with their version ({@code 0} = the {@code courier.limits.*} properties) and who
+ * changed them when.
  */
 @Component
 @Endpoint(id = "courierlimits")

@@ -14,17 +14,21 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Per-session limits, enforced by each node.
  *
- * @param frameRate SEND and SUBSCRIBE frames per second a session may sustain (token bucket refill rate)
+ * @param frameRate SEND and SUBSCRIBE frames per second a session may sustain (token
+ * bucket refill rate)
  * @param frameBurst frames a session may send at once above the rate (token bucket size)
- * @param frameSize largest STOMP frame a client may send; bigger ones get ERROR {@code frame too large}
- * @param sessionsPerUser concurrent sessions one user may hold across the cluster; CONNECT beyond gets ERROR
- * {@code too many sessions}
- * @param handshakeRate WebSocket (and SockJS) handshakes per second one remote address may sustain; beyond, 429
+ * @param frameSize largest STOMP frame a client may send; bigger ones get ERROR
+ * {@code frame too large}
+ * @param sessionsPerUser concurrent sessions one user may hold across the cluster;
+ * CONNECT beyond gets ERROR {@code too many sessions}
+ * @param handshakeRate WebSocket (and SockJS) handshakes per second one remote address
+ * may sustain; beyond, 429
  * @param handshakeBurst handshakes one remote address may make at once above that rate
- * @param sendBufferSize bytes the node queues for one session that does not read fast enough; beyond, the
- * session is closed as a slow consumer (close status 1008, reason {@code slow consumer: …})
- * @param sendTimeLimit longest a session's socket may take to accept one message; beyond, the session is closed
- * as a slow consumer
+ * @param sendBufferSize bytes the node queues for one session that does not read fast
+ * enough; beyond, the session is closed as a slow consumer (close status 1008, reason
+ * {@code slow consumer: …})
+ * @param sendTimeLimit longest a session's socket may take to accept one message; beyond,
+ * the session is closed as a slow consumer
  */
 @Validated
 @ConfigurationProperties("courier.limits")

@@ -18,11 +18,13 @@ import io.courier.contract.LimitsDocument;
 import io.courier.gateway.cluster.ClusterPublisher;
 
 /**
- * The runtime limits' persistence: the durable stream {@code courier.limits}, bound to {@code courier.cluster}
- * with key {@code limits.changed}, so every change the console publishes is kept. Each node reads it from the
- * first message at start, then live ({@link LimitsStreamListener}); the highest version wins, so the stream's
- * order and old entries do not matter. It is small: RabbitMQ drops its oldest segments past
- * {@value #MAX_LENGTH_BYTES} bytes and never the one being written, which holds the latest change.
+ * The runtime limits' persistence: the durable stream {@code courier.limits}, bound to
+ * {@code courier.cluster} with key {@code limits.changed}, so every change the console
+ * publishes is kept. Each node reads it from the first message at start, then live
+ * ({@link LimitsStreamListener}); the highest version wins, so the stream's order and old
+ * entries do not matter. It is small: RabbitMQ drops its oldest segments past
+ * {@value #MAX_LENGTH_BYTES} bytes and never the one being written, which holds the
+ * latest change.
  */
 @Configuration(proxyBeanMethods = false)
 class LimitsStreamConfiguration {
@@ -47,9 +49,9 @@ class LimitsStreamConfiguration {
 	}
 
 	/**
-	 * A stream consumer must acknowledge (here: after each message) and have a prefetch; {@code x-stream-offset}
-	 * {@code first} replays the kept changes on every (re)start of the consumer, which applying by version makes
-	 * harmless.
+	 * A stream consumer must acknowledge (here: after each message) and have a prefetch;
+	 * {@code x-stream-offset} {@code first} replays the kept changes on every (re)start
+	 * of the consumer, which applying by version makes harmless.
 	 */
 	@Bean
 	SimpleMessageListenerContainer limitsStreamContainer(ConnectionFactory connectionFactory,

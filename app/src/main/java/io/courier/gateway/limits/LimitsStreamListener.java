@@ -15,9 +15,10 @@ import org.springframework.stereotype.Component;
 import io.courier.contract.LimitsDocument;
 
 /**
- * Applies the {@code limits.changed} documents read from the {@code courier.limits} stream: a newer valid one
- * is put in force at once; an invalid one (by the contract's constraints, {@link LimitsDocument#problems}) is refused
- * whole, with a log line naming each wrong field, and the limits in force stay.
+ * Applies the {@code limits.changed} documents read from the {@code courier.limits}
+ * stream: a newer valid one is put in force at once; an invalid one (by the contract's
+ * constraints, {@link LimitsDocument#problems}) is refused whole, with a log line naming
+ * each wrong field, and the limits in force stay.
  */
 @Component
 class LimitsStreamListener implements MessageListener {

@@ -14,14 +14,17 @@ import io.courier.contract.LimitsDocument.Limits;
 import io.courier.contract.LimitsDocument.UserLimits;
 
 /**
- * The limits in force on this node, which every limiter reads: the {@code courier.limits.*} properties (version
- * 0) until a newer {@link LimitsDocument} is applied. Limiters that keep state (token buckets) register to hear
- * of a change and apply it to what they hold. Frame size is fixed at start and not here.
+ * The limits in force on this node, which every limiter reads: the
+ * {@code courier.limits.*} properties (version 0) until a newer {@link LimitsDocument} is
+ * applied. Limiters that keep state (token buckets) register to hear of a change and
+ * apply it to what they hold. Frame size is fixed at start and not here.
  */
 @Component
 public class RuntimeLimits {
 
-	/** The limits of one version, resolved: no absent values left, except in overrides. */
+	/**
+	 * The limits of one version, resolved: no absent values left, except in overrides.
+	 */
 	record InForce(long version, @Nullable Instant at, @Nullable String changedBy, double frameRate, int frameBurst,
 			int sessionsPerUser, double handshakeRate, int handshakeBurst, Map<String, UserLimits> overrides) {
 	}
@@ -55,8 +58,7 @@ public class RuntimeLimits {
 
 	int frameBurst(String user) {
 		UserLimits override = this.current.overrides().get(user);
-		return (override != null && override.frameBurst() != null) ? override.frameBurst()
-				: this.current.frameBurst();
+		return (override != null && override.frameBurst() != null) ? override.frameBurst() : this.current.frameBurst();
 	}
 
 	int sessionsPerUser(String user) {
@@ -79,7 +81,8 @@ public class RuntimeLimits {
 	}
 
 	/**
-	 * Puts {@code document} in force if it is newer than the limits in force; the caller has validated it.
+	 * Puts {@code document} in force if it is newer than the limits in force; the caller
+	 * has validated it.
 	 * @return whether it was applied
 	 */
 	boolean apply(LimitsDocument document) {

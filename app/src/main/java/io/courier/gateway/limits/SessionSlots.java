@@ -6,10 +6,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * This node's sessions per user, counted from the moment each was admitted (CONNECT, an SSE stream, a poll client
- * going online) to the moment it ended, under one lock: two concurrent admissions of the same user cannot both
- * take the last slot. Presence learns of a session only after it is connected, which is why it cannot be what a
- * burst is checked against.
+ * This node's sessions per user, counted from the moment each was admitted (CONNECT, an
+ * SSE stream, a poll client going online) to the moment it ended, under one lock: two
+ * concurrent admissions of the same user cannot both take the last slot. Presence learns
+ * of a session only after it is connected, which is why it cannot be what a burst is
+ * checked against.
  */
 final class SessionSlots {
 
@@ -18,8 +19,8 @@ final class SessionSlots {
 	private final Map<String, String> userBySession = new HashMap<>();
 
 	/**
-	 * Takes a slot for the session if the user's sessions here plus {@code elsewhere} stay within {@code limit};
-	 * a session that holds one already keeps it.
+	 * Takes a slot for the session if the user's sessions here plus {@code elsewhere}
+	 * stay within {@code limit}; a session that holds one already keeps it.
 	 */
 	synchronized boolean reserve(String user, String sessionId, int limit, int elsewhere) {
 		Set<String> sessions = this.sessionsByUser.computeIfAbsent(user, (key) -> new HashSet<>());

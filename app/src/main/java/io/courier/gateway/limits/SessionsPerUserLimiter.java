@@ -16,12 +16,14 @@ import io.courier.gateway.session.RejectingChannelInterceptor;
 import io.courier.gateway.session.SessionTerminator;
 
 /**
- * Refuses a CONNECT (or an SSE stream, a poll client going online) when its user already holds as many sessions
- * as {@link RuntimeLimits} allows them ({@code courier.limits.sessions-per-user} until changed). On this node the
- * count is exact under any concurrency: each admission takes a slot atomically ({@link SessionSlots}) and gives
- * it back when the session ends. Sessions on other nodes are counted from the presence view, which is as fresh
- * as the cluster's announcements: two CONNECTs on two nodes within that delay can both pass, so across nodes the
- * limit holds to within one announcement delay.
+ * Refuses a CONNECT (or an SSE stream, a poll client going online) when its user already
+ * holds as many sessions as {@link RuntimeLimits} allows them
+ * ({@code courier.limits.sessions-per-user} until changed). On this node the count is
+ * exact under any concurrency: each admission takes a slot atomically
+ * ({@link SessionSlots}) and gives it back when the session ends. Sessions on other nodes
+ * are counted from the presence view, which is as fresh as the cluster's announcements:
+ * two CONNECTs on two nodes within that delay can both pass, so across nodes the limit
+ * holds to within one announcement delay.
  */
 @Component
 public class SessionsPerUserLimiter extends RejectingChannelInterceptor {
@@ -34,7 +36,10 @@ public class SessionsPerUserLimiter extends RejectingChannelInterceptor {
 
 	private final SessionSlots slots = new SessionSlots();
 
-	/** Presence is lazy: it needs the messaging template, which needs the broker configurers, this one among them. */
+	/**
+	 * Presence is lazy: it needs the messaging template, which needs the broker
+	 * configurers, this one among them.
+	 */
 	SessionsPerUserLimiter(SessionTerminator terminator, @Lazy Presence presence, RuntimeLimits limits,
 			LimitHits hits) {
 		super(terminator);
@@ -55,7 +60,10 @@ public class SessionsPerUserLimiter extends RejectingChannelInterceptor {
 		reserve(user.getName(), sessionId);
 	}
 
-	/** Takes a slot for one more session of {@code user}, or refuses it when they hold the limit already. */
+	/**
+	 * Takes a slot for one more session of {@code user}, or refuses it when they hold the
+	 * limit already.
+	 */
 	public void reserve(String user, String sessionId) {
 		int limit = this.limits.sessionsPerUser(user);
 		if (!this.slots.reserve(user, sessionId, limit, this.presence.sessionCountElsewhere(user))) {

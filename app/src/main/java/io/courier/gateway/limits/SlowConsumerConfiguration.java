@@ -10,9 +10,10 @@ import io.courier.gateway.session.LocalSessions;
 import io.courier.gateway.transport.OutboundBuffers;
 
 /**
- * The slow-consumer limit: the outbound buffers of WebSocket and SockJS sessions, sized by
- * {@code courier.limits.send-buffer-size} and {@code courier.limits.send-time-limit}, whose closes are recorded
- * as {@link LimitHits#SLOW_CONSUMER} hits and as the sessions' end reason ({@code slow_consumer}).
+ * The slow-consumer limit: the outbound buffers of WebSocket and SockJS sessions, sized
+ * by {@code courier.limits.send-buffer-size} and {@code courier.limits.send-time-limit},
+ * whose closes are recorded as {@link LimitHits#SLOW_CONSUMER} hits and as the sessions'
+ * end reason ({@code slow_consumer}).
  */
 @Configuration(proxyBeanMethods = false)
 class SlowConsumerConfiguration {

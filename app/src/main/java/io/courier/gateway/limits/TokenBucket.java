@@ -1,9 +1,10 @@
 package io.courier.gateway.limits;
 
 /**
- * A token bucket: holds up to {@code capacity} tokens, refilled at {@code ratePerSecond}; each frame takes one.
- * Time is passed in (nanoseconds) so tests drive it without sleeping. Not thread-safe on its own: one session's
- * frames are handled one at a time (receive order is preserved), and callers synchronize on the bucket anyway.
+ * A token bucket: holds up to {@code capacity} tokens, refilled at {@code ratePerSecond};
+ * each frame takes one. Time is passed in (nanoseconds) so tests drive it without
+ * sleeping. Not thread-safe on its own: one session's frames are handled one at a time
+ * (receive order is preserved), and callers synchronize on the bucket anyway.
  */
 final class TokenBucket {
 

@@ -9,13 +9,15 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Every meter of the node (Courier's {@code courier.*} and Boot's JVM, HTTP, Jetty and RabbitMQ client meters)
- * carries {@code node=<courier.node-id>}, so that series from several nodes scraped into one Prometheus stay
- * apart and a meter cannot forget the tag.
+ * Every meter of the node (Courier's {@code courier.*} and Boot's JVM, HTTP, Jetty and
+ * RabbitMQ client meters) carries {@code node=<courier.node-id>}, so that series from
+ * several nodes scraped into one Prometheus stay apart and a meter cannot forget the tag.
  *
- * <p>A filter rather than Boot's {@code management.metrics.tags.node}: the node id defaults to the host name,
- * worked out by {@link GatewayProperties}, which a property placeholder cannot see, and one setting cannot then
- * disagree with another. A meter's own {@code node} tag, where one sets it, wins (it is the same value).
+ * <p>
+ * A filter rather than Boot's {@code management.metrics.tags.node}: the node id defaults
+ * to the host name, worked out by {@link GatewayProperties}, which a property placeholder
+ * cannot see, and one setting cannot then disagree with another. A meter's own
+ * {@code node} tag, where one sets it, wins (it is the same value).
  */
 @Configuration(proxyBeanMethods = false)
 class NodeMetricsConfiguration {

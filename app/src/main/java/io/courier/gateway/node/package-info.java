@@ -1,6 +1,7 @@
 /**
- * This gateway node: its id and settings ({@code courier.*} of {@link io.courier.gateway.node.GatewayProperties})
- * and what {@code /actuator/info} says about it.
+ * This gateway node: its id and settings ({@code courier.*} of
+ * {@link io.courier.gateway.node.GatewayProperties}) and what {@code /actuator/info} says
+ * about it.
  */
 @NullMarked
 package io.courier.gateway.node;

@@ -27,16 +27,19 @@ import io.courier.gateway.relay.NodeQueueBindings;
 import io.courier.gateway.relay.TopicBinding;
 
 /**
- * Declares and binds the node's queues over AMQP, as the gateway's AMQP user, on one channel used by one thread:
- * RabbitMQ applies the operations in the order the relay asked for them (an unbind after the last subscriber
- * left, then a bind for the next first one, stay in that order). A queue is durable with {@code x-expires}: if
- * the node goes, RabbitMQ removes it and its bindings a minute later; while the node lives it is consumed, so
- * it never expires.
+ * Declares and binds the node's queues over AMQP, as the gateway's AMQP user, on one
+ * channel used by one thread: RabbitMQ applies the operations in the order the relay
+ * asked for them (an unbind after the last subscriber left, then a bind for the next
+ * first one, stay in that order). A queue is durable with {@code x-expires}: if the node
+ * goes, RabbitMQ removes it and its bindings a minute later; while the node lives it is
+ * consumed, so it never expires.
  *
- * <p>Binds are pipelined: the worker takes every operation waiting, sends its binds without waiting for each
- * reply ({@code queue.bind} no-wait) and confirms them all with one round trip; a SUBSCRIBE's receipt waits for
- * that. If a bind was refused (RabbitMQ closes the channel), the batch's binds are redone one by one on a new
- * channel, so each caller learns its own outcome. Other operations are one round trip each. Measured with
+ * <p>
+ * Binds are pipelined: the worker takes every operation waiting, sends its binds without
+ * waiting for each reply ({@code queue.bind} no-wait) and confirms them all with one
+ * round trip; a SUBSCRIBE's receipt waits for that. If a bind was refused (RabbitMQ
+ * closes the channel), the batch's binds are redone one by one on a new channel, so each
+ * caller learns its own outcome. Other operations are one round trip each. Measured with
  * {@code bench connections --own-order} (docs/BENCHMARKS.md).
  */
 public final class AmqpNodeQueueBindings implements NodeQueueBindings, DisposableBean {
@@ -50,8 +53,7 @@ public final class AmqpNodeQueueBindings implements NodeQueueBindings, Disposabl
 
 	private static final int BATCH = 1000;
 
-	private final ExecutorService worker = Executors
-		.newSingleThreadExecutor(daemon("courier-node-queues-"));
+	private final ExecutorService worker = Executors.newSingleThreadExecutor(daemon("courier-node-queues-"));
 
 	/** Operations waiting for the worker, in order. */
 	private final BlockingQueue<Pending> pending = new LinkedBlockingQueue<>();
@@ -109,7 +111,10 @@ public final class AmqpNodeQueueBindings implements NodeQueueBindings, Disposabl
 		return operation.done;
 	}
 
-	/** Runs what is waiting: runs of binds pipelined, anything else one at a time, all in order. */
+	/**
+	 * Runs what is waiting: runs of binds pipelined, anything else one at a time, all in
+	 * order.
+	 */
 	private void drain() {
 		List<Pending> batch = new ArrayList<>();
 		this.pending.drainTo(batch, BATCH);
@@ -137,12 +142,16 @@ public final class AmqpNodeQueueBindings implements NodeQueueBindings, Disposabl
 			operation.done.complete(null);
 		}
 		catch (IOException | TimeoutException | RuntimeException ex) {
-			closeChannel(); // a refused operation closes the channel: the next one opens another
+			closeChannel(); // a refused operation closes the channel: the next one opens
+							// another
 			operation.done.completeExceptionally(ex);
 		}
 	}
 
-	/** Sends the binds without waiting, then one round trip: when it answers, RabbitMQ has done them all. */
+	/**
+	 * Sends the binds without waiting, then one round trip: when it answers, RabbitMQ has
+	 * done them all.
+	 */
 	private void pipeline(List<Pending> binds) {
 		try {
 			Channel channel = channel();

@@ -16,10 +16,12 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The order topology, declared by every node with the same arguments as {@code rabbitmq/definitions.json}:
- * {@code courier.orders} (topic) → {@code courier.order-events} (durable, single active consumer, dead-letters
- * to {@code courier.orders.dlx} → {@code courier.order-events.dlq}). Single active consumer keeps one order's
- * events in publish order across the cluster; if the active node goes away RabbitMQ hands the queue to the next.
+ * The order topology, declared by every node with the same arguments as
+ * {@code rabbitmq/definitions.json}: {@code courier.orders} (topic) →
+ * {@code courier.order-events} (durable, single active consumer, dead-letters to
+ * {@code courier.orders.dlx} → {@code courier.order-events.dlq}). Single active consumer
+ * keeps one order's events in publish order across the cluster; if the active node goes
+ * away RabbitMQ hands the queue to the next.
  */
 @Configuration(proxyBeanMethods = false)
 class OrderAmqpConfiguration {

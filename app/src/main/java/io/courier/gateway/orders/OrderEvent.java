@@ -8,8 +8,9 @@ import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * An order event as backend services publish it: a JSON object with at least {@code orderId}, {@code userId}
- * and {@code status}; any other field ({@code at}, amounts, ...) travels to clients untouched.
+ * An order event as backend services publish it: a JSON object with at least
+ * {@code orderId}, {@code userId} and {@code status}; any other field ({@code at},
+ * amounts, ...) travels to clients untouched.
  *
  * @param orderId the order, also the routing key's suffix ({@code order.{orderId}})
  * @param userId the order's owner, the principal name ({@code sub}) of their sessions
@@ -22,7 +23,10 @@ record OrderEvent(String orderId, String userId, String status, String json) {
 
 	private static final Pattern ORDER_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
-	/** Parses and validates an event; the exception's message is the reason given to the dead-letter queue. */
+	/**
+	 * Parses and validates an event; the exception's message is the reason given to the
+	 * dead-letter queue.
+	 */
 	/** Parses {@code body}, refusing one of more than {@code maxBytes}. */
 	static OrderEvent parse(ObjectMapper mapper, byte[] body, long maxBytes) {
 		if (body.length > maxBytes) {

@@ -20,11 +20,12 @@ import io.courier.gateway.orders.OrderEvent.InvalidOrderEventException;
 import io.courier.gateway.session.LogText;
 
 /**
- * Consumes {@code courier.order-events} with manual acknowledgement: an event is acked only after it was handed
- * to the broker relay. An event that cannot be forwarded as it is (not JSON, missing fields, routing key that
- * does not name its order) is published to the dead-letter exchange with the reason in
- * {@code x-courier-reason} on the same channel, then acked: it never blocks the next one. The container starts
- * only while the relay's broker connection is up ({@link RelayAvailabilityGate}).
+ * Consumes {@code courier.order-events} with manual acknowledgement: an event is acked
+ * only after it was handed to the broker relay. An event that cannot be forwarded as it
+ * is (not JSON, missing fields, routing key that does not name its order) is published to
+ * the dead-letter exchange with the reason in {@code x-courier-reason} on the same
+ * channel, then acked: it never blocks the next one. The container starts only while the
+ * relay's broker connection is up ({@link RelayAvailabilityGate}).
  */
 @Component
 class OrderEventConsumer {
@@ -48,8 +49,9 @@ class OrderEventConsumer {
 	}
 
 	/**
-	 * {@code courier.order.events{outcome=forwarded|dead-lettered|requeued}}, one per event consumed; every
-	 * delivery is also counted in {@code courier.order.events.consumed}.
+	 * {@code courier.order.events{outcome=forwarded|dead-lettered|requeued}}, one per
+	 * event consumed; every delivery is also counted in
+	 * {@code courier.order.events.consumed}.
 	 */
 	private void count(String outcome) {
 		this.meters.counter("courier.order.events", "outcome", outcome).increment();

@@ -22,10 +22,10 @@ import org.springframework.web.bind.annotation.RestController;
 import io.courier.gateway.orders.OrderEvent.InvalidOrderEventException;
 
 /**
- * {@code POST /api/orders/{orderId}/events} for services that prefer HTTP to AMQP (token scope
- * {@code orders:publish}): the event takes the same path as an AMQP-published one, through
- * {@code courier.orders}. 202 means RabbitMQ confirmed it; 400 names what is wrong; 503 means the broker did not
- * confirm and the caller should retry.
+ * {@code POST /api/orders/{orderId}/events} for services that prefer HTTP to AMQP (token
+ * scope {@code orders:publish}): the event takes the same path as an AMQP-published one,
+ * through {@code courier.orders}. 202 means RabbitMQ confirmed it; 400 names what is
+ * wrong; 503 means the broker did not confirm and the caller should retry.
  */
 @RestController
 class OrderEventController {
@@ -53,7 +53,8 @@ class OrderEventController {
 		byte[] body = request.getInputStream().readNBytes(Math.toIntExact(max + 1));
 		OrderEvent event = OrderEvent.parse(this.mapper, body, max);
 		if (!event.orderId().equals(orderId)) {
-			throw new InvalidOrderEventException("orderId " + event.orderId() + " does not match the path's " + orderId);
+			throw new InvalidOrderEventException(
+					"orderId " + event.orderId() + " does not match the path's " + orderId);
 		}
 		org.springframework.amqp.core.Message message = MessageBuilder
 			.withBody(event.json().getBytes(StandardCharsets.UTF_8))

@@ -13,10 +13,11 @@ import org.springframework.validation.annotation.Validated;
  * Order tracking.
  *
  * @param prefetch order events a node holds unacknowledged at once
- * @param consumerEnabled whether this node consumes order events; a node that does not still delivers them to
- * its sessions when another node forwards them
- * @param maxEventSize the largest order event accepted, as published (HTTP: 400; AMQP: dead-lettered with the
- * reason). Each event reaches an owner's session twice (topic and user queue), within its send buffer
+ * @param consumerEnabled whether this node consumes order events; a node that does not
+ * still delivers them to its sessions when another node forwards them
+ * @param maxEventSize the largest order event accepted, as published (HTTP: 400; AMQP:
+ * dead-lettered with the reason). Each event reaches an owner's session twice (topic and
+ * user queue), within its send buffer
  */
 @Validated
 @ConfigurationProperties("courier.orders")
@@ -28,10 +29,16 @@ public record OrderProperties(@DefaultValue("50") @Min(1) @Max(10000) int prefet
 		return this.maxEventSize.toBytes() >= 1024 && this.maxEventSize.toBytes() <= 1024 * 1024;
 	}
 
-	/** Durable topic exchange backend services publish to, routing key {@code order.{orderId}}. */
+	/**
+	 * Durable topic exchange backend services publish to, routing key
+	 * {@code order.{orderId}}.
+	 */
 	public static final String EXCHANGE = "courier.orders";
 
-	/** Durable queue the gateways consume from (single active consumer: one node at a time, in order). */
+	/**
+	 * Durable queue the gateways consume from (single active consumer: one node at a
+	 * time, in order).
+	 */
 	public static final String QUEUE = "courier.order-events";
 
 	/** Dead-letter exchange and queue for events that cannot be forwarded. */
@@ -42,7 +49,10 @@ public record OrderProperties(@DefaultValue("50") @Min(1) @Max(10000) int prefet
 	/** Header of a dead-lettered event that says why. */
 	public static final String REASON_HEADER = "x-courier-reason";
 
-	/** The user destination an owner's sessions subscribe to, as {@code /user/queue/order-updates}. */
+	/**
+	 * The user destination an owner's sessions subscribe to, as
+	 * {@code /user/queue/order-updates}.
+	 */
 	public static final String USER_DESTINATION = "/queue/order-updates";
 
 	/** Topic of one order, as {@code /topic/orders.{orderId}}. */

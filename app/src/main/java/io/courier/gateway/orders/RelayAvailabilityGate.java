@@ -12,9 +12,10 @@ import org.springframework.messaging.simp.broker.BrokerAvailabilityEvent;
 import org.springframework.stereotype.Component;
 
 /**
- * Runs the order event consumer only while the relay can reach RabbitMQ's STOMP port ({@code BrokerAvailabilityEvent}).
- * While it cannot, the relay could not forward what it is given, so events stay in {@code courier.order-events} (and another
- * node, if any, becomes the active consumer) instead of being acked into a void.
+ * Runs the order event consumer only while the relay can reach RabbitMQ's STOMP port
+ * ({@code BrokerAvailabilityEvent}). While it cannot, the relay could not forward what it
+ * is given, so events stay in {@code courier.order-events} (and another node, if any,
+ * becomes the active consumer) instead of being acked into a void.
  */
 @Component
 class RelayAvailabilityGate {
@@ -37,9 +38,10 @@ class RelayAvailabilityGate {
 	}
 
 	/**
-	 * Not before the application is ready: Spring AMQP's listener registry counts as running when any of its
-	 * containers runs, and the lifecycle processor then never starts it, so starting this container early (the
-	 * relay connects during startup) left every other listener, the node's cluster queue among them, stopped.
+	 * Not before the application is ready: Spring AMQP's listener registry counts as
+	 * running when any of its containers runs, and the lifecycle processor then never
+	 * starts it, so starting this container early (the relay connects during startup)
+	 * left every other listener, the node's cluster queue among them, stopped.
 	 */
 	@EventListener
 	void onReady(ApplicationReadyEvent event) {

@@ -18,8 +18,9 @@ import io.courier.gateway.node.GatewayProperties;
 import io.courier.gateway.session.LocalSessions;
 
 /**
- * Builds this node's {@link NodeStatus}: the address comes from the main web server once it listens
- * ({@code server.address}, or the host name when that is a wildcard), the version from the build info.
+ * Builds this node's {@link NodeStatus}: the address comes from the main web server once
+ * it listens ({@code server.address}, or the host name when that is a wildcard), the
+ * version from the build info.
  */
 @Component
 class NodeStatusSource {

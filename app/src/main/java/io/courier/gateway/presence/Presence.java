@@ -1,6 +1,8 @@
 package io.courier.gateway.presence;
 
-/** The cluster-wide presence view, for other features (limits, SSE and polling, console). */
+/**
+ * The cluster-wide presence view, for other features (limits, SSE and polling, console).
+ */
 public interface Presence {
 
 	/** Sessions of {@code user} on all nodes, as this node knows them now. */
@@ -10,8 +12,9 @@ public interface Presence {
 	int sessionCountElsewhere(String user);
 
 	/**
-	 * A session that is not a STOMP session (an SSE stream, a long-polling client) joins on this node: announced
-	 * on {@code courier.cluster} like a STOMP session, with its transport.
+	 * A session that is not a STOMP session (an SSE stream, a long-polling client) joins
+	 * on this node: announced on {@code courier.cluster} like a STOMP session, with its
+	 * transport.
 	 * @param sessionId unique on this node
 	 * @param user the principal name ({@code sub})
 	 * @param remoteAddress the client's address

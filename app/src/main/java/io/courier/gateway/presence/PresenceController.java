@@ -9,7 +9,10 @@ import org.springframework.web.bind.annotation.RestController;
 
 import io.courier.contract.SessionInfo;
 
-/** {@code GET /api/presence/{userId}}: is the user online anywhere in the cluster, on how many sessions. */
+/**
+ * {@code GET /api/presence/{userId}}: is the user online anywhere in the cluster, on how
+ * many sessions.
+ */
 @RestController
 class PresenceController {
 

@@ -13,7 +13,8 @@ import org.springframework.validation.annotation.Validated;
  * Cluster-wide presence.
  *
  * @param heartbeat how often each node announces itself on {@code courier.cluster}
- * @param expiryHeartbeats heart-beats a node may miss before its sessions are taken as gone (a killed node)
+ * @param expiryHeartbeats heart-beats a node may miss before its sessions are taken as
+ * gone (a killed node)
  */
 @Validated
 @ConfigurationProperties("courier.presence")

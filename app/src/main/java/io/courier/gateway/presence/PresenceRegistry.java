@@ -16,10 +16,11 @@ import org.jspecify.annotations.Nullable;
 import io.courier.contract.SessionInfo;
 
 /**
- * The cluster-wide presence view one node builds from what the nodes announce: sessions per node and per user,
- * and when each node was last heard from. Every change returns the users whose online state flipped, so the
- * caller can tell subscribers. A node silent for longer than the expiry is dropped with all its sessions (a
- * killed node announces nothing). Plain object, synchronized: announcements arrive on one listener thread and
+ * The cluster-wide presence view one node builds from what the nodes announce: sessions
+ * per node and per user, and when each node was last heard from. Every change returns the
+ * users whose online state flipped, so the caller can tell subscribers. A node silent for
+ * longer than the expiry is dropped with all its sessions (a killed node announces
+ * nothing). Plain object, synchronized: announcements arrive on one listener thread and
  * queries on request threads.
  */
 class PresenceRegistry {
@@ -34,7 +35,10 @@ class PresenceRegistry {
 
 	private final Map<String, Map<String, SessionInfo>> sessionsByNode = new HashMap<>();
 
-	/** The same sessions by user, keyed by node and session id: every change costs the users it touches only. */
+	/**
+	 * The same sessions by user, keyed by node and session id: every change costs the
+	 * users it touches only.
+	 */
 	private final Map<String, Map<String, SessionInfo>> sessionsByUser = new HashMap<>();
 
 	PresenceRegistry(Duration expiry) {
@@ -145,7 +149,10 @@ class PresenceRegistry {
 		return session.nodeId() + '\n' + session.sessionId();
 	}
 
-	/** Takes {@code removed} out of the user index and puts {@code added} in; who went online or offline. */
+	/**
+	 * Takes {@code removed} out of the user index and puts {@code added} in; who went
+	 * online or offline.
+	 */
 	private List<Transition> change(Collection<SessionInfo> removed, Collection<SessionInfo> added) {
 		Map<String, Integer> before = new HashMap<>();
 		removed.forEach((session) -> before.putIfAbsent(session.user(), sessionCount(session.user())));
@@ -155,7 +162,10 @@ class PresenceRegistry {
 		return transitions(before);
 	}
 
-	/** Users whose count went from some to none (offline) or from none to some (online), in that order. */
+	/**
+	 * Users whose count went from some to none (offline) or from none to some (online),
+	 * in that order.
+	 */
 	private List<Transition> transitions(Map<String, Integer> before) {
 		List<Transition> transitions = new ArrayList<>();
 		before.forEach((user, count) -> {

@@ -37,13 +37,16 @@ import io.courier.gateway.session.LocalSessions;
 import io.courier.gateway.session.SessionAttributes;
 
 /**
- * Cluster-wide presence without a store of its own: each node announces its sessions joining and leaving, and a
- * heart-beat, on {@code courier.cluster}; every node builds the same {@link PresenceRegistry} from what it hears.
- * A starting node asks the others for a snapshot; a node that stops announces it; a node that is killed falls
- * silent and is dropped after {@code courier.presence.expiry-heartbeats} heart-beats.
+ * Cluster-wide presence without a store of its own: each node announces its sessions
+ * joining and leaving, and a heart-beat, on {@code courier.cluster}; every node builds
+ * the same {@link PresenceRegistry} from what it hears. A starting node asks the others
+ * for a snapshot; a node that stops announces it; a node that is killed falls silent and
+ * is dropped after {@code courier.presence.expiry-heartbeats} heart-beats.
  *
- * <p>Online/offline changes go to {@code /topic/presence.{userId}} once: the node holding the session announces
- * joins and leaves; when a node expires, the live node with the smallest id announces its users going offline.
+ * <p>
+ * Online/offline changes go to {@code /topic/presence.{userId}} once: the node holding
+ * the session announces joins and leaves; when a node expires, the live node with the
+ * smallest id announces its users going offline.
  */
 @Component
 class PresenceService implements Presence, ClusterMessageHandler {
@@ -122,14 +125,14 @@ class PresenceService implements Presence, ClusterMessageHandler {
 		if (sessionId == null || event.getUser() == null) {
 			return;
 		}
-		// The relay's CONNECTED carries no session attributes; the session followed since its CONNECT has them.
+		// The relay's CONNECTED carries no session attributes; the session followed since
+		// its CONNECT has them.
 		LocalSession local = this.localSessions.get(sessionId);
 		if (local != null) {
 			join(sessionId, event.getUser().getName(), local.remoteAddress(), local.userAgent(), local.transport());
 		}
 		else {
-			join(sessionId, event.getUser().getName(),
-					SessionAttributes.get(message, SessionAttributes.REMOTE_ADDRESS),
+			join(sessionId, event.getUser().getName(), SessionAttributes.get(message, SessionAttributes.REMOTE_ADDRESS),
 					SessionAttributes.get(message, SessionAttributes.USER_AGENT),
 					SessionAttributes.get(message, SessionAttributes.TRANSPORT));
 		}
@@ -183,8 +186,8 @@ class PresenceService implements Presence, ClusterMessageHandler {
 			case ClusterMessage.HEARTBEAT -> this.registry.heartbeat(message.nodeId(), now);
 			case ClusterMessage.SNAPSHOT -> this.registry.snapshot(message.nodeId(),
 					(message.sessions() != null) ? message.sessions() : List.of(), now);
-			case ClusterMessage.SNAPSHOT_REQUEST -> announce(ClusterMessage.SNAPSHOT, null,
-					this.registry.sessionsOn(this.nodeId));
+			case ClusterMessage.SNAPSHOT_REQUEST ->
+				announce(ClusterMessage.SNAPSHOT, null, this.registry.sessionsOn(this.nodeId));
 			case ClusterMessage.NODE_LEAVE -> this.registry.removeNode(message.nodeId());
 			default -> logger.debug("Ignoring cluster message " + message.type());
 		}

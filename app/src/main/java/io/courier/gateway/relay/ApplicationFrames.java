@@ -15,11 +15,12 @@ import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
 import org.springframework.messaging.support.MessageBuilder;
 
 /**
- * Messages the application sends ({@code SimpMessagingTemplate}, user destinations), as SENDs on the pooled
- * connection their destination picks, so that one destination's messages keep their order. A caller learns of a
- * failed write (an order event is then redelivered, not lost): it waits for the write, up to 10 s, unless it runs
- * on a broker connection's event loop, which must never block (the write is queued there in order, and a failure
- * is logged and fails the connection, whose sessions are told).
+ * Messages the application sends ({@code SimpMessagingTemplate}, user destinations), as
+ * SENDs on the pooled connection their destination picks, so that one destination's
+ * messages keep their order. A caller learns of a failed write (an order event is then
+ * redelivered, not lost): it waits for the write, up to 10 s, unless it runs on a broker
+ * connection's event loop, which must never block (the write is queued there in order,
+ * and a failure is logged and fails the connection, whose sessions are told).
  */
 final class ApplicationFrames {
 

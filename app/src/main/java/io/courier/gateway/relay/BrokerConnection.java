@@ -22,11 +22,13 @@ import org.springframework.scheduling.TaskScheduler;
 import io.courier.gateway.session.LogText;
 
 /**
- * One STOMP connection from this node to RabbitMQ, shared by many client sessions. It logs in with the gateway's
- * credentials, heart-beats with the broker, and when it is lost (transport failure, broker ERROR, missed
- * heart-beats) reports it once and reconnects with backoff, moving to the next broker address each attempt.
- * Frames it receives (MESSAGE, RECEIPT, ERROR) go to its {@link Listener} on the connection's event-loop thread,
- * in the order the broker sent them, and after the frames of each socket read, {@link Listener#readComplete}.
+ * One STOMP connection from this node to RabbitMQ, shared by many client sessions. It
+ * logs in with the gateway's credentials, heart-beats with the broker, and when it is
+ * lost (transport failure, broker ERROR, missed heart-beats) reports it once and
+ * reconnects with backoff, moving to the next broker address each attempt. Frames it
+ * receives (MESSAGE, RECEIPT, ERROR) go to its {@link Listener} on the connection's
+ * event-loop thread, in the order the broker sent them, and after the frames of each
+ * socket read, {@link Listener#readComplete}.
  */
 final class BrokerConnection implements StompTcpClient.Handler {
 
@@ -43,7 +45,10 @@ final class BrokerConnection implements StompTcpClient.Handler {
 
 		void lost(BrokerConnection connection, String reason);
 
-		/** The frames of one read from the socket went to {@link #frame}: what was held for them can be written. */
+		/**
+		 * The frames of one read from the socket went to {@link #frame}: what was held
+		 * for them can be written.
+		 */
 		void readComplete(BrokerConnection connection);
 
 	}
@@ -64,7 +69,10 @@ final class BrokerConnection implements StompTcpClient.Handler {
 
 	private final ReconnectStrategy backOff;
 
-	/** Client writes held until the end of the current read ({@link Listener#readComplete}). */
+	/**
+	 * Client writes held until the end of the current read
+	 * ({@link Listener#readComplete}).
+	 */
 	private final HeldWrites held = new HeldWrites();
 
 	private volatile @Nullable TcpConnection<byte[]> tcp;
@@ -73,10 +81,16 @@ final class BrokerConnection implements StompTcpClient.Handler {
 
 	private volatile boolean stopped;
 
-	/** Attempts so far; attempt {@code n} goes to broker address {@code n % addresses} (read by health). */
+	/**
+	 * Attempts so far; attempt {@code n} goes to broker address {@code n % addresses}
+	 * (read by health).
+	 */
 	private volatile int attempt;
 
-	/** A session's own connection: never reconnects; frames sent before CONNECTED wait for it. */
+	/**
+	 * A session's own connection: never reconnects; frames sent before CONNECTED wait for
+	 * it.
+	 */
 	private final boolean dedicated;
 
 	private final List<Message<byte[]>> waiting = new ArrayList<>();
@@ -88,14 +102,17 @@ final class BrokerConnection implements StompTcpClient.Handler {
 		this(index, clients, settings, scheduler, listener, false);
 	}
 
-	/** A connection of one client session's own (client-ack subscriptions): it does not reconnect when lost. */
-	static BrokerConnection forSession(List<StompTcpClient> clients, RelaySettings settings,
-			TaskScheduler scheduler, Listener listener) {
+	/**
+	 * A connection of one client session's own (client-ack subscriptions): it does not
+	 * reconnect when lost.
+	 */
+	static BrokerConnection forSession(List<StompTcpClient> clients, RelaySettings settings, TaskScheduler scheduler,
+			Listener listener) {
 		return new BrokerConnection(-1, clients, settings, scheduler, listener, true);
 	}
 
-	private BrokerConnection(int index, List<StompTcpClient> clients, RelaySettings settings,
-			TaskScheduler scheduler, Listener listener, boolean dedicated) {
+	private BrokerConnection(int index, List<StompTcpClient> clients, RelaySettings settings, TaskScheduler scheduler,
+			Listener listener, boolean dedicated) {
 		this.dedicated = dedicated;
 		this.index = index;
 		this.clients = clients;
@@ -142,7 +159,9 @@ final class BrokerConnection implements StompTcpClient.Handler {
 		}
 	}
 
-	/** Drops the connection as lost (its sessions are told, it reconnects with backoff). */
+	/**
+	 * Drops the connection as lost (its sessions are told, it reconnects with backoff).
+	 */
 	void restart(String reason) {
 		TcpConnection<byte[]> connection = this.tcp;
 		if (connection != null) {
@@ -150,14 +169,17 @@ final class BrokerConnection implements StompTcpClient.Handler {
 		}
 	}
 
-	/** The client writes held for the read being handled (on the connection's event loop only). */
+	/**
+	 * The client writes held for the read being handled (on the connection's event loop
+	 * only).
+	 */
 	HeldWrites held() {
 		return this.held;
 	}
 
 	/**
-	 * Sends a frame if the connection is up; the future fails if it is not or the write fails (the connection
-	 * then counts as lost).
+	 * Sends a frame if the connection is up; the future fails if it is not or the write
+	 * fails (the connection then counts as lost).
 	 */
 	CompletableFuture<@Nullable Void> send(Message<byte[]> frame) {
 		if (this.dedicated) {
@@ -170,8 +192,8 @@ final class BrokerConnection implements StompTcpClient.Handler {
 		}
 		TcpConnection<byte[]> connection = this.tcp;
 		if (connection == null || !this.stompConnected) {
-			return CompletableFuture.failedFuture(new IllegalStateException("broker connection " + this.index
-					+ " is not connected"));
+			return CompletableFuture
+				.failedFuture(new IllegalStateException("broker connection " + this.index + " is not connected"));
 		}
 		CompletableFuture<@Nullable Void> future = connection.sendAsync(frame);
 		future.whenComplete((unused, ex) -> {
@@ -256,8 +278,7 @@ final class BrokerConnection implements StompTcpClient.Handler {
 		}
 		frames.forEach(connection::sendAsync);
 		if (!this.dedicated) {
-			logger.info("Broker connection " + this.index + " connected to "
-					+ address());
+			logger.info("Broker connection " + this.index + " connected to " + address());
 		}
 		this.listener.connected(this);
 	}
@@ -312,7 +333,8 @@ final class BrokerConnection implements StompTcpClient.Handler {
 			return;
 		}
 		this.attempt++;
-		long delay = this.backOff.getTimeToNextAttempt((int) Math.min(Integer.MAX_VALUE, Math.max(1, this.failedAttempts)));
+		long delay = this.backOff
+			.getTimeToNextAttempt((int) Math.min(Integer.MAX_VALUE, Math.max(1, this.failedAttempts)));
 		this.scheduler.schedule(this::connect, Instant.now().plusMillis(delay));
 	}
 

@@ -10,10 +10,11 @@ import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
 import io.courier.gateway.session.ClientError;
 
 /**
- * What the broker connections bring, on their event loops: MESSAGEs routed by their subscription id (a node
- * queue's or a topic's to the topic's fan-out, a dedicated one to its session), RECEIPTs to what they confirm,
- * ERRORs to the session that caused them; a connection up (its node queue declared and consumed, then the relay
- * available) or lost (its sessions failed, its topics forgotten, the relay unavailable if nothing serves).
+ * What the broker connections bring, on their event loops: MESSAGEs routed by their
+ * subscription id (a node queue's or a topic's to the topic's fan-out, a dedicated one to
+ * its session), RECEIPTs to what they confirm, ERRORs to the session that caused them; a
+ * connection up (its node queue declared and consumed, then the relay available) or lost
+ * (its sessions failed, its topics forgotten, the relay unavailable if nothing serves).
  */
 final class BrokerFrames implements BrokerConnection.Listener {
 
@@ -73,12 +74,17 @@ final class BrokerFrames implements BrokerConnection.Listener {
 				this.sessions.fail(culprit, ClientError.BROKER_REFUSED.text((text != null) ? text : "(no message)"),
 						(refused != null) ? refused.clientReceipt() : null);
 			}
-			// RabbitMQ closes the connection after most ERRORs: lost() ends the other sessions on it. On a shared
-			// connection that is a gap in SharedConnectionPolicy: the ERROR is logged by the connection.
+			// RabbitMQ closes the connection after most ERRORs: lost() ends the other
+			// sessions on it. On a shared
+			// connection that is a gap in SharedConnectionPolicy: the ERROR is logged by
+			// the connection.
 		}
 	}
 
-	/** Routed by subscription id; nothing for one cancelled while the message was on its way. */
+	/**
+	 * Routed by subscription id; nothing for one cancelled while the message was on its
+	 * way.
+	 */
 	private void message(BrokerConnection connection, Message<byte[]> frame, StompHeaderAccessor accessor) {
 		Route route = this.subscriptions.route(accessor.getSubscriptionId());
 		if (route instanceof NodeQueueRoute) {
@@ -86,7 +92,8 @@ final class BrokerFrames implements BrokerConnection.Listener {
 			if (topic != null && topic.connection == connection) {
 				this.fanOut.fanOut(topic, frame, accessor, connection);
 			}
-			// else: the last subscriber left while the message was on its way, as with a topic subscription
+			// else: the last subscriber left while the message was on its way, as with a
+			// topic subscription
 		}
 		else if (route instanceof Topic topic) {
 			this.fanOut.fanOut(topic, frame, accessor, connection);
@@ -142,7 +149,8 @@ final class BrokerFrames implements BrokerConnection.Listener {
 		this.subscriptions.lost(connection);
 		NodeQueues queues = this.pool.nodeQueues();
 		if (queues != null) {
-			queues.lost(connection.index()); // its bindings go with the reset when it is back
+			queues.lost(connection.index()); // its bindings go with the reset when it is
+												// back
 		}
 		if (!this.pool.isServing()) {
 			this.availability.unavailable();

@@ -9,10 +9,10 @@ import org.springframework.messaging.support.MessageBuilder;
 import org.springframework.messaging.tcp.TcpConnection;
 
 /**
- * The STOMP login of a broker connection: the CONNECT frame (the gateway's credentials, its virtual host,
- * STOMP 1.2, the heart-beats it offers) and the heart-beats agreed from the broker's CONNECTED — the node writes
- * one when it has sent nothing for the agreed interval, and counts the connection as lost when the broker has
- * sent nothing for three.
+ * The STOMP login of a broker connection: the CONNECT frame (the gateway's credentials,
+ * its virtual host, STOMP 1.2, the heart-beats it offers) and the heart-beats agreed from
+ * the broker's CONNECTED — the node writes one when it has sent nothing for the agreed
+ * interval, and counts the connection as lost when the broker has sent nothing for three.
  */
 final class BrokerLogin {
 
@@ -40,7 +40,10 @@ final class BrokerLogin {
 		return Frames.empty(connect);
 	}
 
-	/** Sets up the heart-beats agreed in {@code connected}; {@code silent} hears why the broker counts as gone. */
+	/**
+	 * Sets up the heart-beats agreed in {@code connected}; {@code silent} hears why the
+	 * broker counts as gone.
+	 */
 	void agreeHeartbeats(TcpConnection<byte[]> connection, StompHeaderAccessor connected, Consumer<String> silent) {
 		long ours = this.settings.brokerHeartbeat().toMillis();
 		long[] theirs = connected.getHeartbeat();
@@ -50,8 +53,7 @@ final class BrokerLogin {
 		}
 		if (ours > 0 && theirs[0] > 0) {
 			long interval = Math.max(ours, theirs[0]) * 3;
-			connection.onReadInactivity(() -> silent.accept("No messages received in " + interval + " ms."),
-					interval);
+			connection.onReadInactivity(() -> silent.accept("No messages received in " + interval + " ms."), interval);
 		}
 	}
 

@@ -14,10 +14,12 @@ import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
 import io.courier.gateway.session.ClientError;
 
 /**
- * A client's SEND, ACK, NACK, BEGIN, COMMIT and ABORT on their way to the broker: each on the connection that keeps
- * the session's frames in order and other sessions safe (a pooled connection for plain sends, the session's own
- * for anything RabbitMQ could refuse, the delivering subscription's for an ack), transactions held here until
- * COMMIT, acks checked against what the session was sent, receipts answered when the broker's come.
+ * A client's SEND, ACK, NACK, BEGIN, COMMIT and ABORT on their way to the broker: each on
+ * the connection that keeps the session's frames in order and other sessions safe (a
+ * pooled connection for plain sends, the session's own for anything RabbitMQ could
+ * refuse, the delivering subscription's for an ack), transactions held here until COMMIT,
+ * acks checked against what the session was sent, receipts answered when the broker's
+ * come.
  */
 final class ClientFrames {
 
@@ -49,8 +51,8 @@ final class ClientFrames {
 		if (transaction == null) {
 			BrokerConnection connection = route(session, command, accessor);
 			if (connection != null) {
-				connection.send(this.receipts.withBrokerReceipt(Frames.asSent(frame), session, connection, receipt,
-						null));
+				connection
+					.send(this.receipts.withBrokerReceipt(Frames.asSent(frame), session, connection, receipt, null));
 			}
 			return;
 		}
@@ -88,7 +90,10 @@ final class ClientFrames {
 		}
 	}
 
-	/** A frame the relay handled itself: refused (the session fails), or done (its receipt, if any, answered). */
+	/**
+	 * A frame the relay handled itself: refused (the session fails), or done (its
+	 * receipt, if any, answered).
+	 */
 	private void answer(ClientSession session, @Nullable String refused, @Nullable String receipt) {
 		if (refused != null) {
 			this.sessions.fail(session, ClientError.INVALID_FRAME.text(refused), receipt);
@@ -99,8 +104,8 @@ final class ClientFrames {
 	}
 
 	/**
-	 * Sends a committed transaction's frames in order. Its receipt is answered once the broker has confirmed the
-	 * last frame on each connection they went to.
+	 * Sends a committed transaction's frames in order. Its receipt is answered once the
+	 * broker has confirmed the last frame on each connection they went to.
 	 */
 	private void commit(ClientSession session, List<Message<byte[]>> frames, @Nullable String receipt) {
 		List<BrokerConnection> routes = new ArrayList<>(frames.size());
@@ -124,15 +129,16 @@ final class ClientFrames {
 		for (int i = 0; i < frames.size(); i++) {
 			BrokerConnection connection = routes.get(i);
 			boolean confirms = confirmed != null && last.get(connection) == i;
-			connection.send(confirms
-					? this.receipts.withBrokerReceipt(frames.get(i), session, connection, receipt, confirmed)
-					: frames.get(i));
+			connection
+				.send(confirms ? this.receipts.withBrokerReceipt(frames.get(i), session, connection, receipt, confirmed)
+						: frames.get(i));
 		}
 	}
 
 	/**
-	 * The connection a SEND, ACK or NACK goes on; {@code null} if the session was failed instead (an ACK/NACK of a
-	 * message it was not sent). An ACK/NACK settles the message here.
+	 * The connection a SEND, ACK or NACK goes on; {@code null} if the session was failed
+	 * instead (an ACK/NACK of a message it was not sent). An ACK/NACK settles the message
+	 * here.
 	 */
 	private @Nullable BrokerConnection route(ClientSession session, @Nullable StompCommand command,
 			StompHeaderAccessor accessor) {
@@ -154,8 +160,9 @@ final class ClientFrames {
 	}
 
 	private void failUnknownAck(ClientSession session, StompCommand command, StompHeaderAccessor accessor) {
-		this.sessions.fail(session, ClientError.INVALID_FRAME.text(command
-				+ " of a message this session has not been sent or has settled: " + accessor.getFirstNativeHeader("id")),
+		this.sessions.fail(session,
+				ClientError.INVALID_FRAME.text(command + " of a message this session has not been sent or has settled: "
+						+ accessor.getFirstNativeHeader("id")),
 				accessor.getReceipt());
 	}
 

@@ -17,9 +17,10 @@ import org.springframework.messaging.support.MessageBuilder;
 import io.courier.gateway.session.ClientError;
 
 /**
- * What the relay itself tells a client, through the client outbound channel (where Spring's STOMP handler encodes
- * it): CONNECTED (as Spring's CONNECT_ACK), RECEIPTs, ERRORs, heart-beats and MESSAGEs that do not take the
- * fan-out's direct path. A write to a session counts as the node having sent it something (heart-beats).
+ * What the relay itself tells a client, through the client outbound channel (where
+ * Spring's STOMP handler encodes it): CONNECTED (as Spring's CONNECT_ACK), RECEIPTs,
+ * ERRORs, heart-beats and MESSAGEs that do not take the fan-out's direct path. A write to
+ * a session counts as the node having sent it something (heart-beats).
  */
 final class ClientReplies {
 
@@ -29,7 +30,10 @@ final class ClientReplies {
 		this.clientOutbound = clientOutbound;
 	}
 
-	/** Spring's STOMP handler answers CONNECT_ACK with CONNECTED, with the heart-beats negotiated here. */
+	/**
+	 * Spring's STOMP handler answers CONNECT_ACK with CONNECTED, with the heart-beats
+	 * negotiated here.
+	 */
 	void connected(ClientSession session, Message<?> connect) {
 		SimpMessageHeaderAccessor ack = SimpMessageHeaderAccessor.create(SimpMessageType.CONNECT_ACK);
 		ack.setSessionId(session.id);
@@ -42,7 +46,10 @@ final class ClientReplies {
 		send(session, Frames.empty(ack));
 	}
 
-	/** DISCONNECT_ACK, which Spring's STOMP handler turns into the RECEIPT of the client's DISCONNECT. */
+	/**
+	 * DISCONNECT_ACK, which Spring's STOMP handler turns into the RECEIPT of the client's
+	 * DISCONNECT.
+	 */
 	void disconnected(String sessionId, Message<?> disconnect) {
 		SimpMessageHeaderAccessor ack = SimpMessageHeaderAccessor.create(SimpMessageType.DISCONNECT_ACK);
 		ack.setSessionId(sessionId);
@@ -50,7 +57,10 @@ final class ClientReplies {
 		this.clientOutbound.send(Frames.empty(ack));
 	}
 
-	/** Every ERROR the relay sends reads as one of the {@link ClientError} reasons (checked where assertions run). */
+	/**
+	 * Every ERROR the relay sends reads as one of the {@link ClientError} reasons
+	 * (checked where assertions run).
+	 */
 	void error(String sessionId, @Nullable Principal user, String text, @Nullable String receipt) {
 		assert ClientError.of(text) != null : "not a ClientError text: " + text;
 		StompHeaderAccessor error = StompHeaderAccessor.create(StompCommand.ERROR);

@@ -15,11 +15,13 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.scheduling.TaskScheduler;
 
 /**
- * The node's broker connections: a fixed pool shared by every client session (one TCP client per broker address,
- * the connections spread over them, on a few event loops), and the connections sessions open of their own. Says
- * which pooled connection serves a session, a shared destination or an application message, and whether the relay
- * can serve clients at all. How pooled connections may be shared ({@link SharedConnectionPolicy}) and the node
- * queues consumed on them are set before start.
+ * The node's broker connections: a fixed pool shared by every client session (one TCP
+ * client per broker address, the connections spread over them, on a few event loops), and
+ * the connections sessions open of their own. Says which pooled connection serves a
+ * session, a shared destination or an application message, and whether the relay can
+ * serve clients at all. How pooled connections may be shared
+ * ({@link SharedConnectionPolicy}) and the node queues consumed on them are set before
+ * start.
  */
 final class ConnectionPool {
 
@@ -31,17 +33,26 @@ final class ConnectionPool {
 
 	private final List<BrokerConnection> connections = new ArrayList<>();
 
-	/** The broker connections' event loops (they fan out too); made on start, shut down on stop. */
+	/**
+	 * The broker connections' event loops (they fan out too); made on start, shut down on
+	 * stop.
+	 */
 	private volatile @Nullable EventLoopGroup loops;
 
 	private volatile BrokerConnection.@Nullable Listener listener;
 
 	private volatile SharedConnectionPolicy sharing = new SharedConnectionPolicy(List.of("/topic/"));
 
-	/** The node's queues; {@code null}: each shared destination is a broker subscription of its own. */
+	/**
+	 * The node's queues; {@code null}: each shared destination is a broker subscription
+	 * of its own.
+	 */
 	private volatile @Nullable NodeQueues nodeQueues;
 
-	/** Guards the sessions' own connections (opened on a client frame, closed at the session's end). */
+	/**
+	 * Guards the sessions' own connections (opened on a client frame, closed at the
+	 * session's end).
+	 */
 	private final Object ownConnections = new Object();
 
 	ConnectionPool(RelaySettings settings, TaskScheduler scheduler) {
@@ -68,7 +79,8 @@ final class ConnectionPool {
 		this.connections.forEach(BrokerConnection::stop);
 		NodeQueues queues = this.nodeQueues;
 		if (queues != null) {
-			queues.deleteAll(Duration.ofSeconds(2)); // else RabbitMQ removes them once they expire
+			queues.deleteAll(Duration.ofSeconds(2)); // else RabbitMQ removes them once
+														// they expire
 		}
 		EventLoopGroup loops = this.loops;
 		if (loops != null) {
@@ -127,7 +139,10 @@ final class ConnectionPool {
 		return null;
 	}
 
-	/** The connection for a new shared destination: with node queues, one whose queue is ready. */
+	/**
+	 * The connection for a new shared destination: with node queues, one whose queue is
+	 * ready.
+	 */
 	@Nullable BrokerConnection pickForTopic(int hash) {
 		NodeQueues queues = this.nodeQueues;
 		if (queues == null) {
@@ -145,8 +160,9 @@ final class ConnectionPool {
 	}
 
 	/**
-	 * Whether the relay can serve clients: a broker connection is up, and with node queues, one whose queue is
-	 * ready (until then a SUBSCRIBE to a topic would have nowhere to go).
+	 * Whether the relay can serve clients: a broker connection is up, and with node
+	 * queues, one whose queue is ready (until then a SUBSCRIBE to a topic would have
+	 * nowhere to go).
 	 */
 	boolean isServing() {
 		NodeQueues queues = this.nodeQueues;
@@ -175,7 +191,10 @@ final class ConnectionPool {
 		}
 	}
 
-	/** Closes the session's own connection, if it has one: RabbitMQ redelivers what the client did not ack. */
+	/**
+	 * Closes the session's own connection, if it has one: RabbitMQ redelivers what the
+	 * client did not ack.
+	 */
 	void closeOwnConnection(ClientSession session) {
 		BrokerConnection own;
 		synchronized (this.ownConnections) {
@@ -187,7 +206,10 @@ final class ConnectionPool {
 		}
 	}
 
-	/** Whether the caller runs on one of the broker connections' event loops (where it must never block). */
+	/**
+	 * Whether the caller runs on one of the broker connections' event loops (where it
+	 * must never block).
+	 */
 	boolean onEventLoop() {
 		EventLoopGroup loops = this.loops;
 		if (loops != null) {

@@ -6,9 +6,10 @@ import java.util.LinkedHashSet;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A client subscription with a broker subscription of its own, on {@link #connection}, and, in {@code client} or
- * {@code client-individual} ack mode, the ack ids of the messages delivered and not yet acknowledged. The relay
- * passes on only ACK/NACKs for ids it delivered (RabbitMQ closes a connection on an unknown id).
+ * A client subscription with a broker subscription of its own, on {@link #connection},
+ * and, in {@code client} or {@code client-individual} ack mode, the ack ids of the
+ * messages delivered and not yet acknowledged. The relay passes on only ACK/NACKs for ids
+ * it delivered (RabbitMQ closes a connection on an unknown id).
  */
 final class Dedicated implements Route {
 
@@ -47,7 +48,10 @@ final class Dedicated implements Route {
 		return this.outstanding.contains(ackId);
 	}
 
-	/** Whether {@code ackId} is outstanding here; if so it (and in {@code client} mode all before it) is settled. */
+	/**
+	 * Whether {@code ackId} is outstanding here; if so it (and in {@code client} mode all
+	 * before it) is settled.
+	 */
 	synchronized boolean settle(String ackId) {
 		if (!this.outstanding.contains(ackId)) {
 			return false;
@@ -66,7 +70,10 @@ final class Dedicated implements Route {
 		return true;
 	}
 
-	/** Whether messages wait for the client's ACK/NACK (client or client-individual ack mode). */
+	/**
+	 * Whether messages wait for the client's ACK/NACK (client or client-individual ack
+	 * mode).
+	 */
 	static boolean clientAcks(@Nullable String ackMode) {
 		return "client".equals(ackMode) || "client-individual".equals(ackMode);
 	}

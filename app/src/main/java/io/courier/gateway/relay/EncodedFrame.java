@@ -5,8 +5,9 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A STOMP frame the relay encoded once for every local subscriber that shares a subscription id, with the form a
- * {@link FrameWriter} writes (a WebSocket text message, say) made at most once too and then shared.
+ * A STOMP frame the relay encoded once for every local subscriber that shares a
+ * subscription id, with the form a {@link FrameWriter} writes (a WebSocket text message,
+ * say) made at most once too and then shared.
  */
 public final class EncodedFrame {
 
@@ -24,8 +25,8 @@ public final class EncodedFrame {
 	}
 
 	/**
-	 * The frame converted by {@code converter}, made on first use and kept: every writer of one relay must pass
-	 * the same converter.
+	 * The frame converted by {@code converter}, made on first use and kept: every writer
+	 * of one relay must pass the same converter.
 	 */
 	@SuppressWarnings("unchecked")
 	public <T> T as(Function<byte[], T> converter) {

@@ -13,7 +13,10 @@ import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
 import org.springframework.messaging.support.MessageBuilder;
 import org.springframework.messaging.support.MessageHeaderAccessor;
 
-/** Reading and rewriting STOMP frames as Spring messages, the way several of the relay's roles need to. */
+/**
+ * Reading and rewriting STOMP frames as Spring messages, the way several of the relay's
+ * roles need to.
+ */
 final class Frames {
 
 	static final byte[] EMPTY = new byte[0];
@@ -30,7 +33,10 @@ final class Frames {
 		return MessageBuilder.createMessage(EMPTY, headers.getMessageHeaders());
 	}
 
-	/** The frame's STOMP headers: its own accessor if it has one, else one made from its message headers. */
+	/**
+	 * The frame's STOMP headers: its own accessor if it has one, else one made from its
+	 * message headers.
+	 */
 	static StompHeaderAccessor stompAccessor(Message<?> message) {
 		MessageHeaderAccessor accessor = MessageHeaderAccessor.getAccessor(message, MessageHeaderAccessor.class);
 		if (accessor instanceof StompHeaderAccessor stomp) {
@@ -44,16 +50,20 @@ final class Frames {
 	}
 
 	/**
-	 * The frame with its STOMP headers brought up to date with its message headers: a user destination's SEND
-	 * reaches the relay with the resolved destination in the message header and the client's {@code /user/...} in
-	 * the native one, which is what would be encoded.
+	 * The frame with its STOMP headers brought up to date with its message headers: a
+	 * user destination's SEND reaches the relay with the resolved destination in the
+	 * message header and the client's {@code /user/...} in the native one, which is what
+	 * would be encoded.
 	 */
 	static Message<byte[]> asSent(Message<byte[]> frame) {
 		StompHeaderAccessor accessor = StompHeaderAccessor.wrap(frame);
 		return MessageBuilder.createMessage(frame.getPayload(), accessor.getMessageHeaders());
 	}
 
-	/** The frame as it joins a transaction: without the transaction's name, and without its receipt (answered). */
+	/**
+	 * The frame as it joins a transaction: without the transaction's name, and without
+	 * its receipt (answered).
+	 */
 	static Message<byte[]> withoutTransaction(Message<byte[]> frame) {
 		StompHeaderAccessor accessor = StompHeaderAccessor.wrap(frame);
 		accessor.removeNativeHeader(TRANSACTION);
@@ -61,7 +71,10 @@ final class Frames {
 		return MessageBuilder.createMessage(frame.getPayload(), accessor.getMessageHeaders());
 	}
 
-	/** A broker MESSAGE's headers as a client copy starts from: all but the broker's subscription id. */
+	/**
+	 * A broker MESSAGE's headers as a client copy starts from: all but the broker's
+	 * subscription id.
+	 */
 	static Map<String, List<String>> nativeHeadersOf(StompHeaderAccessor accessor) {
 		Map<String, List<String>> headers = new LinkedHashMap<>(accessor.toNativeHeaderMap());
 		headers.remove(StompHeaderAccessor.STOMP_SUBSCRIPTION_HEADER);

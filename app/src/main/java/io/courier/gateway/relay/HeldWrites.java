@@ -7,9 +7,9 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * The client writes a broker connection's fan-out held while it handled the frames of one socket read: written
- * together once the read is handled, so that a session's frames of that read leave in one socket write. Used on
- * the connection's event-loop thread only.
+ * The client writes a broker connection's fan-out held while it handled the frames of one
+ * socket read: written together once the read is handled, so that a session's frames of
+ * that read leave in one socket write. Used on the connection's event-loop thread only.
  */
 final class HeldWrites {
 
@@ -21,7 +21,10 @@ final class HeldWrites {
 		this.writes.add(write);
 	}
 
-	/** The read is handled: the writes held for it go out now, in the order they were held. */
+	/**
+	 * The read is handled: the writes held for it go out now, in the order they were
+	 * held.
+	 */
 	void writeAll() {
 		List<Runnable> writes = this.writes;
 		for (int i = 0; i < writes.size(); i++) {

@@ -15,8 +15,9 @@ import org.springframework.messaging.simp.stomp.StompEncoder;
 import org.springframework.messaging.tcp.TcpConnection;
 
 /**
- * One {@link StompTcpClient} connection: frames encoded with Spring's STOMP encoder and written with a flush each;
- * heart-beats ({@link #onReadInactivity}, {@link #onWriteInactivity}) as idle-state handlers on the channel.
+ * One {@link StompTcpClient} connection: frames encoded with Spring's STOMP encoder and
+ * written with a flush each; heart-beats ({@link #onReadInactivity},
+ * {@link #onWriteInactivity}) as idle-state handlers on the channel.
  */
 final class NettyTcpConnection implements TcpConnection<byte[]> {
 
@@ -57,7 +58,9 @@ final class NettyTcpConnection implements TcpConnection<byte[]> {
 		this.channel.close();
 	}
 
-	/** Runs a task each time the channel has read (or written) nothing for the interval. */
+	/**
+	 * Runs a task each time the channel has read (or written) nothing for the interval.
+	 */
 	private static final class Idle extends IdleStateHandler {
 
 		private final Runnable task;

@@ -1,5 +1,8 @@
 package io.courier.gateway.relay;
 
-/** The broker subscription to node queue {@code index}, consumed on the pooled connection of the same index. */
+/**
+ * The broker subscription to node queue {@code index}, consumed on the pooled connection
+ * of the same index.
+ */
 record NodeQueueRoute(int index) implements Route {
 }

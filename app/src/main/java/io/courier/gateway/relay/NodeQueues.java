@@ -10,11 +10,12 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The node's queues: one per pooled broker connection that carries topics (the first {@link #count()}), each
- * consumed there by one STOMP subscription and bound with the keys of the topics assigned to it. RabbitMQ holds
- * O(nodes) queues and O(distinct keys per node) bindings, never a queue per session. A queue is ready once it has
- * been reset (emptied, unbound) after its connection connected: topics go only to ready queues, so a binding is
- * never made before the reset that would remove it.
+ * The node's queues: one per pooled broker connection that carries topics (the first
+ * {@link #count()}), each consumed there by one STOMP subscription and bound with the
+ * keys of the topics assigned to it. RabbitMQ holds O(nodes) queues and O(distinct keys
+ * per node) bindings, never a queue per session. A queue is ready once it has been reset
+ * (emptied, unbound) after its connection connected: topics go only to ready queues, so a
+ * binding is never made before the reset that would remove it.
  */
 final class NodeQueues {
 
@@ -45,7 +46,10 @@ final class NodeQueues {
 		return index < this.names.length && this.ready.get(index) == 1;
 	}
 
-	/** Empties and unbinds the queue (what it held belonged to sessions that were ended with its connection). */
+	/**
+	 * Empties and unbinds the queue (what it held belonged to sessions that were ended
+	 * with its connection).
+	 */
 	CompletableFuture<@Nullable Void> reset(int index) {
 		this.ready.set(index, 0);
 		return this.bindings.reset(this.names[index]).thenRun(() -> this.ready.set(index, 1));
@@ -65,7 +69,10 @@ final class NodeQueues {
 		return this.bindings.unbind(this.names[index], binding);
 	}
 
-	/** Deletes every queue, waiting at most {@code timeout} in all (best effort: they expire anyway). */
+	/**
+	 * Deletes every queue, waiting at most {@code timeout} in all (best effort: they
+	 * expire anyway).
+	 */
 	void deleteAll(Duration timeout) {
 		CompletableFuture<?>[] deletions = new CompletableFuture<?>[this.names.length];
 		for (int i = 0; i < this.names.length; i++) {

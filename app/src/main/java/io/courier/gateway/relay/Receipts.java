@@ -12,13 +12,17 @@ import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
 import org.springframework.messaging.support.MessageBuilder;
 
 /**
- * Broker receipt ids and what each confirms: a client's frame (the client's own receipt is answered when the
- * broker's comes; an ERROR naming it goes to that session with the client's receipt id) or one of the relay's own
- * frames. Forgotten with the connection or the session they belong to.
+ * Broker receipt ids and what each confirms: a client's frame (the client's own receipt
+ * is answered when the broker's comes; an ERROR naming it goes to that session with the
+ * client's receipt id) or one of the relay's own frames. Forgotten with the connection or
+ * the session they belong to.
  */
 final class Receipts {
 
-	/** What a broker receipt confirms: a client's frame (its session and receipt) or the relay's own. */
+	/**
+	 * What a broker receipt confirms: a client's frame (its session and receipt) or the
+	 * relay's own.
+	 */
 	record Pending(BrokerConnection connection, @Nullable ClientSession session, @Nullable String clientReceipt,
 			Runnable action) {
 	}
@@ -33,7 +37,10 @@ final class Receipts {
 		this.replies = replies;
 	}
 
-	/** A receipt id for one of the relay's own frames: {@code confirmed} runs when the broker answers it. */
+	/**
+	 * A receipt id for one of the relay's own frames: {@code confirmed} runs when the
+	 * broker answers it.
+	 */
 	String forRelay(BrokerConnection connection, Runnable confirmed) {
 		String id = nextId();
 		this.pending.put(id, new Pending(connection, null, null, confirmed));
@@ -41,8 +48,8 @@ final class Receipts {
 	}
 
 	/**
-	 * A broker receipt id for a client's frame: when the broker confirms it, {@code confirmed} runs, or else the
-	 * client's receipt is answered.
+	 * A broker receipt id for a client's frame: when the broker confirms it,
+	 * {@code confirmed} runs, or else the client's receipt is answered.
 	 */
 	String forClient(ClientSession session, BrokerConnection connection, String clientReceipt,
 			@Nullable Runnable confirmed) {
@@ -52,7 +59,10 @@ final class Receipts {
 		return id;
 	}
 
-	/** The frame with its client receipt replaced by a broker one (see {@link #forClient}); else the frame as is. */
+	/**
+	 * The frame with its client receipt replaced by a broker one (see
+	 * {@link #forClient}); else the frame as is.
+	 */
 	Message<byte[]> withBrokerReceipt(Message<byte[]> frame, ClientSession session, BrokerConnection connection,
 			@Nullable String clientReceipt, @Nullable Runnable confirmed) {
 		if (clientReceipt == null) {
@@ -63,7 +73,10 @@ final class Receipts {
 		return MessageBuilder.createMessage(frame.getPayload(), accessor.getMessageHeaders());
 	}
 
-	/** Replaces the client's receipt id in {@code frame}, if it has one, with a broker one. */
+	/**
+	 * Replaces the client's receipt id in {@code frame}, if it has one, with a broker
+	 * one.
+	 */
 	void map(StompHeaderAccessor frame, ClientSession session, BrokerConnection connection) {
 		String clientReceipt = frame.getReceipt();
 		if (clientReceipt != null) {

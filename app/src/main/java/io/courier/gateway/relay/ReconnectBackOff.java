@@ -7,9 +7,10 @@ import org.springframework.util.backoff.BackOffExecution;
 import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
- * How long a pooled broker connection waits before its next attempt: Spring's {@link ExponentialBackOff} from
- * {@code courier.relay.reconnect-delay}, doubling up to {@code courier.relay.max-reconnect-delay}, with a jitter
- * of half the first delay so that the connections of many nodes do not all come back at the same instant after a
+ * How long a pooled broker connection waits before its next attempt: Spring's
+ * {@link ExponentialBackOff} from {@code courier.relay.reconnect-delay}, doubling up to
+ * {@code courier.relay.max-reconnect-delay}, with a jitter of half the first delay so
+ * that the connections of many nodes do not all come back at the same instant after a
  * broker restart.
  */
 final class ReconnectBackOff implements ReconnectStrategy {
@@ -25,7 +26,10 @@ final class ReconnectBackOff implements ReconnectStrategy {
 		this.backOff.setJitter(initial.toMillis() / 2);
 	}
 
-	/** The delay before attempt {@code attemptCount} (1 for the first reconnect after a loss). */
+	/**
+	 * The delay before attempt {@code attemptCount} (1 for the first reconnect after a
+	 * loss).
+	 */
 	@Override
 	public Long getTimeToNextAttempt(int attemptCount) {
 		BackOffExecution execution = this.backOff.start();

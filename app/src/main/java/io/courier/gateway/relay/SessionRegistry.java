@@ -19,9 +19,10 @@ import org.springframework.scheduling.TaskScheduler;
 import io.courier.gateway.session.ClientError;
 
 /**
- * The relay's client sessions: CONNECT (answered by the node, with heart-beats negotiated with the client), the
- * end of a session (its subscriptions released, its own broker connection closed), failing a session with an
- * ERROR, and the heart-beat sweep that writes the node's heart-beats and fails sessions whose client went silent.
+ * The relay's client sessions: CONNECT (answered by the node, with heart-beats negotiated
+ * with the client), the end of a session (its subscriptions released, its own broker
+ * connection closed), failing a session with an ERROR, and the heart-beat sweep that
+ * writes the node's heart-beats and fails sessions whose client went silent.
  */
 final class SessionRegistry {
 
@@ -69,7 +70,10 @@ final class SessionRegistry {
 		return this.sessions.values().stream().mapToInt((session) -> session.subscriptions.size()).sum();
 	}
 
-	/** Binds a new session to a pooled connection and answers its CONNECT, or fails it if none is up. */
+	/**
+	 * Binds a new session to a pooled connection and answers its CONNECT, or fails it if
+	 * none is up.
+	 */
 	void connect(String sessionId, Message<?> message, StompHeaderAccessor accessor) {
 		Principal user = accessor.getUser();
 		if (this.sessions.containsKey(sessionId)) {
@@ -91,7 +95,10 @@ final class SessionRegistry {
 		this.replies.connected(session, message);
 	}
 
-	/** Ends the session; a DISCONNECT with a receipt is answered (the gateway then closes the socket). */
+	/**
+	 * Ends the session; a DISCONNECT with a receipt is answered (the gateway then closes
+	 * the socket).
+	 */
 	void disconnect(@Nullable ClientSession session, Message<?> message, StompHeaderAccessor accessor) {
 		if (session != null) {
 			end(session);
@@ -101,13 +108,19 @@ final class SessionRegistry {
 		}
 	}
 
-	/** Sends the client an ERROR (after which Spring's STOMP handler closes it) and forgets the session. */
+	/**
+	 * Sends the client an ERROR (after which Spring's STOMP handler closes it) and
+	 * forgets the session.
+	 */
 	void fail(ClientSession session, String text, @Nullable String receipt) {
 		end(session);
 		this.replies.error(session.id, session.user, text, receipt);
 	}
 
-	/** Forgets the session: leaves its topics, cancels its own broker subscriptions, drops its transactions. */
+	/**
+	 * Forgets the session: leaves its topics, cancels its own broker subscriptions, drops
+	 * its transactions.
+	 */
 	void end(ClientSession session) {
 		if (session.closed) {
 			return;
@@ -120,7 +133,10 @@ final class SessionRegistry {
 		this.receipts.forget(session);
 	}
 
-	/** A broker connection was lost: every session that depended on it fails with the connection's reason. */
+	/**
+	 * A broker connection was lost: every session that depended on it fails with the
+	 * connection's reason.
+	 */
 	void failDependents(BrokerConnection connection, String reason) {
 		for (ClientSession session : this.sessions.values()) {
 			if (dependsOn(session, connection)) {

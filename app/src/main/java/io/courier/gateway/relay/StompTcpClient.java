@@ -28,21 +28,25 @@ import org.springframework.messaging.tcp.TcpConnectionHandler;
 import org.springframework.messaging.tcp.TcpOperations;
 
 /**
- * A STOMP-over-TCP client on Netty for the relay's broker connections. It calls the {@link TcpConnectionHandler}
- * on the connection's event-loop thread, in socket order, with no thread hop per frame (Spring's
- * {@code ReactorNettyTcpClient} hands every frame to a scheduler thread): {@code afterConnected} before the first
- * frame, each decoded frame ({@code handleMessage}), then, once per socket read, {@link Handler#afterRead} if the
- * handler is one, so a handler can hold work for the frames of a read and do it once at the end. Heart-beats
- * ({@link TcpConnection#onReadInactivity}, {@link TcpConnection#onWriteInactivity}) are idle-state handlers on the
- * channel. The event-loop group belongs to the caller, which shuts it down; {@link #shutdownAsync} closes the
- * connections this client opened and refuses new ones.
+ * A STOMP-over-TCP client on Netty for the relay's broker connections. It calls the
+ * {@link TcpConnectionHandler} on the connection's event-loop thread, in socket order,
+ * with no thread hop per frame (Spring's {@code ReactorNettyTcpClient} hands every frame
+ * to a scheduler thread): {@code afterConnected} before the first frame, each decoded
+ * frame ({@code handleMessage}), then, once per socket read, {@link Handler#afterRead} if
+ * the handler is one, so a handler can hold work for the frames of a read and do it once
+ * at the end. Heart-beats ({@link TcpConnection#onReadInactivity},
+ * {@link TcpConnection#onWriteInactivity}) are idle-state handlers on the channel. The
+ * event-loop group belongs to the caller, which shuts it down; {@link #shutdownAsync}
+ * closes the connections this client opened and refuses new ones.
  */
 final class StompTcpClient implements TcpOperations<byte[]> {
 
 	/** Connect timeout; the relay's own CONNECTED timeout follows it. */
 	private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
 
-	/** A handler that also hears when the frames of one socket read have all been handled. */
+	/**
+	 * A handler that also hears when the frames of one socket read have all been handled.
+	 */
 	interface Handler extends TcpConnectionHandler<byte[]> {
 
 		void afterRead();
@@ -73,8 +77,8 @@ final class StompTcpClient implements TcpOperations<byte[]> {
 	}
 
 	/**
-	 * Opens a connection: the handler hears {@code afterConnected} or {@code afterConnectFailure}; the future
-	 * completes likewise.
+	 * Opens a connection: the handler hears {@code afterConnected} or
+	 * {@code afterConnectFailure}; the future completes likewise.
 	 */
 	@Override
 	public CompletableFuture<@Nullable Void> connectAsync(TcpConnectionHandler<byte[]> handler) {
@@ -109,8 +113,9 @@ final class StompTcpClient implements TcpOperations<byte[]> {
 	}
 
 	/**
-	 * Opens a connection and opens it again, after the strategy's delay, each time an attempt fails or the
-	 * connection closes, until the client is shut down. The future completes with the first connection.
+	 * Opens a connection and opens it again, after the strategy's delay, each time an
+	 * attempt fails or the connection closes, until the client is shut down. The future
+	 * completes with the first connection.
 	 */
 	@Override
 	public CompletableFuture<@Nullable Void> connectAsync(TcpConnectionHandler<byte[]> handler,
@@ -197,7 +202,8 @@ final class StompTcpClient implements TcpOperations<byte[]> {
 		protected void decode(ChannelHandlerContext context, ByteBuf in, List<Object> out) {
 			ByteBuffer buffer = in.nioBuffer();
 			int start = buffer.position();
-			List<Message<byte[]>> frames = this.decoder.decode(buffer); // stops before a partial frame
+			List<Message<byte[]>> frames = this.decoder.decode(buffer); // stops before a
+																		// partial frame
 			in.skipBytes(buffer.position() - start);
 			out.addAll(frames);
 		}
@@ -233,7 +239,10 @@ final class StompTcpClient implements TcpOperations<byte[]> {
 			this.handler.afterConnectionClosed();
 		}
 
-		/** Also what a handler throws: as with Spring's client, a failure of the connection. */
+		/**
+		 * Also what a handler throws: as with Spring's client, a failure of the
+		 * connection.
+		 */
 		@Override
 		public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
 			this.handler.handleFailure(cause);

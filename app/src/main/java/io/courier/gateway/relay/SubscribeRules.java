@@ -8,21 +8,28 @@ import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
 import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
 
 /**
- * What the relay decides about a SUBSCRIBE before anything reaches the broker: whether it refuses it itself (so
- * that RabbitMQ never closes a shared connection over it) and whether one node-wide subscription may serve it.
+ * What the relay decides about a SUBSCRIBE before anything reaches the broker: whether it
+ * refuses it itself (so that RabbitMQ never closes a shared connection over it) and
+ * whether one node-wide subscription may serve it.
  */
 final class SubscribeRules {
 
 	private static final Set<String> ACK_MODES = Set.of("auto", "client", "client-individual");
 
-	/** SUBSCRIBE headers that ask the broker for nothing particular: only such a subscription is shared. */
-	private static final Set<String> SHAREABLE_HEADERS = Set.of("destination", "id", "ack", "receipt",
-			"content-length", "content-type", "subscription-token", SimpMessageHeaderAccessor.ORIGINAL_DESTINATION);
+	/**
+	 * SUBSCRIBE headers that ask the broker for nothing particular: only such a
+	 * subscription is shared.
+	 */
+	private static final Set<String> SHAREABLE_HEADERS = Set.of("destination", "id", "ack", "receipt", "content-length",
+			"content-type", "subscription-token", SimpMessageHeaderAccessor.ORIGINAL_DESTINATION);
 
 	private SubscribeRules() {
 	}
 
-	/** Why the relay refuses a SUBSCRIBE itself (before the broker could close a shared connection), or null. */
+	/**
+	 * Why the relay refuses a SUBSCRIBE itself (before the broker could close a shared
+	 * connection), or null.
+	 */
 	static @Nullable String refusal(ClientSession session, @Nullable String id, @Nullable String destination,
 			@Nullable String ack) {
 		if (id == null || destination == null) {
@@ -38,8 +45,8 @@ final class SubscribeRules {
 	}
 
 	/**
-	 * A plain auto-ack SUBSCRIBE to a shared destination ({@code /topic/...}, a user destination): one node-wide
-	 * subscription serves every local session.
+	 * A plain auto-ack SUBSCRIBE to a shared destination ({@code /topic/...}, a user
+	 * destination): one node-wide subscription serves every local session.
 	 */
 	static boolean isShareable(SharedConnectionPolicy sharing, String destination, StompHeaderAccessor accessor) {
 		if (!sharing.isShared(destination)) {

@@ -13,10 +13,12 @@ import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
 import io.courier.gateway.session.ClientError;
 
 /**
- * Client subscriptions and the broker subscriptions that serve them. A plain auto-ack SUBSCRIBE to a shared
- * destination joins the node's one {@link Topic} for it (a binding of a node queue, or a broker subscription),
- * made with the first local subscriber and removed after the last; any other SUBSCRIBE is a {@link Dedicated}
- * broker subscription of the session's own. Keeps which {@link Route} each broker subscription id delivers to.
+ * Client subscriptions and the broker subscriptions that serve them. A plain auto-ack
+ * SUBSCRIBE to a shared destination joins the node's one {@link Topic} for it (a binding
+ * of a node queue, or a broker subscription), made with the first local subscriber and
+ * removed after the last; any other SUBSCRIBE is a {@link Dedicated} broker subscription
+ * of the session's own. Keeps which {@link Route} each broker subscription id delivers
+ * to.
  */
 final class Subscriptions {
 
@@ -84,7 +86,9 @@ final class Subscriptions {
 		}
 		StompHeaderAccessor out = StompHeaderAccessor.wrap(message);
 		out.setSubscriptionId(brokerId);
-		out.removeNativeHeader(BrokerHeaders.SUBSCRIPTION_TOKEN); // the gateway's proof of ownership, not RabbitMQ's
+		out.removeNativeHeader(BrokerHeaders.SUBSCRIPTION_TOKEN); // the gateway's proof
+																	// of ownership, not
+																	// RabbitMQ's
 		this.receipts.map(out, session, connection);
 		connection.send(Frames.empty(out));
 	}
@@ -115,7 +119,10 @@ final class Subscriptions {
 		}
 	}
 
-	/** Called inside {@code topics.compute}: the broker subscription is made under the destination's lock. */
+	/**
+	 * Called inside {@code topics.compute}: the broker subscription is made under the
+	 * destination's lock.
+	 */
 	private Topic openTopic(String destination, BrokerConnection connection) {
 		NodeQueues queues = this.pool.nodeQueues();
 		TopicBinding binding = (queues != null) ? TopicBinding.of(destination) : null;
@@ -164,7 +171,10 @@ final class Subscriptions {
 		session.subscriptions.clear();
 	}
 
-	/** Leaves a topic (cancelling the broker subscription after the last) or cancels a dedicated subscription. */
+	/**
+	 * Leaves a topic (cancelling the broker subscription after the last) or cancels a
+	 * dedicated subscription.
+	 */
 	private void release(ClientSession session, ClientSession.@Nullable Subscription subscription,
 			@Nullable String receipt) {
 		if (subscription == null) {
@@ -214,14 +224,19 @@ final class Subscriptions {
 		connection.send(Frames.empty(unsubscribe));
 	}
 
-	/** The node queue consumed on pooled connection {@code index} delivers from now on. */
+	/**
+	 * The node queue consumed on pooled connection {@code index} delivers from now on.
+	 */
 	String nodeQueueSubscribed(int index) {
 		String id = NodeQueues.subscriptionId(index);
 		this.routes.put(id, new NodeQueueRoute(index));
 		return id;
 	}
 
-	/** A pooled connection was lost: its topics and routes go (their sessions were failed). */
+	/**
+	 * A pooled connection was lost: its topics and routes go (their sessions were
+	 * failed).
+	 */
 	void lost(BrokerConnection connection) {
 		this.topics.values().removeIf((topic) -> topic.connection == connection);
 		this.routes.values().removeIf((route) -> route instanceof Topic topic && topic.connection == connection);

@@ -6,9 +6,10 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The node's one subscription to a shared destination (a binding of the node queue of {@link #connection}, or,
- * without node queues, a broker subscription of its own) and the local subscriptions sharing it. The subscriber
- * array is replaced, never changed, so the event loop fans out over a snapshot without locking.
+ * The node's one subscription to a shared destination (a binding of the node queue of
+ * {@link #connection}, or, without node queues, a broker subscription of its own) and the
+ * local subscriptions sharing it. The subscriber array is replaced, never changed, so the
+ * event loop fans out over a snapshot without locking.
  */
 final class Topic implements Route {
 
@@ -21,21 +22,28 @@ final class Topic implements Route {
 	/** The broker subscription's id; {@code null} on a node queue. */
 	final @Nullable String brokerId;
 
-	/** The node queue binding that brings this destination's messages; {@code null} without node queues. */
+	/**
+	 * The node queue binding that brings this destination's messages; {@code null}
+	 * without node queues.
+	 */
 	final @Nullable TopicBinding binding;
 
 	final BrokerConnection connection;
 
 	/**
-	 * What its subscribers subscribed to when that is not {@link #destination}: a user destination
-	 * ({@code /user/queue/x}, which the gateway resolved to a key of {@code courier.user}). A message that does not
-	 * say so itself (a backend's reply over AMQP) is delivered as coming from there.
+	 * What its subscribers subscribed to when that is not {@link #destination}: a user
+	 * destination ({@code /user/queue/x}, which the gateway resolved to a key of
+	 * {@code courier.user}). A message that does not say so itself (a backend's reply
+	 * over AMQP) is delivered as coming from there.
 	 */
 	volatile @Nullable String clientDestination;
 
 	private volatile Subscriber[] subscribers = new Subscriber[0];
 
-	/** Receipts clients asked for on SUBSCRIBE, sent when the broker confirms the subscription. */
+	/**
+	 * Receipts clients asked for on SUBSCRIBE, sent when the broker confirms the
+	 * subscription.
+	 */
 	private final List<Runnable> pendingReceipts = new ArrayList<>();
 
 	private boolean confirmed;
@@ -72,7 +80,10 @@ final class Topic implements Route {
 		return this.subscribers.length;
 	}
 
-	/** Runs {@code receipt} now if the broker confirmed the subscription, else when it does. */
+	/**
+	 * Runs {@code receipt} now if the broker confirmed the subscription, else when it
+	 * does.
+	 */
 	void whenConfirmed(Runnable receipt) {
 		synchronized (this) {
 			if (!this.confirmed) {

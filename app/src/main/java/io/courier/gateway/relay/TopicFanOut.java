@@ -14,11 +14,12 @@ import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
 import org.springframework.util.MimeTypeUtils;
 
 /**
- * A topic's broker MESSAGE to each local subscriber, on the connection's event-loop thread (no hop through a
- * thread pool, so every subscriber sees the broker's order). A text frame is encoded once per distinct client
- * subscription id and queued straight into each session's outbound buffer, held there until the connection's read
- * is handled so that one read's frames reach a socket together; what must go through Spring's STOMP handler
- * (binary bodies, user destinations) goes through the client outbound channel.
+ * A topic's broker MESSAGE to each local subscriber, on the connection's event-loop
+ * thread (no hop through a thread pool, so every subscriber sees the broker's order). A
+ * text frame is encoded once per distinct client subscription id and queued straight into
+ * each session's outbound buffer, held there until the connection's read is handled so
+ * that one read's frames reach a socket together; what must go through Spring's STOMP
+ * handler (binary bodies, user destinations) goes through the client outbound channel.
  */
 final class TopicFanOut {
 
@@ -44,7 +45,8 @@ final class TopicFanOut {
 		}
 		byte[] payload = frame.getPayload();
 		FrameWriter writer = directWriter(headers);
-		// Clients mostly use the same subscription id ("sub-0" from STOMP.js): one encoding per distinct id.
+		// Clients mostly use the same subscription id ("sub-0" from STOMP.js): one
+		// encoding per distinct id.
 		String lastId = null;
 		EncodedFrame encoded = null;
 		Map<String, EncodedFrame> byId = null;
@@ -77,9 +79,10 @@ final class TopicFanOut {
 	}
 
 	/**
-	 * The writer for frames with these headers, or {@code null} when they must go through Spring's STOMP handler:
-	 * binary content (which it sends as a binary WebSocket message where the transport allows) and a user
-	 * destination's original destination (which it puts back in place).
+	 * The writer for frames with these headers, or {@code null} when they must go through
+	 * Spring's STOMP handler: binary content (which it sends as a binary WebSocket
+	 * message where the transport allows) and a user destination's original destination
+	 * (which it puts back in place).
 	 */
 	private @Nullable FrameWriter directWriter(Map<String, List<String>> headers) {
 		FrameWriter writer = this.frameWriter;

@@ -10,13 +10,16 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.messaging.Message;
 
 /**
- * A session's open STOMP transactions, held in the gateway: the SENDs, ACKs and NACKs of a transaction wait here
- * and go to the broker, in order, at COMMIT; ABORT (or the end of the session) drops them. RabbitMQ's STOMP plugin
- * does the same with a transaction (it does not map to AMQP transactions), so nothing changes for the client, and
- * no transaction name ever reaches a broker connection other sessions share, where a name RabbitMQ does not know
- * would be refused.
+ * A session's open STOMP transactions, held in the gateway: the SENDs, ACKs and NACKs of
+ * a transaction wait here and go to the broker, in order, at COMMIT; ABORT (or the end of
+ * the session) drops them. RabbitMQ's STOMP plugin does the same with a transaction (it
+ * does not map to AMQP transactions), so nothing changes for the client, and no
+ * transaction name ever reaches a broker connection other sessions share, where a name
+ * RabbitMQ does not know would be refused.
  *
- * <p>Bounded: at most {@link #MAX_OPEN} open transactions per session, {@link #MAX_FRAMES} frames each.
+ * <p>
+ * Bounded: at most {@link #MAX_OPEN} open transactions per session, {@link #MAX_FRAMES}
+ * frames each.
  */
 final class Transactions {
 
@@ -26,7 +29,9 @@ final class Transactions {
 
 	private final Map<String, List<Message<byte[]>>> open = new HashMap<>();
 
-	/** @return why the transaction cannot begin, or {@code null} when it has */
+	/**
+	 * @return why the transaction cannot begin, or {@code null} when it has
+	 */
 	synchronized @Nullable String begin(String name) {
 		if (this.open.containsKey(name)) {
 			return "transaction " + name + " is already open";
@@ -38,7 +43,9 @@ final class Transactions {
 		return null;
 	}
 
-	/** @return why the frame cannot join the transaction, or {@code null} when it has */
+	/**
+	 * @return why the frame cannot join the transaction, or {@code null} when it has
+	 */
 	synchronized @Nullable String hold(String name, String command, Message<byte[]> frame) {
 		List<Message<byte[]>> frames = this.open.get(name);
 		if (frames == null) {
@@ -51,7 +58,10 @@ final class Transactions {
 		return null;
 	}
 
-	/** The transaction's frames, in order, and it is closed; {@code null} if it is not open. */
+	/**
+	 * The transaction's frames, in order, and it is closed; {@code null} if it is not
+	 * open.
+	 */
 	synchronized @Nullable List<Message<byte[]>> end(String name) {
 		return this.open.remove(name);
 	}

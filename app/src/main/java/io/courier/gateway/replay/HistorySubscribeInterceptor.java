@@ -16,9 +16,10 @@ import io.courier.gateway.session.ClientRejection;
 import io.courier.gateway.session.LogText;
 
 /**
- * Takes the SUBSCRIBE frames that ask for {@code courier-last} or {@code courier-since} off the client inbound
- * channel (after security and limits accepted them) and serves them from history; UNSUBSCRIBE and DISCONNECT end
- * them and go on to the relay, which answers their receipts.
+ * Takes the SUBSCRIBE frames that ask for {@code courier-last} or {@code courier-since}
+ * off the client inbound channel (after security and limits accepted them) and serves
+ * them from history; UNSUBSCRIBE and DISCONNECT end them and go on to the relay, which
+ * answers their receipts.
  */
 final class HistorySubscribeInterceptor implements ChannelInterceptor {
 
@@ -82,7 +83,10 @@ final class HistorySubscribeInterceptor implements ChannelInterceptor {
 		this.subscriptions.subscribe(sessionId, user.getName(), id, destination, resumeAfter, accessor.getReceipt());
 	}
 
-	/** A history id, as SSE's {@code Last-Event-ID}: an integer, at least -1 (-1: from the first kept). */
+	/**
+	 * A history id, as SSE's {@code Last-Event-ID}: an integer, at least -1 (-1: from the
+	 * first kept).
+	 */
 	static long id(String value) {
 		try {
 			long id = Long.parseLong(value.trim());

@@ -7,8 +7,9 @@ import org.springframework.messaging.simp.config.ChannelRegistration;
 import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerConfigurer;
 
 /**
- * Puts {@link HistorySubscribeInterceptor} last on the client inbound channel: after authentication, destination
- * rules, limits and the session registry have seen (and accepted) the frame.
+ * Puts {@link HistorySubscribeInterceptor} last on the client inbound channel: after
+ * authentication, destination rules, limits and the session registry have seen (and
+ * accepted) the frame.
  */
 @Configuration(proxyBeanMethods = false)
 @Order(Ordered.LOWEST_PRECEDENCE)

@@ -25,9 +25,9 @@ import io.courier.gateway.session.ClientRejection;
 import io.courier.gateway.session.SessionTerminator;
 
 /**
- * This node's STOMP subscriptions served from history, by session and subscription id: each writes MESSAGE
- * frames to its session through the client outbound channel, in id order, and ends with the session, its
- * UNSUBSCRIBE or its DISCONNECT.
+ * This node's STOMP subscriptions served from history, by session and subscription id:
+ * each writes MESSAGE frames to its session through the client outbound channel, in id
+ * order, and ends with the session, its UNSUBSCRIBE or its DISCONNECT.
  */
 @Component
 class StompHistorySubscriptions {
@@ -57,17 +57,19 @@ class StompHistorySubscriptions {
 	}
 
 	/**
-	 * Starts subscription {@code id} of the session on {@code destination}: after history id {@code since} when it
-	 * is given, else latest message first. The receipt, if asked for, goes out once it is in place, before the first
-	 * message, with {@code courier-id}: the position the subscription starts after.
+	 * Starts subscription {@code id} of the session on {@code destination}: after history
+	 * id {@code since} when it is given, else latest message first. The receipt, if asked
+	 * for, goes out once it is in place, before the first message, with
+	 * {@code courier-id}: the position the subscription starts after.
 	 * @throws ClientRejection if history does not keep the destination or the id is taken
 	 */
 	void subscribe(String sessionId, String user, String id, String destination, @Nullable Long since,
 			@Nullable String receipt) {
 		String refusal = this.history.refusal(destination, user);
 		if (refusal != null) {
-			throw new ClientRejection(ClientError.INVALID_FRAME, ((since != null) ? BrokerHeaders.SINCE : BrokerHeaders.LAST)
-					+ " on " + destination + ", which is not kept in history (" + refusal + ")");
+			throw new ClientRejection(ClientError.INVALID_FRAME,
+					((since != null) ? BrokerHeaders.SINCE : BrokerHeaders.LAST) + " on " + destination
+							+ ", which is not kept in history (" + refusal + ")");
 		}
 		Map<String, HistorySubscriptions.Subscription> subscriptions = this.bySession.computeIfAbsent(sessionId,
 				(key) -> new ConcurrentHashMap<>());
@@ -80,14 +82,15 @@ class StompHistorySubscriptions {
 				StompHeaderAccessor answer = StompHeaderAccessor.create(StompCommand.RECEIPT);
 				answer.setSessionId(sessionId);
 				answer.setReceiptId(receipt);
-				// where the subscription starts: a client that gets no message before it drops resumes from here
+				// where the subscription starts: a client that gets no message before it
+				// drops resumes from here
 				answer.setNativeHeader(ID_HEADER, Long.toString(position));
 				this.clientOutboundChannel.send(MessageBuilder.createMessage(new byte[0], answer.getMessageHeaders()));
 			}
 		};
-		subscriptions.put(id, (since != null)
-				? this.history.resume(sessionId, user, destination, since, sink, registered)
-				: this.history.latestThenLive(sessionId, user, destination, sink, registered));
+		subscriptions.put(id,
+				(since != null) ? this.history.resume(sessionId, user, destination, since, sink, registered)
+						: this.history.latestThenLive(sessionId, user, destination, sink, registered));
 	}
 
 	/** Ends the session with an ERROR saying why its frame was refused. */
@@ -95,7 +98,10 @@ class StompHistorySubscriptions {
 		this.terminator.terminate(sessionId, rejection, receipt);
 	}
 
-	/** Whether the session's subscription {@code id} was served from history (it is cancelled). */
+	/**
+	 * Whether the session's subscription {@code id} was served from history (it is
+	 * cancelled).
+	 */
 	boolean unsubscribe(String sessionId, String id) {
 		Map<String, HistorySubscriptions.Subscription> subscriptions = this.bySession.get(sessionId);
 		HistorySubscriptions.Subscription subscription = (subscriptions != null) ? subscriptions.remove(id) : null;
@@ -159,8 +165,9 @@ class StompHistorySubscriptions {
 		}
 
 		/**
-		 * A MESSAGE with {@code courier-reset: <reason>} and {@code courier-id: <cursor>}: what came after the id the
-		 * client resumed from is not kept; refetch the state, then carry on from here.
+		 * A MESSAGE with {@code courier-reset: <reason>} and
+		 * {@code courier-id: <cursor>}: what came after the id the client resumed from is
+		 * not kept; refetch the state, then carry on from here.
 		 */
 		@Override
 		public void reset(long cursor, String reason) {

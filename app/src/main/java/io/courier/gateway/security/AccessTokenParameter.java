@@ -24,12 +24,14 @@ import org.springframework.security.oauth2.server.resource.web.DefaultBearerToke
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * The RFC 6750 {@code access_token} query parameter, for browsers' {@code EventSource}, which cannot set headers:
- * accepted on {@code /sse} only, and never visible to logging. The filter runs before Spring Security; it takes
- * the parameter out of the request that everything after it sees (query string, parameters, so also Spring's
- * request logging and Spring Security's debug log of the request line) and, on {@code /sse} only, keeps the token
- * in a request attribute for the {@link #resolver() resolver}. Jetty's access log reads the raw request: Courier's
- * default access-log format ({@code server.jetty.accesslog.custom-format}) leaves the query string out.
+ * The RFC 6750 {@code access_token} query parameter, for browsers' {@code EventSource},
+ * which cannot set headers: accepted on {@code /sse} only, and never visible to logging.
+ * The filter runs before Spring Security; it takes the parameter out of the request that
+ * everything after it sees (query string, parameters, so also Spring's request logging
+ * and Spring Security's debug log of the request line) and, on {@code /sse} only, keeps
+ * the token in a request attribute for the {@link #resolver() resolver}. Jetty's access
+ * log reads the raw request: Courier's default access-log format
+ * ({@code server.jetty.accesslog.custom-format}) leaves the query string out.
  */
 final class AccessTokenParameter extends OncePerRequestFilter {
 
@@ -45,7 +47,10 @@ final class AccessTokenParameter extends OncePerRequestFilter {
 		this.path = path;
 	}
 
-	/** The bearer header, or on the accepted path the query parameter; both at once is an invalid request. */
+	/**
+	 * The bearer header, or on the accepted path the query parameter; both at once is an
+	 * invalid request.
+	 */
 	static BearerTokenResolver resolver() {
 		DefaultBearerTokenResolver header = new DefaultBearerTokenResolver();
 		return (request) -> {

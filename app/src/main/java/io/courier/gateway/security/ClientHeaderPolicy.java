@@ -13,17 +13,19 @@ import io.courier.gateway.session.ClientError;
 import io.courier.gateway.session.ClientRejection;
 
 /**
- * Deny by default, for headers as for destinations: a client frame may carry the headers the STOMP specification
- * gives it, and on SEND application headers, which RabbitMQ passes to consumers untouched. A header RabbitMQ acts
- * on ({@link BrokerHeaders#isBrokerHeader}) is refused unless the rule that granted the destination lists it in
- * {@code broker-headers}; so is any other header on a frame that has no use for it, and Courier's own
- * ({@code courier-*}) always. A server frame (MESSAGE, RECEIPT, ERROR, CONNECTED) from a client is refused.
+ * Deny by default, for headers as for destinations: a client frame may carry the headers
+ * the STOMP specification gives it, and on SEND application headers, which RabbitMQ
+ * passes to consumers untouched. A header RabbitMQ acts on
+ * ({@link BrokerHeaders#isBrokerHeader}) is refused unless the rule that granted the
+ * destination lists it in {@code broker-headers}; so is any other header on a frame that
+ * has no use for it, and Courier's own ({@code courier-*}) always. A server frame
+ * (MESSAGE, RECEIPT, ERROR, CONNECTED) from a client is refused.
  */
 final class ClientHeaderPolicy {
 
 	/**
-	 * On a SEND to {@code /app/...}, which never reaches RabbitMQ's STOMP plugin: the gateway's request/reply
-	 * contract with backends (the upstream publisher reads them).
+	 * On a SEND to {@code /app/...}, which never reaches RabbitMQ's STOMP plugin: the
+	 * gateway's request/reply contract with backends (the upstream publisher reads them).
 	 */
 	private static final Set<String> UPSTREAM_HEADERS = Set.of("reply-to", "correlation-id");
 
@@ -31,8 +33,8 @@ final class ClientHeaderPolicy {
 	}
 
 	/**
-	 * @param allowed the broker headers the matching rule allows (lower case); empty for frames without a
-	 * destination
+	 * @param allowed the broker headers the matching rule allows (lower case); empty for
+	 * frames without a destination
 	 */
 	static void check(StompCommand command, @Nullable String destination, Collection<String> headerNames,
 			Collection<String> allowed) {

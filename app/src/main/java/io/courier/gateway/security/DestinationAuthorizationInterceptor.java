@@ -15,9 +15,12 @@ import io.courier.gateway.session.RejectingChannelInterceptor;
 import io.courier.gateway.session.SessionTerminator;
 
 /**
- * Asks {@link DestinationAuthorizer} about every client SUBSCRIBE and SEND, and {@link ClientHeaderPolicy} about
- * the headers of every client frame (with the broker headers the granting rule allows); it holds no rules of its
- * own. A SEND that passes gets the {@link TrustedSender} headers. Runs after {@link StompAuthenticationInterceptor}, so every frame here belongs to an authenticated session.
+ * Asks {@link DestinationAuthorizer} about every client SUBSCRIBE and SEND, and
+ * {@link ClientHeaderPolicy} about the headers of every client frame (with the broker
+ * headers the granting rule allows); it holds no rules of its own. A SEND that passes
+ * gets the {@link TrustedSender} headers. Runs after
+ * {@link StompAuthenticationInterceptor}, so every frame here belongs to an authenticated
+ * session.
  */
 class DestinationAuthorizationInterceptor extends RejectingChannelInterceptor {
 
@@ -42,8 +45,10 @@ class DestinationAuthorizationInterceptor extends RejectingChannelInterceptor {
 				throw new ClientRejection(ClientError.MISSING_TOKEN, "not connected");
 			}
 			sender = user;
-			allowed = this.authorizer.authorize(frame, accessor.getDestination(), user,
-					accessor.getFirstNativeHeader(DestinationAuthorizer.SUBSCRIPTION_TOKEN)).brokerHeaders();
+			allowed = this.authorizer
+				.authorize(frame, accessor.getDestination(), user,
+						accessor.getFirstNativeHeader(DestinationAuthorizer.SUBSCRIPTION_TOKEN))
+				.brokerHeaders();
 		}
 		ClientHeaderPolicy.check(command, accessor.getDestination(), accessor.toNativeHeaderMap().keySet(), allowed);
 		if (command == StompCommand.SEND && sender != null) {

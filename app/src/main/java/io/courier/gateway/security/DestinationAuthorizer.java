@@ -20,18 +20,23 @@ import io.courier.gateway.session.ClientError;
 import io.courier.gateway.session.ClientRejection;
 
 /**
- * The one place that decides whether a session may SUBSCRIBE or SEND to a destination, from the rule table in
- * {@link DestinationRulesProperties}. Deny by default: no matching rule, no access. Destinations with broker
- * wildcards ({@code *}, {@code #}) or percent-escapes are refused before any rule is read, so that no pattern
- * can be widened on its way to RabbitMQ; so are destinations Courier does not serve or keeps for itself
+ * The one place that decides whether a session may SUBSCRIBE or SEND to a destination,
+ * from the rule table in {@link DestinationRulesProperties}. Deny by default: no matching
+ * rule, no access. Destinations with broker wildcards ({@code *}, {@code #}) or
+ * percent-escapes are refused before any rule is read, so that no pattern can be widened
+ * on its way to RabbitMQ; so are destinations Courier does not serve or keeps for itself
  * ({@link ServedDestinations}).
  *
- * <p>A matching rule decides through its {@link RuleAccess} (a claim listing the pattern's variable, the caller's
- * own {@code sub}, a scope, ...), statelessly, from the connect token; what it refuses, a {@code subscription-token}
- * header may still grant: a JWT from the same issuer whose {@code sub} is the connected user and whose
- * {@code dest} claim is the destination.
+ * <p>
+ * A matching rule decides through its {@link RuleAccess} (a claim listing the pattern's
+ * variable, the caller's own {@code sub}, a scope, ...), statelessly, from the connect
+ * token; what it refuses, a {@code subscription-token} header may still grant: a JWT from
+ * the same issuer whose {@code sub} is the connected user and whose {@code dest} claim is
+ * the destination.
  *
- * <p>SSE and long polling ask it too, as for a SUBSCRIBE: the same destination means the same on every transport.
+ * <p>
+ * SSE and long polling ask it too, as for a SUBSCRIBE: the same destination means the
+ * same on every transport.
  */
 @Component
 public class DestinationAuthorizer {
@@ -68,8 +73,8 @@ public class DestinationAuthorizer {
 	}
 
 	/**
-	 * Returns the rule that granted access, else throws a {@link ClientRejection} whose message names the
-	 * destination and the reason.
+	 * Returns the rule that granted access, else throws a {@link ClientRejection} whose
+	 * message names the destination and the reason.
 	 */
 	public DestinationRule authorize(Frame frame, @Nullable String destination, JwtAuthenticationToken user,
 			@Nullable String subscriptionToken) {

@@ -9,8 +9,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * The destination rule table. The first rule whose frame and pattern match decides; a destination no rule
- * matches is refused. Setting {@code courier.security.rules} replaces the whole default table.
+ * The destination rule table. The first rule whose frame and pattern match decides; a
+ * destination no rule matches is refused. Setting {@code courier.security.rules} replaces
+ * the whole default table.
  *
  * @param rules the rules, in order; empty means {@link #DEFAULT_RULES}
  */
@@ -19,8 +20,9 @@ import org.springframework.validation.annotation.Validated;
 public record DestinationRulesProperties(@DefaultValue List<@Valid DestinationRule> rules) {
 
 	/**
-	 * SEND to the application; SUBSCRIBE to one's own user queues, owned orders, public topics, presence; SEND and
-	 * SUBSCRIBE to the chat rooms the token's {@code rooms} claim lists (the chat page's).
+	 * SEND to the application; SUBSCRIBE to one's own user queues, owned orders, public
+	 * topics, presence; SEND and SUBSCRIBE to the chat rooms the token's {@code rooms}
+	 * claim lists (the chat page's).
 	 */
 	public static final List<DestinationRule> DEFAULT_RULES = List.of(
 			new DestinationRule(DestinationRule.Frame.SEND, "/app/**", DestinationRule.Access.AUTHENTICATED),

@@ -15,12 +15,13 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.web.cors.CorsConfigurationSource;
 
 /**
- * HTTP security of the gateway. The WebSocket and SockJS handshakes are open at the HTTP level: their Origin is
- * checked by the endpoint and the JWT by the STOMP CONNECT. The HTTP API, {@code /sse} and {@code /poll} take bearer
- * tokens (resource server); {@code /sse} also the {@code access_token} query parameter. CORS applies to {@code /sse}
- * and {@code /poll} only, with the WebSocket endpoints' allowed origins.
- * No cookie authenticates anything, so there is no session and no CSRF token to check. The order-tracking page
- * ({@code /}, static files) is public.
+ * HTTP security of the gateway. The WebSocket and SockJS handshakes are open at the HTTP
+ * level: their Origin is checked by the endpoint and the JWT by the STOMP CONNECT. The
+ * HTTP API, {@code /sse} and {@code /poll} take bearer tokens (resource server);
+ * {@code /sse} also the {@code access_token} query parameter. CORS applies to
+ * {@code /sse} and {@code /poll} only, with the WebSocket endpoints' allowed origins. No
+ * cookie authenticates anything, so there is no session and no CSRF token to check. The
+ * order-tracking page ({@code /}, static files) is public.
  */
 @Configuration(proxyBeanMethods = false)
 class HttpSecurityConfiguration {
@@ -28,20 +29,24 @@ class HttpSecurityConfiguration {
 	static final String PUBLISH_AUTHORITY = "SCOPE_orders:publish";
 
 	/**
-	 * The reference pages (order tracking, chat) and their static files (public: a page holds no data, the token
-	 * is the user's).
+	 * The reference pages (order tracking, chat) and their static files (public: a page
+	 * holds no data, the token is the user's).
 	 */
 	static final String[] ORDER_PAGE = { "/", "/index.html", "/order-tracking/**", "/chat/**", "/vendor/**" };
 
-	/** Scripts and styles from the gateway only (the order page has no inline script); WebSocket to itself. */
+	/**
+	 * Scripts and styles from the gateway only (the order page has no inline script);
+	 * WebSocket to itself.
+	 */
 	static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
 			+ "connect-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'self'";
 
 	static final String SSE_PATH = "/sse";
 
 	/**
-	 * Actuator endpoints listen on the management port ({@code management.server.port}, loopback by default), which
-	 * is for operators and scrapers, not the public: no token there.
+	 * Actuator endpoints listen on the management port ({@code management.server.port},
+	 * loopback by default), which is for operators and scrapers, not the public: no token
+	 * there.
 	 */
 	@Bean
 	@Order(1)
@@ -54,8 +59,9 @@ class HttpSecurityConfiguration {
 	}
 
 	/**
-	 * Takes {@code access_token} out of every request's query before anything logs it; accepted on {@code /sse}
-	 * only (an {@code EventSource} cannot send headers), see {@link AccessTokenParameter}.
+	 * Takes {@code access_token} out of every request's query before anything logs it;
+	 * accepted on {@code /sse} only (an {@code EventSource} cannot send headers), see
+	 * {@link AccessTokenParameter}.
 	 */
 	@Bean
 	FilterRegistrationBean<AccessTokenParameter> accessTokenParameterFilter() {
@@ -66,16 +72,18 @@ class HttpSecurityConfiguration {
 	}
 
 	/**
-	 * The WebSocket and SockJS handshakes: nothing to authenticate at the HTTP level (the JWT comes with the STOMP
-	 * CONNECT, the Origin is checked by the endpoint), so a chain with only what they need. The full chain cost a
-	 * bearer-token filter, an anonymous principal, a request cache lookup, an authorization decision and an
-	 * observation for each on every handshake (docs/BENCHMARKS.md, connect-storm). SockJS's iframe page still gets
-	 * the same security headers as the rest.
+	 * The WebSocket and SockJS handshakes: nothing to authenticate at the HTTP level (the
+	 * JWT comes with the STOMP CONNECT, the Origin is checked by the endpoint), so a
+	 * chain with only what they need. The full chain cost a bearer-token filter, an
+	 * anonymous principal, a request cache lookup, an authorization decision and an
+	 * observation for each on every handshake (docs/BENCHMARKS.md, connect-storm).
+	 * SockJS's iframe page still gets the same security headers as the rest.
 	 */
 	@Bean
 	@Order(2)
 	SecurityFilterChain handshakeSecurity(HttpSecurity http) throws Exception {
-		// No authorization rules: every request that matches passes (and no authorization observation is made).
+		// No authorization rules: every request that matches passes (and no authorization
+		// observation is made).
 		http.securityMatcher("/ws", "/ws/**", "/sockjs", "/sockjs/**")
 			.sessionManagement((sessions) -> sessions.disable())
 			.exceptionHandling((exceptions) -> exceptions.disable())

@@ -8,8 +8,8 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 
 /**
- * Explains a start without any token issuer configured: Courier authenticates every session with a JWT and
- * will not start without knowing which tokens to trust.
+ * Explains a start without any token issuer configured: Courier authenticates every
+ * session with a JWT and will not start without knowing which tokens to trust.
  */
 class MissingJwtDecoderFailureAnalyzer extends AbstractFailureAnalyzer<NoSuchBeanDefinitionException> {
 

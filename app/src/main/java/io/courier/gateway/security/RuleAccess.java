@@ -11,9 +11,10 @@ import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 
 /**
- * How a rule that matched decides: one type per access kind of {@link DestinationRule.Access}. {@link #refusal}
- * names why the session is refused (the reason in {@code forbidden destination: <destination> (<reason>)}), or
- * is {@code null} when it is granted.
+ * How a rule that matched decides: one type per access kind of
+ * {@link DestinationRule.Access}. {@link #refusal} names why the session is refused (the
+ * reason in {@code forbidden destination: <destination> (<reason>)}), or is {@code null}
+ * when it is granted.
  */
 sealed interface RuleAccess {
 
@@ -28,16 +29,17 @@ sealed interface RuleAccess {
 	}
 
 	/**
-	 * The access of a rule, checked as at start: a rule that cannot decide (a CLAIM without claim, a variable the
-	 * pattern does not have) is refused with the property that names it.
+	 * The access of a rule, checked as at start: a rule that cannot decide (a CLAIM
+	 * without claim, a variable the pattern does not have) is refused with the property
+	 * that names it.
 	 */
 	static RuleAccess of(DestinationRule rule, String property) {
 		return switch (rule.access()) {
 			case AUTHENTICATED -> new Everyone();
 			case DENY -> new Nobody(rule.pattern());
 			case ORDER_OWNER -> new ClaimListed("orders", "orderId");
-			case CLAIM -> new ClaimListed(required(rule.claim(), property + ".claim", "CLAIM"),
-					variable(rule, property));
+			case CLAIM ->
+				new ClaimListed(required(rule.claim(), property + ".claim", "CLAIM"), variable(rule, property));
 			case SELF -> new Self(variable(rule, property));
 			case SCOPE -> new ScopeHeld(required(rule.scope(), property + ".scope", "SCOPE"));
 		};
@@ -55,14 +57,15 @@ sealed interface RuleAccess {
 		String variable = rule.variable();
 		if (variable != null && !variable.isBlank()) {
 			if (!variables.contains(variable.trim())) {
-				throw new IllegalArgumentException(property + ".variable: the pattern " + rule.pattern() + " has no {"
-						+ variable.trim() + "}");
+				throw new IllegalArgumentException(
+						property + ".variable: the pattern " + rule.pattern() + " has no {" + variable.trim() + "}");
 			}
 			return variable.trim();
 		}
 		if (variables.size() != 1) {
-			throw new IllegalArgumentException(property + ": access " + rule.access() + " needs the pattern to name one "
-					+ "{variable}, or .variable to say which (pattern " + rule.pattern() + ")");
+			throw new IllegalArgumentException(
+					property + ": access " + rule.access() + " needs the pattern to name one "
+							+ "{variable}, or .variable to say which (pattern " + rule.pattern() + ")");
 		}
 		return variables.get(0);
 	}
@@ -96,7 +99,10 @@ sealed interface RuleAccess {
 
 	}
 
-	/** {@code CLAIM} (and the deprecated {@code ORDER_OWNER}, which is {@code claim: orders} on {@code orderId}). */
+	/**
+	 * {@code CLAIM} (and the deprecated {@code ORDER_OWNER}, which is
+	 * {@code claim: orders} on {@code orderId}).
+	 */
 	record ClaimListed(String claim, String variable) implements RuleAccess {
 
 		@Override

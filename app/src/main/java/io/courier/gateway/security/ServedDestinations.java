@@ -6,19 +6,22 @@ import io.courier.gateway.session.ClientError;
 import io.courier.gateway.session.ClientRejection;
 
 /**
- * The destinations Courier serves, checked before any rule is read, so that no rule can open what the gateway or
- * RabbitMQ keeps for itself, nor a name RabbitMQ would refuse (a refusal RabbitMQ answers by closing the
- * connection the frame came on):
+ * The destinations Courier serves, checked before any rule is read, so that no rule can
+ * open what the gateway or RabbitMQ keeps for itself, nor a name RabbitMQ would refuse (a
+ * refusal RabbitMQ answers by closing the connection the frame came on):
  * <ul>
  * <li>{@code /app/...}: the application's handlers;</li>
- * <li>{@code /user/...}: user destinations, resolved by the gateway to the user's own key;</li>
+ * <li>{@code /user/...}: user destinations, resolved by the gateway to the user's own
+ * key;</li>
  * <li>{@code /topic/<name>}: {@code amq.topic} with routing key {@code name};</li>
- * <li>{@code /queue/<name>}: the queue {@code name}, except the gateway's ({@code courier.*}), RabbitMQ's
- * ({@code amq.*}) and the STOMP plugin's subscription queues ({@code stomp-subscription-*}).</li>
+ * <li>{@code /queue/<name>}: the queue {@code name}, except the gateway's
+ * ({@code courier.*}), RabbitMQ's ({@code amq.*}) and the STOMP plugin's subscription
+ * queues ({@code stomp-subscription-*}).</li>
  * </ul>
- * Anything else ({@code /exchange/...}, {@code /amq/queue/...}, {@code /temp-queue/...}, {@code /reply-queue/...})
- * is not served: the relay does not carry it. A name is 1 to 255 bytes of UTF-8 without {@code '/'}; user
- * destinations are kept short enough for the routing key the gateway makes of them.
+ * Anything else ({@code /exchange/...}, {@code /amq/queue/...}, {@code /temp-queue/...},
+ * {@code /reply-queue/...}) is not served: the relay does not carry it. A name is 1 to
+ * 255 bytes of UTF-8 without {@code '/'}; user destinations are kept short enough for the
+ * routing key the gateway makes of them.
  */
 final class ServedDestinations {
 
@@ -26,8 +29,8 @@ final class ServedDestinations {
 	static final int MAX_NAME_BYTES = 255;
 
 	/**
-	 * The longest {@code /user/...} destination: its routing key adds the user's key (up to 128 characters and a
-	 * 3-character tag) to what follows {@code /user/}.
+	 * The longest {@code /user/...} destination: its routing key adds the user's key (up
+	 * to 128 characters and a 3-character tag) to what follows {@code /user/}.
 	 */
 	static final int MAX_USER_DESTINATION_BYTES = 100;
 
@@ -57,15 +60,14 @@ final class ServedDestinations {
 			String name = checkName(destination, "/queue/".length());
 			for (String reserved : RESERVED_QUEUES) {
 				if (name.startsWith(reserved)) {
-					throw new ClientRejection(ClientError.FORBIDDEN_DESTINATION, destination + " (queues "
-							+ reserved + "* are reserved for " + (reserved.equals("courier.") ? "the gateway" : "RabbitMQ")
-							+ ")");
+					throw new ClientRejection(ClientError.FORBIDDEN_DESTINATION, destination + " (queues " + reserved
+							+ "* are reserved for " + (reserved.equals("courier.") ? "the gateway" : "RabbitMQ") + ")");
 				}
 			}
 			return;
 		}
-		throw new ClientRejection(ClientError.FORBIDDEN_DESTINATION, destination
-				+ " (not served: Courier serves /app/, /user/, /topic/ and /queue/ destinations)");
+		throw new ClientRejection(ClientError.FORBIDDEN_DESTINATION,
+				destination + " (not served: Courier serves /app/, /user/, /topic/ and /queue/ destinations)");
 	}
 
 	private static String checkName(String destination, int start) {

@@ -18,8 +18,9 @@ import io.courier.gateway.session.SessionTerminator;
 
 /**
  * Closes a session when the token it connected with expires: the client gets an ERROR
- * {@code token expired while connected} and the socket closes (no peer enforces this, stomp-js/stompjs #560).
- * One scheduled task per session, cancelled when the session ends first.
+ * {@code token expired while connected} and the socket closes (no peer enforces this,
+ * stomp-js/stompjs #560). One scheduled task per session, cancelled when the session ends
+ * first.
  */
 @Component
 class SessionExpiry {
@@ -30,14 +31,16 @@ class SessionExpiry {
 
 	private final Map<String, ScheduledFuture<?>> tasks = new ConcurrentHashMap<>();
 
-	SessionExpiry(@Lazy @Qualifier("messageBrokerTaskScheduler") TaskScheduler scheduler, SessionTerminator terminator) {
+	SessionExpiry(@Lazy @Qualifier("messageBrokerTaskScheduler") TaskScheduler scheduler,
+			SessionTerminator terminator) {
 		this.scheduler = scheduler;
 		this.terminator = terminator;
 	}
 
 	/**
-	 * Schedules the close. Inside {@code compute}, so that a task due at once (a token already past {@code exp}
-	 * but within the validator's clock skew) cannot run before it is registered and then find nothing to do.
+	 * Schedules the close. Inside {@code compute}, so that a task due at once (a token
+	 * already past {@code exp} but within the validator's clock skew) cannot run before
+	 * it is registered and then find nothing to do.
 	 */
 	void closeAt(String sessionId, Instant expiresAt) {
 		this.tasks.compute(sessionId, (id, previous) -> {

@@ -18,10 +18,12 @@ import io.courier.gateway.session.RejectingChannelInterceptor;
 import io.courier.gateway.session.SessionTerminator;
 
 /**
- * Authenticates a STOMP CONNECT from its native {@code Authorization: Bearer <JWT>} header. The principal is the
- * resource server's {@code JwtAuthenticationToken}, named by the {@code sub} claim; Spring remembers it for every
- * later frame of the session. A refused token ends the session with an ERROR naming the reason. The header
- * travels in the CONNECT frame rather than the HTTP handshake, so it works for SockJS too (sockjs-client #196).
+ * Authenticates a STOMP CONNECT from its native {@code Authorization: Bearer <JWT>}
+ * header. The principal is the resource server's {@code JwtAuthenticationToken}, named by
+ * the {@code sub} claim; Spring remembers it for every later frame of the session. A
+ * refused token ends the session with an ERROR naming the reason. The header travels in
+ * the CONNECT frame rather than the HTTP handshake, so it works for SockJS too
+ * (sockjs-client #196).
  */
 class StompAuthenticationInterceptor extends RejectingChannelInterceptor {
 
@@ -66,7 +68,10 @@ class StompAuthenticationInterceptor extends RejectingChannelInterceptor {
 		}
 	}
 
-	/** STOMP 1.2: a CONNECT naming no version the server speaks gets an ERROR (none named means 1.0). */
+	/**
+	 * STOMP 1.2: a CONNECT naming no version the server speaks gets an ERROR (none named
+	 * means 1.0).
+	 */
 	private static void checkVersion(@Nullable String acceptVersion) {
 		if (acceptVersion == null) {
 			return;
@@ -76,7 +81,8 @@ class StompAuthenticationInterceptor extends RejectingChannelInterceptor {
 				return;
 			}
 		}
-		throw new ClientRejection(ClientError.UNSUPPORTED_VERSION, acceptVersion + " (this server speaks 1.2, 1.1, 1.0)");
+		throw new ClientRejection(ClientError.UNSUPPORTED_VERSION,
+				acceptVersion + " (this server speaks 1.2, 1.1, 1.0)");
 	}
 
 	private static String bearerToken(StompHeaderAccessor accessor) {

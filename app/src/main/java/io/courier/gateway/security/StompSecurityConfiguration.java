@@ -9,10 +9,11 @@ import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerCo
 import io.courier.gateway.session.SessionTerminator;
 
 /**
- * Puts authentication (CONNECT) and then destination authorization (SUBSCRIBE, SEND) on the client inbound
- * channel. Spring Security's {@code @EnableWebSocketSecurity} is not used: it demands a CSRF token on CONNECT
- * with no switch for token auth (spring-security #12378, #13640). The order follows Spring's documented
- * {@code HIGHEST_PRECEDENCE + 99} for authenticating interceptors.
+ * Puts authentication (CONNECT) and then destination authorization (SUBSCRIBE, SEND) on
+ * the client inbound channel. Spring Security's {@code @EnableWebSocketSecurity} is not
+ * used: it demands a CSRF token on CONNECT with no switch for token auth (spring-security
+ * #12378, #13640). The order follows Spring's documented {@code HIGHEST_PRECEDENCE + 99}
+ * for authenticating interceptors.
  */
 @Configuration(proxyBeanMethods = false)
 @Order(Ordered.HIGHEST_PRECEDENCE + 99)
@@ -26,7 +27,8 @@ class StompSecurityConfiguration implements WebSocketMessageBrokerConfigurer {
 
 	private final DestinationAuthorizer authorizer;
 
-	StompSecurityConfiguration(SessionTerminator terminator, TokenVerifier verifier, SessionExpiry expiry, DestinationAuthorizer authorizer) {
+	StompSecurityConfiguration(SessionTerminator terminator, TokenVerifier verifier, SessionExpiry expiry,
+			DestinationAuthorizer authorizer) {
 		this.terminator = terminator;
 		this.verifier = verifier;
 		this.expiry = expiry;

@@ -8,15 +8,19 @@ import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
 import org.springframework.security.oauth2.jwt.Jwt;
 
 /**
- * What Courier asks of a token beyond Spring's defaults (signature, issuer, {@code exp}/{@code nbf} if present):
- * an {@code exp}. A token without one would keep its session open for ever, since a session ends when its token
- * expires. Spring Boot adds this validator to the resource server's decoder, so the rule holds for STOMP CONNECT,
+ * What Courier asks of a token beyond Spring's defaults (signature, issuer,
+ * {@code exp}/{@code nbf} if present): an {@code exp}. A token without one would keep its
+ * session open for ever, since a session ends when its token expires. Spring Boot adds
+ * this validator to the resource server's decoder, so the rule holds for STOMP CONNECT,
  * subscription tokens, SSE, long polling and the HTTP API alike.
  */
 @Configuration(proxyBeanMethods = false)
 class TokenPolicy {
 
-	/** The validation error's description; {@link TokenVerifier} reports it as {@code invalid token: no expiry}. */
+	/**
+	 * The validation error's description; {@link TokenVerifier} reports it as
+	 * {@code invalid token: no expiry}.
+	 */
 	static final String NO_EXPIRY = "the token has no exp claim";
 
 	@Bean

@@ -16,10 +16,11 @@ import io.courier.gateway.session.ClientError;
 import io.courier.gateway.session.ClientRejection;
 
 /**
- * Validates a bearer token with the resource server's {@link JwtDecoder} (configured by the standard
- * {@code spring.security.oauth2.resourceserver.jwt.*} properties) and names why a token is refused: the
- * decoder's validation errors are sorted into expired, wrong issuer and other claims; a token it refuses for
- * another reason is a bad signature if it parses as a JWT at all, else "not a JWT".
+ * Validates a bearer token with the resource server's {@link JwtDecoder} (configured by
+ * the standard {@code spring.security.oauth2.resourceserver.jwt.*} properties) and names
+ * why a token is refused: the decoder's validation errors are sorted into expired, wrong
+ * issuer and other claims; a token it refuses for another reason is a bad signature if it
+ * parses as a JWT at all, else "not a JWT".
  */
 @Component
 class TokenVerifier {
@@ -46,7 +47,10 @@ class TokenVerifier {
 		}
 	}
 
-	/** Parsed again only for a refused token: an accepted one is parsed once, by the decoder. */
+	/**
+	 * Parsed again only for a refused token: an accepted one is parsed once, by the
+	 * decoder.
+	 */
 	private static boolean isJwt(String token) {
 		try {
 			JWTParser.parse(token);

@@ -6,10 +6,11 @@ import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 
 /**
- * Headers the gateway stamps on every SEND a client makes, for receivers to trust: who sent it (the token's
- * {@code sub}), from which session, and when the gateway accepted it. A client cannot set them itself: every
- * {@code courier-*} header it sends is refused ({@link ClientHeaderPolicy}), so what a subscriber reads in them
- * is the gateway's word. RabbitMQ passes them on as message headers, to STOMP subscribers and AMQP consumers
+ * Headers the gateway stamps on every SEND a client makes, for receivers to trust: who
+ * sent it (the token's {@code sub}), from which session, and when the gateway accepted
+ * it. A client cannot set them itself: every {@code courier-*} header it sends is refused
+ * ({@link ClientHeaderPolicy}), so what a subscriber reads in them is the gateway's word.
+ * RabbitMQ passes them on as message headers, to STOMP subscribers and AMQP consumers
  * alike.
  */
 public final class TrustedSender {

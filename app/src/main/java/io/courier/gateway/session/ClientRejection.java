@@ -5,8 +5,9 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.messaging.MessagingException;
 
 /**
- * Thrown by an inbound channel interceptor to refuse a client frame: the session gets a STOMP ERROR whose
- * {@code message} header is {@link #getMessage()}, and the socket closes.
+ * Thrown by an inbound channel interceptor to refuse a client frame: the session gets a
+ * STOMP ERROR whose {@code message} header is {@link #getMessage()}, and the socket
+ * closes.
  */
 public class ClientRejection extends MessagingException {
 

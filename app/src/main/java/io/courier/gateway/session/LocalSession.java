@@ -8,9 +8,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What this node knows of one of its STOMP sessions, from CONNECT to disconnect: who, from where, its live
- * subscriptions, frames each way, the negotiated heart-beat and when the client was last heard from. Updated by
- * {@link LocalSessions} on the channel threads, read by the console's requests.
+ * What this node knows of one of its STOMP sessions, from CONNECT to disconnect: who,
+ * from where, its live subscriptions, frames each way, the negotiated heart-beat and when
+ * the client was last heard from. Updated by {@link LocalSessions} on the channel
+ * threads, read by the console's requests.
  */
 public final class LocalSession {
 
@@ -128,8 +129,8 @@ public final class LocalSession {
 	}
 
 	/**
-	 * CONNECTED with the server's heart-beat: STOMP 1.2 takes, each way, the larger of what one side offers and
-	 * the other wants, or none if either says 0.
+	 * CONNECTED with the server's heart-beat: STOMP 1.2 takes, each way, the larger of
+	 * what one side offers and the other wants, or none if either says 0.
 	 */
 	void connected(long[] serverHeartbeat) {
 		this.heartbeat = new long[] { negotiate(this.clientHeartbeat[0], serverHeartbeat[1]),

@@ -23,15 +23,16 @@ import org.springframework.messaging.support.MessageHeaderAccessor;
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.messaging.SessionDisconnectEvent;
 
-
 /**
- * The sessions of this node as their frames pass: an interceptor on the client inbound channel (after
- * authentication, authorization and limits, so only accepted frames count) and on the client outbound channel.
- * A {@link LocalSession} is created by an accepted CONNECT and removed at disconnect, never by a later frame
- * (frames still queued when a session closes are handled after its disconnect event). Counts every frame each
- * way for the node too, and the frames refused with an ERROR, by reason: those on the client outbound channel
- * (the {@link SessionTerminator}'s, the relay's) as they pass, those Spring's STOMP handler writes itself (a frame
- * that does not decode) when told through {@link #rejected}.
+ * The sessions of this node as their frames pass: an interceptor on the client inbound
+ * channel (after authentication, authorization and limits, so only accepted frames count)
+ * and on the client outbound channel. A {@link LocalSession} is created by an accepted
+ * CONNECT and removed at disconnect, never by a later frame (frames still queued when a
+ * session closes are handled after its disconnect event). Counts every frame each way for
+ * the node too, and the frames refused with an ERROR, by reason: those on the client
+ * outbound channel (the {@link SessionTerminator}'s, the relay's) as they pass, those
+ * Spring's STOMP handler writes itself (a frame that does not decode) when told through
+ * {@link #rejected}.
  */
 @Component
 public class LocalSessions {
@@ -56,7 +57,9 @@ public class LocalSessions {
 		}
 	}
 
-	/** For the client inbound channel, after every interceptor that may refuse a frame. */
+	/**
+	 * For the client inbound channel, after every interceptor that may refuse a frame.
+	 */
 	public ChannelInterceptor inbound() {
 		return this.inbound;
 	}
@@ -80,7 +83,10 @@ public class LocalSessions {
 		return (int) this.sessions.values().stream().filter((s) -> s.connectedAt() != null).count();
 	}
 
-	/** STOMP frames received from clients (accepted ones) since start, heart-beats not counted. */
+	/**
+	 * STOMP frames received from clients (accepted ones) since start, heart-beats not
+	 * counted.
+	 */
 	public long framesIn() {
 		return this.framesIn.get();
 	}
@@ -91,8 +97,8 @@ public class LocalSessions {
 	}
 
 	/**
-	 * Client frames refused with an ERROR of this reason since start; 0 for a reason that ends a session without
-	 * refusing a frame ({@link ClientError#refusesFrame}).
+	 * Client frames refused with an ERROR of this reason since start; 0 for a reason that
+	 * ends a session without refusing a frame ({@link ClientError#refusesFrame}).
 	 */
 	public long framesRejected(ClientError reason) {
 		AtomicLong count = this.framesRejected.get(reason);
@@ -100,8 +106,8 @@ public class LocalSessions {
 	}
 
 	/**
-	 * Counts an ERROR sent to a client other than through the client outbound channel, if its reason refuses a
-	 * frame.
+	 * Counts an ERROR sent to a client other than through the client outbound channel, if
+	 * its reason refuses a frame.
 	 */
 	public void rejected(ClientError reason) {
 		AtomicLong count = this.framesRejected.get(reason);
@@ -111,9 +117,9 @@ public class LocalSessions {
 	}
 
 	/**
-	 * Records why a session is about to end, unless a reason was recorded already: {@link ClientError#reason}, or
-	 * {@code client} (DISCONNECT frame), or {@code error} (an ERROR that is no {@link ClientError}: RabbitMQ's or
-	 * Spring's relay's own).
+	 * Records why a session is about to end, unless a reason was recorded already:
+	 * {@link ClientError#reason}, or {@code client} (DISCONNECT frame), or {@code error}
+	 * (an ERROR that is no {@link ClientError}: RabbitMQ's or Spring's relay's own).
 	 */
 	public void ending(String sessionId, String reason) {
 		LocalSession session = this.sessions.get(sessionId);
@@ -122,7 +128,10 @@ public class LocalSessions {
 		}
 	}
 
-	/** Why a session ended: what was recorded, else {@code closed} (socket closed without DISCONNECT). */
+	/**
+	 * Why a session ended: what was recorded, else {@code closed} (socket closed without
+	 * DISCONNECT).
+	 */
 	public String endReason(String sessionId) {
 		LocalSession session = this.sessions.get(sessionId);
 		String reason = (session != null) ? session.endReason() : null;
@@ -134,10 +143,11 @@ public class LocalSessions {
 		if (command == StompCommand.CONNECT || command == StompCommand.STOMP) {
 			Principal user = accessor.getUser();
 			Map<String, Object> attributes = accessor.getSessionAttributes();
-			this.sessions.put(sessionId, new LocalSession(sessionId, (user != null) ? user.getName() : "",
-					SessionAttributes.get(attributes, SessionAttributes.REMOTE_ADDRESS),
-					SessionAttributes.get(attributes, SessionAttributes.USER_AGENT),
-					SessionAttributes.get(attributes, SessionAttributes.TRANSPORT), accessor.getHeartbeat()));
+			this.sessions.put(sessionId,
+					new LocalSession(sessionId, (user != null) ? user.getName() : "",
+							SessionAttributes.get(attributes, SessionAttributes.REMOTE_ADDRESS),
+							SessionAttributes.get(attributes, SessionAttributes.USER_AGENT),
+							SessionAttributes.get(attributes, SessionAttributes.TRANSPORT), accessor.getHeartbeat()));
 		}
 		if (command != null) {
 			this.framesIn.incrementAndGet();
@@ -159,7 +169,10 @@ public class LocalSessions {
 		}
 	}
 
-	/** Counts a MESSAGE the relay wrote to the session without the client outbound channel. */
+	/**
+	 * Counts a MESSAGE the relay wrote to the session without the client outbound
+	 * channel.
+	 */
 	public void sentMessage(String sessionId) {
 		this.framesOut.incrementAndGet();
 		LocalSession session = this.sessions.get(sessionId);
@@ -216,7 +229,8 @@ public class LocalSessions {
 			String sessionId = SimpMessageHeaderAccessor.getSessionId(message.getHeaders());
 			if (!this.inbound && accessor == null && sessionId != null && SimpMessageType.CONNECT_ACK
 				.equals(SimpMessageHeaderAccessor.getMessageType(message.getHeaders()))) {
-				// The multiplexed relay answers CONNECT itself; Spring's STOMP handler makes it a CONNECTED frame.
+				// The multiplexed relay answers CONNECT itself; Spring's STOMP handler
+				// makes it a CONNECTED frame.
 				long[] heartbeat = (long[]) message.getHeaders().get(SimpMessageHeaderAccessor.HEART_BEAT_HEADER);
 				StompHeaderAccessor connected = StompHeaderAccessor.create(StompCommand.CONNECTED);
 				connected.setHeartbeat((heartbeat != null) ? heartbeat[0] : 0, (heartbeat != null) ? heartbeat[1] : 0);

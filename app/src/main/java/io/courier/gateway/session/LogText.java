@@ -3,9 +3,10 @@ package io.courier.gateway.session;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A client-controlled value made safe for a log line: CR, LF and every other control character become escapes
- * ({@code \n}, {@code \r}, {@code \t}, {@code \u0000}), so a value cannot start a line of its own that reads as
- * the gateway's; very long values are cut, so one cannot fill the log.
+ * A client-controlled value made safe for a log line: CR, LF and every other control
+ * character become escapes ({@code \n}, {@code \r}, {@code \t}, {@code \u0000}), so a
+ * value cannot start a line of its own that reads as the gateway's; very long values are
+ * cut, so one cannot fill the log.
  */
 public final class LogText {
 

@@ -8,7 +8,10 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
 
-/** Names of the session attributes set at the handshake, and how to read them from a STOMP message. */
+/**
+ * Names of the session attributes set at the handshake, and how to read them from a STOMP
+ * message.
+ */
 public final class SessionAttributes {
 
 	/** The client's address as {@link #remoteAddress} gives it. */
@@ -22,16 +25,21 @@ public final class SessionAttributes {
 	}
 
 	/**
-	 * What Courier calls a client's remote address, on every transport (STOMP over WebSocket and SockJS, SSE,
-	 * polls), in presence, the console, limit hits and logs: the IP the servlet container reports, without a port
-	 * (the client's own, from {@code X-Forwarded-For}, where {@code server.forward-headers-strategy} trusts a
-	 * proxy). A port would tell sessions from one host apart, which their session ids do already.
+	 * What Courier calls a client's remote address, on every transport (STOMP over
+	 * WebSocket and SockJS, SSE, polls), in presence, the console, limit hits and logs:
+	 * the IP the servlet container reports, without a port (the client's own, from
+	 * {@code X-Forwarded-For}, where {@code server.forward-headers-strategy} trusts a
+	 * proxy). A port would tell sessions from one host apart, which their session ids do
+	 * already.
 	 */
 	public static String remoteAddress(ServletRequest request) {
 		return request.getRemoteAddr();
 	}
 
-	/** The attribute, from the message or from the CONNECT it acknowledges; empty if unknown. */
+	/**
+	 * The attribute, from the message or from the CONNECT it acknowledges; empty if
+	 * unknown.
+	 */
 	public static String get(Message<?> message, String name) {
 		return get(attributes(message), name);
 	}

@@ -18,16 +18,18 @@ import org.springframework.messaging.support.MessageBuilder;
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.messaging.SessionDisconnectEvent;
 
-
 /**
- * Ends a client session from the server side: sends it an ERROR frame whose {@code message} header is a
- * {@link ClientError} text, after which Spring's STOMP handler closes the socket. The ERROR goes through the
- * client outbound channel, where {@link LocalSessions} counts it as a rejected frame if its reason
+ * Ends a client session from the server side: sends it an ERROR frame whose
+ * {@code message} header is a {@link ClientError} text, after which Spring's STOMP
+ * handler closes the socket. The ERROR goes through the client outbound channel, where
+ * {@link LocalSessions} counts it as a rejected frame if its reason
  * {@linkplain ClientError#refusesFrame refuses one}.
  *
- * <p>Inbound interceptors refuse frames through this rather than by throwing: with receive order preserved,
- * Spring's {@code OrderedMessageChannelDecorator} logs and swallows an exception thrown while sending an inbound
- * frame, so the client would never learn why nothing happened.
+ * <p>
+ * Inbound interceptors refuse frames through this rather than by throwing: with receive
+ * order preserved, Spring's {@code OrderedMessageChannelDecorator} logs and swallows an
+ * exception thrown while sending an inbound frame, so the client would never learn why
+ * nothing happened.
  */
 @Component
 public class SessionTerminator {
@@ -49,16 +51,18 @@ public class SessionTerminator {
 	}
 
 	/**
-	 * Sessions sent an ERROR, with when. A session's frames still queued behind the refused one are handled after
-	 * it, some after its disconnect event, so an entry outlives the disconnect: it is forgotten a minute after the
-	 * refusal (a sweep at most every few seconds, on a refusal or a disconnect).
+	 * Sessions sent an ERROR, with when. A session's frames still queued behind the
+	 * refused one are handled after it, some after its disconnect event, so an entry
+	 * outlives the disconnect: it is forgotten a minute after the refusal (a sweep at
+	 * most every few seconds, on a refusal or a disconnect).
 	 */
 	private final Map<String, Long> terminated = new ConcurrentHashMap<>();
 
 	private final AtomicLong nextSweep = new AtomicLong(System.nanoTime());
 
 	/**
-	 * Sends ERROR {@code rejection.getMessage()} to the session and closes it; once per session.
+	 * Sends ERROR {@code rejection.getMessage()} to the session and closes it; once per
+	 * session.
 	 * @return true if this call ended the session, false if it was already being ended
 	 */
 	public boolean terminate(String sessionId, ClientRejection rejection, @Nullable String receiptId) {
@@ -81,8 +85,9 @@ public class SessionTerminator {
 	}
 
 	/**
-	 * Whether the session was sent an ERROR: its later frames, queued before the socket closed, are dropped
-	 * ({@link RejectingChannelInterceptor}) rather than handled as if the session were still in good standing.
+	 * Whether the session was sent an ERROR: its later frames, queued before the socket
+	 * closed, are dropped ({@link RejectingChannelInterceptor}) rather than handled as if
+	 * the session were still in good standing.
 	 */
 	public boolean isTerminated(String sessionId) {
 		return this.terminated.containsKey(sessionId);

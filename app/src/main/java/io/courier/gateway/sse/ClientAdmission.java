@@ -15,9 +15,9 @@ import io.courier.gateway.security.DestinationAuthorizer;
 import io.courier.gateway.session.ClientRejection;
 
 /**
- * What SSE and polling check before they serve a request, the same way STOMP does: destinations through the
- * destination rules (as SUBSCRIBE), the cursor, the sessions-per-user limit, and that this node knows where the
- * history stream ends.
+ * What SSE and polling check before they serve a request, the same way STOMP does:
+ * destinations through the destination rules (as SUBSCRIBE), the cursor, the
+ * sessions-per-user limit, and that this node knows where the history stream ends.
  */
 @Component
 class ClientAdmission {
@@ -50,8 +50,8 @@ class ClientAdmission {
 	}
 
 	/**
-	 * A slot for a new session of {@code user} (an SSE stream, a poll client not online yet) within the limit;
-	 * {@link #releaseSession} gives it back when the session ends.
+	 * A slot for a new session of {@code user} (an SSE stream, a poll client not online
+	 * yet) within the limit; {@link #releaseSession} gives it back when the session ends.
 	 */
 	void reserveSession(String user, String sessionId) {
 		try {
@@ -66,7 +66,10 @@ class ClientAdmission {
 		this.sessionsPerUser.release(sessionId);
 	}
 
-	/** Only the node's first second: its consumer has not yet learnt where the stream ends. */
+	/**
+	 * Only the node's first second: its consumer has not yet learnt where the stream
+	 * ends.
+	 */
 	void awaitHistory() {
 		try {
 			if (!this.hub.awaitReady(READY_TIMEOUT)) {
@@ -79,7 +82,9 @@ class ClientAdmission {
 		}
 	}
 
-	/** A yes/no parameter such as {@code last}: {@code 1} or {@code true}; absent is no. */
+	/**
+	 * A yes/no parameter such as {@code last}: {@code 1} or {@code true}; absent is no.
+	 */
 	static boolean flag(@Nullable String value, String name) {
 		if (value == null || value.isBlank() || "0".equals(value) || "false".equals(value)) {
 			return false;

@@ -7,7 +7,8 @@ import io.courier.gateway.session.ClientRejection;
 
 /**
  * An SSE or poll request refused before it starts: the client gets {@code status} and
- * {@code {"error": message}}. Texts from {@link ClientError} are the same as in STOMP ERROR frames.
+ * {@code {"error": message}}. Texts from {@link ClientError} are the same as in STOMP
+ * ERROR frames.
  */
 class ClientRequestException extends RuntimeException {
 
@@ -22,7 +23,10 @@ class ClientRequestException extends RuntimeException {
 		return new ClientRequestException(HttpStatus.BAD_REQUEST, message);
 	}
 
-	/** A refusal by the destination rules (403) or the session limit (429), with its STOMP text. */
+	/**
+	 * A refusal by the destination rules (403) or the session limit (429), with its STOMP
+	 * text.
+	 */
 	static ClientRequestException of(ClientRejection rejection) {
 		HttpStatus status = switch (rejection.error()) {
 			case FORBIDDEN_DESTINATION -> HttpStatus.FORBIDDEN;

@@ -22,9 +22,10 @@ import io.courier.gateway.history.HistoryProperties;
 import io.courier.gateway.session.SessionAttributes;
 
 /**
- * {@code GET /poll?dest=...&since=<id>&wait=<seconds>}: long polling on the same destinations, rules and ids as
- * SSE. The request is held with a {@link DeferredResult} (servlet async: no thread waits) until there are events
- * or the wait is over: 200 {@code {"events": [...], "cursor": "<id>"}}, or 204; both carry the cursor in
+ * {@code GET /poll?dest=...&since=<id>&wait=<seconds>}: long polling on the same
+ * destinations, rules and ids as SSE. The request is held with a {@link DeferredResult}
+ * (servlet async: no thread waits) until there are events or the wait is over: 200
+ * {@code {"events": [...], "cursor": "<id>"}}, or 204; both carry the cursor in
  * {@value #CURSOR_HEADER}. {@code wait=0} answers at once (short polling).
  */
 @RestController
@@ -58,9 +59,10 @@ class PollController {
 
 	@GetMapping(PATH)
 	DeferredResult<ResponseEntity<Object>> poll(@RequestParam(name = "dest", required = false) String @Nullable [] dest,
-			@RequestParam(required = false) @Nullable String since, @RequestParam(required = false) @Nullable String wait,
-			@RequestParam(required = false) @Nullable String last,
-			JwtAuthenticationToken user, HttpServletRequest request) {
+			@RequestParam(required = false) @Nullable String since,
+			@RequestParam(required = false) @Nullable String wait,
+			@RequestParam(required = false) @Nullable String last, JwtAuthenticationToken user,
+			HttpServletRequest request) {
 		ClientDestinations destinations = this.admission.destinations(dest, user);
 		Long cursor = ClientAdmission.cursor(since, "since");
 		boolean latest = cursor == null && ClientAdmission.flag(last, "last");
@@ -76,8 +78,8 @@ class PollController {
 		DeferredResult<ResponseEntity<Object>> result = new DeferredResult<>(
 				waits ? holdFor.toMillis() : Duration.ofSeconds(15).toMillis());
 		PollRequest[] self = new PollRequest[1];
-		PollRequest poll = new PollRequest(sessionId, user.getName(), destinations.keys(),
-				this.clientBuffer, waits, result, this.mapper, () -> {
+		PollRequest poll = new PollRequest(sessionId, user.getName(), destinations.keys(), this.clientBuffer, waits,
+				result, this.mapper, () -> {
 					this.hub.unsubscribe(self[0]);
 					this.presence.pollEnded(sessionId);
 				});

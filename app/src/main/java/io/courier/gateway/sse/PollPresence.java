@@ -12,10 +12,11 @@ import org.springframework.stereotype.Component;
 import io.courier.gateway.presence.Presence;
 
 /**
- * Presence of long-polling clients. A poll client has no connection between two polls, so it is one presence
- * session per user, remote address, User-Agent and set of destinations: online from its first poll while a poll
- * is held, and for {@code courier.sse.poll-presence-grace} after the last one ended. A new poll within the grace
- * keeps it online without announcing anything.
+ * Presence of long-polling clients. A poll client has no connection between two polls, so
+ * it is one presence session per user, remote address, User-Agent and set of
+ * destinations: online from its first poll while a poll is held, and for
+ * {@code courier.sse.poll-presence-grace} after the last one ended. A new poll within the
+ * grace keeps it online without announcing anything.
  */
 @Component
 class PollPresence {
@@ -52,7 +53,9 @@ class PollPresence {
 		return TRANSPORT + "-" + user + "-" + Integer.toHexString(hash);
 	}
 
-	/** A poll is held; a client not online yet must be within the sessions-per-user limit. */
+	/**
+	 * A poll is held; a client not online yet must be within the sessions-per-user limit.
+	 */
 	void pollStarted(String sessionId, String user, String remoteAddress, String userAgent) {
 		synchronized (this.clients) {
 			Client client = this.clients.get(sessionId);

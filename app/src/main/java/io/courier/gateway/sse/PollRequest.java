@@ -15,9 +15,10 @@ import io.courier.gateway.history.HistoryEvent;
 import io.courier.gateway.history.HistorySubscriber;
 
 /**
- * One held {@code GET /poll}: answers as soon as it has events (the missed ones after {@code since}, else the
- * first live one), or 204 when the wait is over. At most {@code courier.sse.client-buffer} events per answer;
- * the cursor says where the next poll continues.
+ * One held {@code GET /poll}: answers as soon as it has events (the missed ones after
+ * {@code since}, else the first live one), or 204 when the wait is over. At most
+ * {@code courier.sse.client-buffer} events per answer; the cursor says where the next
+ * poll continues.
  */
 final class PollRequest extends HistorySubscriber {
 
@@ -56,7 +57,10 @@ final class PollRequest extends HistorySubscriber {
 		}
 	}
 
-	/** Marked {@code "retained": "true"}: the latest event before the poll, asked for with {@code last=1}. */
+	/**
+	 * Marked {@code "retained": "true"}: the latest event before the poll, asked for with
+	 * {@code last=1}.
+	 */
 	@Override
 	protected void deliverRetained(HistoryEvent event) {
 		add(event.id(), event.destination(), event.data());

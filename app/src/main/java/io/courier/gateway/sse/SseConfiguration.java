@@ -20,7 +20,8 @@ import io.courier.gateway.node.GatewayProperties;
 import io.courier.gateway.presence.Presence;
 
 /**
- * {@code /sse} (a servlet of its own, async) and the keep-alive comments of every SSE stream of this node.
+ * {@code /sse} (a servlet of its own, async) and the keep-alive comments of every SSE
+ * stream of this node.
  */
 @Configuration(proxyBeanMethods = false)
 class SseConfiguration {
@@ -53,8 +54,9 @@ class SseConfiguration {
 	}
 
 	/**
-	 * A stopping node ends its streams with a {@code close} event and answers its held polls, so clients go to
-	 * another node at once, and graceful shutdown does not wait for streams that would never end by themselves.
+	 * A stopping node ends its streams with a {@code close} event and answers its held
+	 * polls, so clients go to another node at once, and graceful shutdown does not wait
+	 * for streams that would never end by themselves.
 	 */
 	@EventListener
 	void onClose(ContextClosedEvent event) {
@@ -70,8 +72,9 @@ class SseConfiguration {
 	}
 
 	/**
-	 * CORS for {@code /sse} and {@code /poll} only: the origins of {@code courier.allowed-origins}, as on {@code /ws}.
-	 * Applied by the HTTP security chain; other paths get no CORS headers.
+	 * CORS for {@code /sse} and {@code /poll} only: the origins of
+	 * {@code courier.allowed-origins}, as on {@code /ws}. Applied by the HTTP security
+	 * chain; other paths get no CORS headers.
 	 */
 	@Bean
 	CorsConfigurationSource sseCorsConfigurationSource(GatewayProperties gateway) {

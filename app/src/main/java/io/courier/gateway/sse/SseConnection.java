@@ -26,12 +26,13 @@ import io.courier.gateway.history.HistoryEvent;
 import io.courier.gateway.history.HistorySubscriber;
 
 /**
- * One {@code text/event-stream} response, written with non-blocking servlet I/O: events wait in a queue of at
- * most {@code courier.sse.client-buffer} events and are written only while the container says the socket can
- * take more ({@link ServletOutputStream#isReady()}), on a small writer pool. No thread ever waits for a slow
- * client: a client whose queue is full gets a final {@code close} event saying why (its pending events are
- * dropped; it resumes from the last id it received) and the response ends, at the latest after
- * {@link #CLOSE_GRACE}.
+ * One {@code text/event-stream} response, written with non-blocking servlet I/O: events
+ * wait in a queue of at most {@code courier.sse.client-buffer} events and are written
+ * only while the container says the socket can take more
+ * ({@link ServletOutputStream#isReady()}), on a small writer pool. No thread ever waits
+ * for a slow client: a client whose queue is full gets a final {@code close} event saying
+ * why (its pending events are dropped; it resumes from the last id it received) and the
+ * response ends, at the latest after {@link #CLOSE_GRACE}.
  */
 final class SseConnection extends HistorySubscriber implements WriteListener, AsyncListener {
 
@@ -39,7 +40,10 @@ final class SseConnection extends HistorySubscriber implements WriteListener, As
 
 	static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
 
-	/** The event name of a destination's latest event, sent first when the client asked with {@code last=1}. */
+	/**
+	 * The event name of a destination's latest event, sent first when the client asked
+	 * with {@code last=1}.
+	 */
 	static final String RETAINED = "retained";
 
 	private static final byte[] KEEP_ALIVE = ": keep-alive\n\n".getBytes(StandardCharsets.US_ASCII);
@@ -89,7 +93,9 @@ final class SseConnection extends HistorySubscriber implements WriteListener, As
 		enqueue(("retry: " + retry.toMillis() + "\n\n").getBytes(StandardCharsets.US_ASCII), false);
 	}
 
-	/** Starts writing; before this the container must not be asked whether it can write. */
+	/**
+	 * Starts writing; before this the container must not be asked whether it can write.
+	 */
 	synchronized void listen() {
 		this.listening = true;
 		this.out.setWriteListener(this);
@@ -107,7 +113,10 @@ final class SseConnection extends HistorySubscriber implements WriteListener, As
 		enqueue(format(event.id(), event.destination(), event.data()), true);
 	}
 
-	/** {@code event: retained}, {@code data: {"destination": ..., "data": ...}}: the latest event before the stream. */
+	/**
+	 * {@code event: retained}, {@code data: {"destination": ..., "data": ...}}: the
+	 * latest event before the stream.
+	 */
 	@Override
 	protected void deliverRetained(HistoryEvent event) {
 		enqueue(format(event.id(), RETAINED, json(Map.of("destination", event.destination(), "data", event.data()))),
@@ -133,7 +142,10 @@ final class SseConnection extends HistorySubscriber implements WriteListener, As
 		finish(reason, false);
 	}
 
-	/** A comment line that keeps proxies from timing out an idle stream; skipped while events are waiting. */
+	/**
+	 * A comment line that keeps proxies from timing out an idle stream; skipped while
+	 * events are waiting.
+	 */
 	synchronized void keepAlive() {
 		if (this.queue.isEmpty() && !this.finishing) {
 			enqueue(KEEP_ALIVE, false);
@@ -141,8 +153,9 @@ final class SseConnection extends HistorySubscriber implements WriteListener, As
 	}
 
 	/**
-	 * Ends the stream with a final {@code close} event: {@code data: {"reason": ...}}. {@code dropPending}: the
-	 * events still waiting are not sent (the client resumes from the last one it received).
+	 * Ends the stream with a final {@code close} event: {@code data: {"reason": ...}}.
+	 * {@code dropPending}: the events still waiting are not sent (the client resumes from
+	 * the last one it received).
 	 */
 	synchronized void finish(String reason, boolean dropPending) {
 		if (this.finishing || this.ended) {
@@ -276,7 +289,10 @@ final class SseConnection extends HistorySubscriber implements WriteListener, As
 		return this.mapper.writeValueAsString(data);
 	}
 
-	/** One event in {@code text/event-stream} format; multi-line data becomes several {@code data:} lines. */
+	/**
+	 * One event in {@code text/event-stream} format; multi-line data becomes several
+	 * {@code data:} lines.
+	 */
 	static byte[] format(@Nullable Long id, String name, String data) {
 		StringBuilder event = new StringBuilder(data.length() + 64);
 		if (id != null) {

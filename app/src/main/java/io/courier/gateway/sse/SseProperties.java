@@ -10,14 +10,17 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * Server-sent events and long polling. The history they are served from (stream, kept topics, client buffer) is
- * configured under the same prefix by {@link io.courier.gateway.history.HistoryProperties}.
+ * Server-sent events and long polling. The history they are served from (stream, kept
+ * topics, client buffer) is configured under the same prefix by
+ * {@link io.courier.gateway.history.HistoryProperties}.
  *
- * @param keepAlive interval of the SSE comment that keeps proxies from closing an idle stream
+ * @param keepAlive interval of the SSE comment that keeps proxies from closing an idle
+ * stream
  * @param retry reconnect delay the SSE stream suggests to the client ({@code retry:})
  * @param pollDefaultWait how long a poll is held when it gives no {@code wait}
  * @param pollMaxWait the longest {@code wait} a poll may ask for
- * @param pollPresenceGrace how long a long-polling client stays online after its last poll ended
+ * @param pollPresenceGrace how long a long-polling client stays online after its last
+ * poll ended
  */
 @Validated
 @ConfigurationProperties("courier.sse")

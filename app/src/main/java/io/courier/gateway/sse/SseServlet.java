@@ -29,11 +29,12 @@ import io.courier.gateway.session.ClientError;
 import io.courier.gateway.session.SessionAttributes;
 
 /**
- * {@code GET /sse?dest=...}: one {@code text/event-stream} per client, after the same checks as a STOMP
- * SUBSCRIBE. A plain servlet rather than Spring MVC's {@code SseEmitter}, whose writes block the sending thread
- * while a client does not read: here the response is written with non-blocking I/O by {@link SseConnection}.
- * Spring Security's filter chain authenticates the request before it gets here (bearer header, or the
- * {@code access_token} query parameter, on this path only).
+ * {@code GET /sse?dest=...}: one {@code text/event-stream} per client, after the same
+ * checks as a STOMP SUBSCRIBE. A plain servlet rather than Spring MVC's
+ * {@code SseEmitter}, whose writes block the sending thread while a client does not read:
+ * here the response is written with non-blocking I/O by {@link SseConnection}. Spring
+ * Security's filter chain authenticates the request before it gets here (bearer header,
+ * or the {@code access_token} query parameter, on this path only).
  */
 class SseServlet extends HttpServlet {
 
@@ -113,9 +114,9 @@ class SseServlet extends HttpServlet {
 			this.admission.releaseSession(sessionId);
 		};
 		Map<String, Object> open = Map.of("destinations", destinations.destinations(), "node", this.nodeId);
-		SseConnection connection = new SseConnection(sessionId, user.getName(), destinations.keys(),
-				this.clientBuffer, async, response.getOutputStream(), this.threads.writers(),
-				this.threads.scheduler(), this.mapper, open, this.properties.retry(), onEnd);
+		SseConnection connection = new SseConnection(sessionId, user.getName(), destinations.keys(), this.clientBuffer,
+				async, response.getOutputStream(), this.threads.writers(), this.threads.scheduler(), this.mapper, open,
+				this.properties.retry(), onEnd);
 		self.set(connection);
 		async.addListener(connection);
 		this.presence.join(sessionId, user.getName(), SessionAttributes.remoteAddress(request),
@@ -138,8 +139,8 @@ class SseServlet extends HttpServlet {
 	private void error(HttpServletResponse response, HttpStatus status, String message) throws IOException {
 		response.setStatus(status.value());
 		response.setContentType("application/json");
-		response.getOutputStream().write(this.mapper.writeValueAsString(Map.of("error", message))
-			.getBytes(StandardCharsets.UTF_8));
+		response.getOutputStream()
+			.write(this.mapper.writeValueAsString(Map.of("error", message)).getBytes(StandardCharsets.UTF_8));
 	}
 
 }

@@ -6,10 +6,11 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.stereotype.Component;
 
 /**
- * The few threads SSE and polling use, whatever the number of clients: a scheduler (keep-alives, token expiry,
- * poll presence) and writers that drain SSE queues (non-blocking writes, so they never wait on a client). History's
- * own threads (stream replays) are in the {@code history} package.
- * Held here rather than exposed as beans, so that Spring Boot's own executor and scheduler are not replaced.
+ * The few threads SSE and polling use, whatever the number of clients: a scheduler
+ * (keep-alives, token expiry, poll presence) and writers that drain SSE queues
+ * (non-blocking writes, so they never wait on a client). History's own threads (stream
+ * replays) are in the {@code history} package. Held here rather than exposed as beans, so
+ * that Spring Boot's own executor and scheduler are not replaced.
  */
 @Component
 class SseThreads implements DisposableBean {

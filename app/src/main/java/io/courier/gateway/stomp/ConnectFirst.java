@@ -17,12 +17,15 @@ import io.courier.gateway.session.ClientRejection;
 import io.courier.gateway.session.SessionTerminator;
 
 /**
- * A session's first frame must be CONNECT (or STOMP). Spring's STOMP handler, which keeps each session's receive
- * order from its CONNECT on, fails every frame that comes before one with an internal error, one error log line
- * and stack trace each: one WebSocket message of a thousand SENDs wrote hundreds. Here, before Spring decodes
- * anything, a session whose first frame is something else gets one ERROR ({@code not connected: SEND before
- * CONNECT}, or {@code malformed frame} for what is not STOMP at all) and is closed; what it sends after that is
- * dropped unread. Heart-beats (end-of-lines) before CONNECT pass, as STOMP allows.
+ * A session's first frame must be CONNECT (or STOMP). Spring's STOMP handler, which keeps
+ * each session's receive order from its CONNECT on, fails every frame that comes before
+ * one with an internal error, one error log line and stack trace each: one WebSocket
+ * message of a thousand SENDs wrote hundreds. Here, before Spring decodes anything, a
+ * session whose first frame is something else gets one ERROR
+ * ({@code not connected: SEND before
+ * CONNECT}, or {@code malformed frame} for what is not STOMP at all) and is closed; what
+ * it sends after that is dropped unread. Heart-beats (end-of-lines) before CONNECT pass,
+ * as STOMP allows.
  */
 final class ConnectFirst extends WebSocketHandlerDecorator {
 
@@ -58,7 +61,8 @@ final class ConnectFirst extends WebSocketHandlerDecorator {
 			return;
 		}
 		if (!complete && ("CONNECT".startsWith(command) || "STOMP".startsWith(command))) {
-			super.handleMessage(session, message); // the first part of a CONNECT split into partial messages
+			super.handleMessage(session, message); // the first part of a CONNECT split
+													// into partial messages
 			return;
 		}
 		this.terminator.terminate(session.getId(), refusal(command), null);
@@ -74,8 +78,9 @@ final class ConnectFirst extends WebSocketHandlerDecorator {
 	}
 
 	/**
-	 * The message's first line after any end-of-lines, with its {@code \n} if the message has one (at most 64
-	 * characters are looked at); {@code null} if it holds end-of-lines only.
+	 * The message's first line after any end-of-lines, with its {@code \n} if the message
+	 * has one (at most 64 characters are looked at); {@code null} if it holds
+	 * end-of-lines only.
 	 */
 	private static String firstLine(WebSocketMessage<?> message) {
 		String start;

@@ -17,34 +17,44 @@ import org.springframework.messaging.simp.user.UserDestinationResolver;
 import org.springframework.messaging.simp.user.UserDestinationResult;
 
 /**
- * Resolves user destinations to one routing key per (destination, user) on the {@code courier.user} direct
- * exchange: {@code /user/queue/order-updates} of any session of {@code alice}, and a message to
- * {@code /user/alice/queue/order-updates}, both become {@code /exchange/courier.user/queue.order-updates.u.YWxpY2U}
- * (the user name in unpadded base64url, or {@code .h.} and its SHA-256 when that would make the key too long).
+ * Resolves user destinations to one routing key per (destination, user) on the
+ * {@code courier.user} direct exchange: {@code /user/queue/order-updates} of any session
+ * of {@code alice}, and a message to {@code /user/alice/queue/order-updates}, both become
+ * {@code /exchange/courier.user/queue.order-updates.u.YWxpY2U} (the user name in unpadded
+ * base64url, or {@code .h.} and its SHA-256 when that would make the key too long).
  *
- * <p>Each SUBSCRIBE binds an exclusive, auto-deleted queue with that key, and RabbitMQ removes it with the
- * subscription; a message to the user is one publish that RabbitMQ routes to every session of the user, on
- * every node. No node needs to know which sessions the others hold: Spring's default resolution (one key per
- * session, found in a user registry that nodes broadcast to each other every 10 s) missed a session opened on
- * another node until the next broadcast, and made every node send its whole user list to all the others.
- * Spring's default also declares a durable {@code /queue/} per session that outlives it (spring-framework
- * #34734). Messages for a user with no live subscription are dropped, exactly as for a topic.
+ * <p>
+ * Each SUBSCRIBE binds an exclusive, auto-deleted queue with that key, and RabbitMQ
+ * removes it with the subscription; a message to the user is one publish that RabbitMQ
+ * routes to every session of the user, on every node. No node needs to know which
+ * sessions the others hold: Spring's default resolution (one key per session, found in a
+ * user registry that nodes broadcast to each other every 10 s) missed a session opened on
+ * another node until the next broadcast, and made every node send its whole user list to
+ * all the others. Spring's default also declares a durable {@code /queue/} per session
+ * that outlives it (spring-framework #34734). Messages for a user with no live
+ * subscription are dropped, exactly as for a topic.
  *
- * <p>A message meant for one session of the user ({@code @SendToUser(broadcast = false)}, or a
- * {@code simpSessionId} header) resolves to the same key: {@link UserSessionFilter} carries the session id to the
- * broker as {@code courier-session} and drops the copies that reach the user's other sessions.
+ * <p>
+ * A message meant for one session of the user ({@code @SendToUser(broadcast = false)}, or
+ * a {@code simpSessionId} header) resolves to the same key: {@link UserSessionFilter}
+ * carries the session id to the broker as {@code courier-session} and drops the copies
+ * that reach the user's other sessions.
  */
 public class ExchangeUserDestinationResolver implements UserDestinationResolver {
 
-	/** Destination prefix relayed to RabbitMQ for user destinations; clients may never use it directly. */
+	/**
+	 * Destination prefix relayed to RabbitMQ for user destinations; clients may never use
+	 * it directly.
+	 */
 	static final String PREFIX = "/exchange/courier.user/";
 
 	/** The exchange user destinations ride. */
 	public static final String EXCHANGE = "courier.user";
 
 	/**
-	 * The routing key on {@link #EXCHANGE} of {@code user}'s {@code /user/queue/x}: what a backend publishes to so
-	 * that every session of the user subscribed to {@code /user/queue/x} receives it, on every node.
+	 * The routing key on {@link #EXCHANGE} of {@code user}'s {@code /user/queue/x}: what
+	 * a backend publishes to so that every session of the user subscribed to
+	 * {@code /user/queue/x} receives it, on every node.
 	 * @param userDestination {@code /user/queue/x}
 	 */
 	public static String routingKey(String userDestination, String user) {
@@ -94,8 +104,8 @@ public class ExchangeUserDestinationResolver implements UserDestinationResolver 
 	}
 
 	/**
-	 * The user that {@code /user/{name}/...} names, with '/' in the name escaped as {@code %2F} (Spring's
-	 * convention), or {@code null} for any other destination.
+	 * The user that {@code /user/{name}/...} names, with '/' in the name escaped as
+	 * {@code %2F} (Spring's convention), or {@code null} for any other destination.
 	 */
 	static @Nullable String namedUser(String destination) {
 		if (!destination.startsWith(USER_PREFIX)) {

@@ -15,9 +15,9 @@ import org.springframework.web.socket.server.HandshakeInterceptor;
 import io.courier.gateway.session.SessionAttributes;
 
 /**
- * Keeps what the handshake knows about a client in the session's attributes (remote address as
- * {@link SessionAttributes#remoteAddress} gives it, User-Agent, transport), where presence, limit hits and the
- * console read it.
+ * Keeps what the handshake knows about a client in the session's attributes (remote
+ * address as {@link SessionAttributes#remoteAddress} gives it, User-Agent, transport),
+ * where presence, limit hits and the console read it.
  */
 class HandshakeInfoInterceptor implements HandshakeInterceptor {
 
@@ -27,11 +27,15 @@ class HandshakeInfoInterceptor implements HandshakeInterceptor {
 		attributes.put(SessionAttributes.REMOTE_ADDRESS, remoteAddress(request));
 		String userAgent = request.getHeaders().getFirst(HttpHeaders.USER_AGENT);
 		attributes.put(SessionAttributes.USER_AGENT, (userAgent != null) ? userAgent : "");
-		attributes.put(SessionAttributes.TRANSPORT, request.getURI().getPath().contains("/sockjs") ? "sockjs" : "websocket");
+		attributes.put(SessionAttributes.TRANSPORT,
+				request.getURI().getPath().contains("/sockjs") ? "sockjs" : "websocket");
 		return true;
 	}
 
-	/** As on SSE and polls; a handshake that is not a servlet request (none is, on Jetty) gives the IP too. */
+	/**
+	 * As on SSE and polls; a handshake that is not a servlet request (none is, on Jetty)
+	 * gives the IP too.
+	 */
 	private static String remoteAddress(ServerHttpRequest request) {
 		if (request instanceof ServletServerHttpRequest servlet) {
 			return SessionAttributes.remoteAddress(servlet.getServletRequest());

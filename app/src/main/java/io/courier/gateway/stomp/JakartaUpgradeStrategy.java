@@ -26,15 +26,18 @@ import org.springframework.web.socket.server.standard.ServerEndpointRegistration
 import org.springframework.web.socket.server.standard.StandardWebSocketUpgradeStrategy;
 
 /**
- * Spring's {@link StandardWebSocketUpgradeStrategy} with the container's default configurator looked up once.
+ * Spring's {@link StandardWebSocketUpgradeStrategy} with the container's default
+ * configurator looked up once.
  *
- * <p>Spring builds a new {@link ServerEndpointRegistration} for every handshake. It is its own
- * {@link ServerEndpointConfig.Configurator}, and the Jakarta WebSocket API caches the container's default
- * configurator per instance, so every handshake ran a {@code ServiceLoader} scan of the class path. In a Boot
- * fat jar that scan opens nested jars under global locks: a JFR profile of 50 concurrent handshakes showed
- * handshake threads queued on {@code UrlJarFiles$Cache} for most of a storm. Here the registration returns the
- * default configurator found once, when the first handshake needs it. The rest is Spring's {@code upgrade}
- * (spring-websocket 7.0) unchanged.
+ * <p>
+ * Spring builds a new {@link ServerEndpointRegistration} for every handshake. It is its
+ * own {@link ServerEndpointConfig.Configurator}, and the Jakarta WebSocket API caches the
+ * container's default configurator per instance, so every handshake ran a
+ * {@code ServiceLoader} scan of the class path. In a Boot fat jar that scan opens nested
+ * jars under global locks: a JFR profile of 50 concurrent handshakes showed handshake
+ * threads queued on {@code UrlJarFiles$Cache} for most of a storm. Here the registration
+ * returns the default configurator found once, when the first handshake needs it. The
+ * rest is Spring's {@code upgrade} (spring-websocket 7.0) unchanged.
  */
 final class JakartaUpgradeStrategy extends StandardWebSocketUpgradeStrategy {
 

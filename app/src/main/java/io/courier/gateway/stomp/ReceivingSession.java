@@ -8,10 +8,11 @@ import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.handler.WebSocketHandlerDecorator;
 
 /**
- * Remembers, for the thread handling it, which WebSocket session a message came from. Spring calls the STOMP
- * error handler for a frame it could not decode (one over the size limit) with no message and no session; this
- * is how {@link StompErrorHandler} still learns whose frame it was. Decoding happens on the calling thread, for
- * raw WebSocket and SockJS sessions alike.
+ * Remembers, for the thread handling it, which WebSocket session a message came from.
+ * Spring calls the STOMP error handler for a frame it could not decode (one over the size
+ * limit) with no message and no session; this is how {@link StompErrorHandler} still
+ * learns whose frame it was. Decoding happens on the calling thread, for raw WebSocket
+ * and SockJS sessions alike.
  */
 final class ReceivingSession extends WebSocketHandlerDecorator {
 

@@ -15,11 +15,13 @@ import io.courier.gateway.node.GatewayProperties;
 import io.courier.gateway.relay.MultiplexedRelayMessageHandler;
 
 /**
- * Health {@code relay}: UP only while the relay can serve clients (its {@code BrokerAvailabilityEvent}: a broker
- * connection up, and with node queues one whose queue is ready; with {@code engine=spring}, its system session). Until
- * then (at start, or while the broker is away) every CONNECT gets {@code broker unavailable}, so the node is
- * not ready; it is part of the readiness group and of the overall status. Its details say which broker addresses
- * the relay uses and, for Courier's relay, which address each pooled connection is on and whether it is up.
+ * Health {@code relay}: UP only while the relay can serve clients (its
+ * {@code BrokerAvailabilityEvent}: a broker connection up, and with node queues one whose
+ * queue is ready; with {@code engine=spring}, its system session). Until then (at start,
+ * or while the broker is away) every CONNECT gets {@code broker unavailable}, so the node
+ * is not ready; it is part of the readiness group and of the overall status. Its details
+ * say which broker addresses the relay uses and, for Courier's relay, which address each
+ * pooled connection is on and whether it is up.
  */
 @Component("relay")
 class RelayHealthIndicator implements HealthIndicator {

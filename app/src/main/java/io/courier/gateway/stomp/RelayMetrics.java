@@ -16,8 +16,9 @@ import io.courier.gateway.node.GatewayProperties;
 import io.courier.gateway.relay.MultiplexedRelayMessageHandler;
 
 /**
- * The multiplexed relay's state as gauges: {@code courier.relay.connections{state=up|down}},
- * {@code courier.relay.topics} and {@code courier.relay.broker.subscriptions}. Nothing with Spring's relay.
+ * The multiplexed relay's state as gauges:
+ * {@code courier.relay.connections{state=up|down}}, {@code courier.relay.topics} and
+ * {@code courier.relay.broker.subscriptions}. Nothing with Spring's relay.
  */
 @Component
 class RelayMetrics implements MeterBinder {

@@ -20,18 +20,24 @@ import io.courier.gateway.session.LocalSession;
 import io.courier.gateway.session.LocalSessions;
 
 /**
- * This node's sessions, frames and relay state as Micrometer meters: {@code courier.sessions} (connected now),
- * {@code courier.session.connects} and {@code courier.session.disconnects{reason}} (totals, of sessions that got
- * CONNECTED), {@code courier.frames.in} and {@code courier.frames.out} (STOMP frames accepted from clients and
- * sent to them, heart-beats not counted), {@code courier.frames.rejected{reason}} (client frames refused with an
- * ERROR, one series for each {@link ClientError} that {@linkplain ClientError#refusesFrame refuses a frame}),
- * {@code courier.relay.broker.available} (1 or 0). The {@code node} tag comes from a filter on every meter.
+ * This node's sessions, frames and relay state as Micrometer meters:
+ * {@code courier.sessions} (connected now), {@code courier.session.connects} and
+ * {@code courier.session.disconnects{reason}} (totals, of sessions that got CONNECTED),
+ * {@code courier.frames.in} and {@code courier.frames.out} (STOMP frames accepted from
+ * clients and sent to them, heart-beats not counted),
+ * {@code courier.frames.rejected{reason}} (client frames refused with an ERROR, one
+ * series for each {@link ClientError} that {@linkplain ClientError#refusesFrame refuses a
+ * frame}), {@code courier.relay.broker.available} (1 or 0). The {@code node} tag comes
+ * from a filter on every meter.
  *
- * <p>A disconnect's reason is {@code client} (DISCONNECT frame), {@code closed} (socket closed without one and
- * for no reason the node knows), {@code slow_consumer} (closed by the send buffer or send time limit), the
- * {@link ClientError#reason} of the ERROR that ended it (e.g. {@code rate_limited}, {@code session_expired},
- * {@code disconnected_by_operator}, {@code heartbeat_timeout}, {@code broker_unavailable}), or {@code error}
- * for an ERROR that is no {@link ClientError} (RabbitMQ's or Spring's relay's own, with the {@code spring} relay
+ * <p>
+ * A disconnect's reason is {@code client} (DISCONNECT frame), {@code closed} (socket
+ * closed without one and for no reason the node knows), {@code slow_consumer} (closed by
+ * the send buffer or send time limit), the {@link ClientError#reason} of the ERROR that
+ * ended it (e.g. {@code rate_limited}, {@code session_expired},
+ * {@code disconnected_by_operator}, {@code heartbeat_timeout},
+ * {@code broker_unavailable}), or {@code error} for an ERROR that is no
+ * {@link ClientError} (RabbitMQ's or Spring's relay's own, with the {@code spring} relay
  * engine).
  */
 @Component

@@ -10,12 +10,13 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.Marker;
 
 /**
- * Keeps Spring's STOMP handler from logging a client's bad input itself: for a frame it cannot parse it logs the
- * start of the raw payload, newlines and all, with a stack trace, and for each frame the inbound channel refuses
- * a line of its own; both then hand the failure to {@link StompErrorHandler}, which answers the client and logs
- * what is Courier's own failure (with the session id and stack trace), and nothing for a client's mistake. Only
- * those two messages of {@code StompSubProtocolHandler} are dropped; its others still log. Installed when
- * Logback is the logging system (Spring Boot's default).
+ * Keeps Spring's STOMP handler from logging a client's bad input itself: for a frame it
+ * cannot parse it logs the start of the raw payload, newlines and all, with a stack
+ * trace, and for each frame the inbound channel refuses a line of its own; both then hand
+ * the failure to {@link StompErrorHandler}, which answers the client and logs what is
+ * Courier's own failure (with the session id and stack trace), and nothing for a client's
+ * mistake. Only those two messages of {@code StompSubProtocolHandler} are dropped; its
+ * others still log. Installed when Logback is the logging system (Spring Boot's default).
  */
 final class SpringStompLogFilter extends TurboFilter {
 
@@ -33,10 +34,9 @@ final class SpringStompLogFilter extends TurboFilter {
 	}
 
 	@Override
-	public FilterReply decide(Marker marker, Logger logger, Level level, String format, Object[] params,
-			Throwable t) {
-		if (format != null && LOGGER.equals(logger.getName())
-				&& (format.startsWith("Failed to parse") || format.startsWith("Failed to send message to MessageChannel"))) {
+	public FilterReply decide(Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {
+		if (format != null && LOGGER.equals(logger.getName()) && (format.startsWith("Failed to parse")
+				|| format.startsWith("Failed to send message to MessageChannel"))) {
 			return FilterReply.DENY;
 		}
 		return FilterReply.NEUTRAL;

@@ -35,17 +35,22 @@ import io.courier.gateway.session.LocalSessions;
 import io.courier.gateway.transport.OutboundBuffers;
 
 /**
- * The STOMP message broker of a gateway node: Courier's {@link MultiplexedRelayMessageHandler} to RabbitMQ's
- * STOMP plugin (or, with {@code courier.relay.engine=spring}, Spring's stock relay, kept for comparison).
+ * The STOMP message broker of a gateway node: Courier's
+ * {@link MultiplexedRelayMessageHandler} to RabbitMQ's STOMP plugin (or, with
+ * {@code courier.relay.engine=spring}, Spring's stock relay, kept for comparison).
  *
- * <p>{@code /topic/**} and {@code /queue/**} are relayed to RabbitMQ with the gateway's own credentials. What the
- * server publishes travels on the relay's broker connections too, {@code /user/**} included: RabbitMQ routes it
- * to the user's sessions on every node ({@link ExchangeUserDestinationResolver}).
+ * <p>
+ * {@code /topic/**} and {@code /queue/**} are relayed to RabbitMQ with the gateway's own
+ * credentials. What the server publishes travels on the relay's broker connections too,
+ * {@code /user/**} included: RabbitMQ routes it to the user's sessions on every node
+ * ({@link ExchangeUserDestinationResolver}).
  *
- * <p>This class extends {@link DelegatingWebSocketMessageBrokerConfiguration} (what
- * {@code @EnableWebSocketMessageBroker} imports) to replace the broker handler bean, and the user destination
- * resolver with {@link ExchangeUserDestinationResolver}, which keeps RabbitMQ free of per-session queues. The
- * relay registration in {@link StompEndpointConfiguration} still declares the prefixes.
+ * <p>
+ * This class extends {@link DelegatingWebSocketMessageBrokerConfiguration} (what
+ * {@code @EnableWebSocketMessageBroker} imports) to replace the broker handler bean, and
+ * the user destination resolver with {@link ExchangeUserDestinationResolver}, which keeps
+ * RabbitMQ free of per-session queues. The relay registration in
+ * {@link StompEndpointConfiguration} still declares the prefixes.
  */
 @Configuration(proxyBeanMethods = false)
 class StompBrokerConfiguration extends DelegatingWebSocketMessageBrokerConfiguration {
@@ -72,10 +77,12 @@ class StompBrokerConfiguration extends DelegatingWebSocketMessageBrokerConfigura
 	}
 
 	/**
-	 * With the multiplexed relay, Spring's handler writes to each session's {@code OutboundBuffer} as it is, not
-	 * through the {@link ConcurrentWebSocketSessionDecorator} it adds by default: the buffer is already bounded,
-	 * never blocks and serializes writes, and the relay's topic fan-out writes to the same buffer directly, so
-	 * both paths must meet in one queue to keep a session's frames in order.
+	 * With the multiplexed relay, Spring's handler writes to each session's
+	 * {@code OutboundBuffer} as it is, not through the
+	 * {@link ConcurrentWebSocketSessionDecorator} it adds by default: the buffer is
+	 * already bounded, never blocks and serializes writes, and the relay's topic fan-out
+	 * writes to the same buffer directly, so both paths must meet in one queue to keep a
+	 * session's frames in order.
 	 */
 	@Override
 	@Bean
@@ -101,7 +108,8 @@ class StompBrokerConfiguration extends DelegatingWebSocketMessageBrokerConfigura
 	@Bean
 	public UserDestinationResolver userDestinationResolver(SimpUserRegistry userRegistry,
 			AbstractSubscribableChannel clientInboundChannel, AbstractSubscribableChannel clientOutboundChannel) {
-		// Its prefix, "/user/", is the one StompEndpointConfiguration registers; it needs no user registry.
+		// Its prefix, "/user/", is the one StompEndpointConfiguration registers; it needs
+		// no user registry.
 		return new ExchangeUserDestinationResolver();
 	}
 
@@ -126,8 +134,8 @@ class StompBrokerConfiguration extends DelegatingWebSocketMessageBrokerConfigura
 		handler.setFrameWriter(frameWriter());
 		handler.setSharedDestinationPrefixes(List.of("/topic/", ExchangeUserDestinationResolver.PREFIX));
 		if (relay.nodeQueues() > 0) {
-			String prefix = "courier.node." + this.properties.nodeId() + "." + UUID.randomUUID().toString().substring(0, 8)
-					+ ".";
+			String prefix = "courier.node." + this.properties.nodeId() + "."
+					+ UUID.randomUUID().toString().substring(0, 8) + ".";
 			handler.setNodeQueues(prefix, relay.nodeQueues(), this.nodeQueueBindings.getObject());
 		}
 		handler.setUserDestinationPredicate((candidate) -> candidate.startsWith("/user/"));
@@ -136,8 +144,8 @@ class StompBrokerConfiguration extends DelegatingWebSocketMessageBrokerConfigura
 	}
 
 	/**
-	 * Topic MESSAGEs encoded once by the relay, held in the session's outbound buffer until the relay has fanned
-	 * out the read they came in, and counted.
+	 * Topic MESSAGEs encoded once by the relay, held in the session's outbound buffer
+	 * until the relay has fanned out the read they came in, and counted.
 	 */
 	private FrameWriter frameWriter() {
 		return new FrameWriter() {
@@ -151,7 +159,8 @@ class StompBrokerConfiguration extends DelegatingWebSocketMessageBrokerConfigura
 				OutboundBuffers buffers = this.buffers;
 				LocalSessions sessions = this.sessions;
 				if (buffers == null || sessions == null) {
-					// resolved on first use: these beans sit on the other side of the WebSocket configuration
+					// resolved on first use: these beans sit on the other side of the
+					// WebSocket configuration
 					buffers = StompBrokerConfiguration.this.outboundBuffers.getObject();
 					sessions = StompBrokerConfiguration.this.localSessions.getObject();
 					this.buffers = buffers;

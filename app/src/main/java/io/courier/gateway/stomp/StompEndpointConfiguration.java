@@ -22,15 +22,18 @@ import io.courier.gateway.session.LocalSessions;
 import io.courier.gateway.session.SessionTerminator;
 
 /**
- * Endpoints ({@code /ws}, {@code /sockjs}), destination prefixes and the relay to RabbitMQ.
+ * Endpoints ({@code /ws}, {@code /sockjs}), destination prefixes and the relay to
+ * RabbitMQ.
  *
- * <p>The relay's pooled connections carry what the server publishes, including messages to {@code /user/**}:
- * one publish per user destination, which RabbitMQ routes to the user's sessions on every node
- * ({@link ExchangeUserDestinationResolver}), so nodes broadcast neither their user registry nor unresolved user
- * destinations to each other (Spring's way, spring-framework #27806, #30347). It heart-beats with the broker
- * through the broker task scheduler, which is what makes the relay send heart-beats at all
- * (spring-framework #22822); the scheduler is injected lazily because the broker configuration that creates it
- * also consumes this configurer.
+ * <p>
+ * The relay's pooled connections carry what the server publishes, including messages to
+ * {@code /user/**}: one publish per user destination, which RabbitMQ routes to the user's
+ * sessions on every node ({@link ExchangeUserDestinationResolver}), so nodes broadcast
+ * neither their user registry nor unresolved user destinations to each other (Spring's
+ * way, spring-framework #27806, #30347). It heart-beats with the broker through the
+ * broker task scheduler, which is what makes the relay send heart-beats at all
+ * (spring-framework #22822); the scheduler is injected lazily because the broker
+ * configuration that creates it also consumes this configurer.
  */
 @Configuration(proxyBeanMethods = false)
 @Order(Ordered.LOWEST_PRECEDENCE - 1)
@@ -67,8 +70,10 @@ class StompEndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 		String[] origins = this.properties.allowedOrigins().toArray(String[]::new);
 		OriginHeaderInterceptor originHeader = new OriginHeaderInterceptor();
 		HandshakeInfoInterceptor handshakeInfo = new HandshakeInfoInterceptor();
-		// The Jakarta WebSocket API on Jetty rather than Jetty's own, which Spring would pick: only the Jakarta
-		// adapter hands Spring partial messages, which the frame size limit relies on (LimitsConfiguration).
+		// The Jakarta WebSocket API on Jetty rather than Jetty's own, which Spring would
+		// pick: only the Jakarta
+		// adapter hands Spring partial messages, which the frame size limit relies on
+		// (LimitsConfiguration).
 		DefaultHandshakeHandler handshakeHandler = new DefaultHandshakeHandler(new JakartaUpgradeStrategy());
 		registry.addEndpoint("/ws")
 			.setHandshakeHandler(handshakeHandler)
@@ -83,16 +88,20 @@ class StompEndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 		registry.setPreserveReceiveOrder(true);
 	}
 
-	/** Unordered, so after security and limits: {@link LocalSessions} sees only the frames they accepted. */
+	/**
+	 * Unordered, so after security and limits: {@link LocalSessions} sees only the frames
+	 * they accepted.
+	 */
 	@Override
 	public void configureClientInboundChannel(ChannelRegistration registration) {
 		registration.interceptors(this.sessions.inbound());
 	}
 
 	/**
-	 * With the multiplexed relay, frames for clients are written on the thread that produced them (a broker
-	 * connection's event loop for MESSAGEs): no hop through a pool, so each session gets them in the broker's
-	 * order, and the session's {@code OutboundBuffer} never blocks that thread.
+	 * With the multiplexed relay, frames for clients are written on the thread that
+	 * produced them (a broker connection's event loop for MESSAGEs): no hop through a
+	 * pool, so each session gets them in the broker's order, and the session's
+	 * {@code OutboundBuffer} never blocks that thread.
 	 */
 	@Override
 	public void configureClientOutboundChannel(ChannelRegistration registration) {
@@ -115,10 +124,12 @@ class StompEndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 		registry.setApplicationDestinationPrefixes("/app");
 		registry.setUserDestinationPrefix("/user");
 		if (relay.engine() == GatewayProperties.Engine.SPRING) {
-			// Spring's relay hands frames to a pool: without this, messages to one session overtake each other.
+			// Spring's relay hands frames to a pool: without this, messages to one
+			// session overtake each other.
 			registry.setPreservePublishOrder(true);
 		}
-		// With the multiplexed relay this registration only declares prefixes and broadcasts: the handler bean
+		// With the multiplexed relay this registration only declares prefixes and
+		// broadcasts: the handler bean
 		// is replaced in StompBrokerConfiguration.
 		registry.enableStompBrokerRelay(BROKER_PREFIXES.toArray(String[]::new))
 			.setRelayHost(relay.host())

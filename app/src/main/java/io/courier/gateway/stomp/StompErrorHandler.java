@@ -28,9 +28,9 @@ import io.courier.gateway.session.LocalSessions;
 import io.courier.gateway.session.SessionAttributes;
 
 /**
- * Turns any failure while handling a client frame into an ERROR frame whose {@code message} header is one of
- * the {@link ClientError} texts; internal exception messages never reach the client. Spring closes the socket
- * after sending it.
+ * Turns any failure while handling a client frame into an ERROR frame whose
+ * {@code message} header is one of the {@link ClientError} texts; internal exception
+ * messages never reach the client. Spring closes the socket after sending it.
  */
 class StompErrorHandler extends StompSubProtocolErrorHandler {
 
@@ -38,7 +38,10 @@ class StompErrorHandler extends StompSubProtocolErrorHandler {
 
 	private static final byte[] EMPTY = new byte[0];
 
-	/** How Spring's STOMP decoder reports a frame over the size limit, in its two wordings. */
+	/**
+	 * How Spring's STOMP decoder reports a frame over the size limit, in its two
+	 * wordings.
+	 */
 	private static final Pattern BUFFER_LIMIT = Pattern.compile("buffer size limit (?:of )?(\\d+)");
 
 	private final LimitHits hits;
@@ -52,8 +55,9 @@ class StompErrorHandler extends StompSubProtocolErrorHandler {
 	}
 
 	/**
-	 * How Spring's relay ({@code courier.relay.engine=spring}) words the ERROR it sends when a session's broker
-	 * connection fails or is missing. Courier's own relay words its ERRORs from {@link ClientError} already.
+	 * How Spring's relay ({@code courier.relay.engine=spring}) words the ERROR it sends
+	 * when a session's broker connection fails or is missing. Courier's own relay words
+	 * its ERRORs from {@link ClientError} already.
 	 */
 	private static final List<String> RELAY_CONNECTION_ERRORS = List.of("Broker not available",
 			"Connection to broker closed", "Failed to connect", "Transport failure", "No CONNECTED frame",
@@ -61,7 +65,8 @@ class StompErrorHandler extends StompSubProtocolErrorHandler {
 
 	/**
 	 * ERRORs on their way to a client: Spring's relay's connection failures become
-	 * {@code broker unavailable: <relay's text>}; Courier's own and RabbitMQ's own ERRORs pass unchanged.
+	 * {@code broker unavailable: <relay's text>}; Courier's own and RabbitMQ's own ERRORs
+	 * pass unchanged.
 	 */
 	@Override
 	public @Nullable Message<byte[]> handleErrorMessageToClient(Message<byte[]> errorMessage) {
@@ -78,8 +83,9 @@ class StompErrorHandler extends StompSubProtocolErrorHandler {
 	}
 
 	/**
-	 * The rest of an oversized frame keeps arriving (as partial messages) until the socket is closed, and each part
-	 * fails again: one hit per session. The last few hundred session ids are remembered, no more.
+	 * The rest of an oversized frame keeps arriving (as partial messages) until the
+	 * socket is closed, and each part fails again: one hit per session. The last few
+	 * hundred session ids are remembered, no more.
 	 */
 	private final Map<String, Boolean> oversized = Collections.synchronizedMap(new LinkedHashMap<>() {
 		@Override
@@ -107,7 +113,8 @@ class StompErrorHandler extends StompSubProtocolErrorHandler {
 		// one oversized frame fails once per part: it is one frame refused, one limit hit
 		boolean counted = !oversized || firstOversizedFrameOf(sessionId);
 		if (error != null && counted) {
-			this.sessions.rejected(error); // Spring writes this ERROR to the socket, not through the outbound channel
+			this.sessions.rejected(error); // Spring writes this ERROR to the socket, not
+											// through the outbound channel
 		}
 		if (oversized && counted) {
 			WebSocketSession session = ReceivingSession.current();
@@ -128,7 +135,10 @@ class StompErrorHandler extends StompSubProtocolErrorHandler {
 		return MessageBuilder.createMessage(EMPTY, accessor.getMessageHeaders());
 	}
 
-	/** A frame too large to decode comes with no message: the session is the one this thread is reading. */
+	/**
+	 * A frame too large to decode comes with no message: the session is the one this
+	 * thread is reading.
+	 */
 	private static @Nullable String sessionId(@Nullable Message<byte[]> clientMessage) {
 		if (clientMessage != null) {
 			return StompHeaderAccessor.wrap(clientMessage).getSessionId();
@@ -138,9 +148,9 @@ class StompErrorHandler extends StompSubProtocolErrorHandler {
 	}
 
 	/**
-	 * The client's mistakes (a rejection, a frame that does not decode) are answered without a log line here (a
-	 * rejection was logged where it was made); anything else is Courier's own failure, logged with its stack trace
-	 * and the session id.
+	 * The client's mistakes (a rejection, a frame that does not decode) are answered
+	 * without a log line here (a rejection was logged where it was made); anything else
+	 * is Courier's own failure, logged with its stack trace and the session id.
 	 */
 	private static String describe(@Nullable Message<byte[]> clientMessage, Throwable ex) {
 		for (Throwable t = ex; t != null; t = t.getCause()) {
@@ -155,7 +165,8 @@ class StompErrorHandler extends StompSubProtocolErrorHandler {
 			}
 		}
 		if (clientMessage == null && isDecodingFailure(ex)) {
-			// Spring's decoder throws IllegalArgumentException for a command STOMP does not have (FOO, connect)
+			// Spring's decoder throws IllegalArgumentException for a command STOMP does
+			// not have (FOO, connect)
 			return ClientError.MALFORMED_FRAME.text("not a STOMP frame (unknown command)");
 		}
 		String session = (clientMessage != null) ? StompHeaderAccessor.wrap(clientMessage).getSessionId() : null;

@@ -6,8 +6,8 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Declares {@code courier.user}, the durable direct exchange user destinations ride (see
- * {@link ExchangeUserDestinationResolver}), so that a backend can publish to a user before any of their
- * sessions subscribed.
+ * {@link ExchangeUserDestinationResolver}), so that a backend can publish to a user
+ * before any of their sessions subscribed.
  */
 @Configuration(proxyBeanMethods = false)
 class UserDestinationTopology {

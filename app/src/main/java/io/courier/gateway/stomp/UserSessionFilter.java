@@ -18,14 +18,17 @@ import io.courier.gateway.session.LocalSession;
 import io.courier.gateway.session.LocalSessions;
 
 /**
- * Keeps Spring's "one session of the user" sends ({@code @SendToUser(broadcast = false)}, or
- * {@code convertAndSendToUser} with a {@code simpSessionId} header) for that session alone, now that a user
- * destination is one routing key per user ({@link ExchangeUserDestinationResolver}).
+ * Keeps Spring's "one session of the user" sends ({@code @SendToUser(broadcast = false)},
+ * or {@code convertAndSendToUser} with a {@code simpSessionId} header) for that session
+ * alone, now that a user destination is one routing key per user
+ * ({@link ExchangeUserDestinationResolver}).
  *
- * <p>{@link #toBroker()}, on the broker channel, marks a message to {@code /user/{name}/...} whose session id is
- * a session of {@code name} on this node (the rule of Spring's {@code DefaultUserDestinationResolver}) with the
- * STOMP header {@code courier-session}; RabbitMQ hands the header back on every copy. {@link #toClient()}, on
- * the client outbound channel, drops the copies that reach the user's other sessions.
+ * <p>
+ * {@link #toBroker()}, on the broker channel, marks a message to {@code /user/{name}/...}
+ * whose session id is a session of {@code name} on this node (the rule of Spring's
+ * {@code DefaultUserDestinationResolver}) with the STOMP header {@code courier-session};
+ * RabbitMQ hands the header back on every copy. {@link #toClient()}, on the client
+ * outbound channel, drops the copies that reach the user's other sessions.
  */
 final class UserSessionFilter {
 
@@ -71,7 +74,8 @@ final class UserSessionFilter {
 		String user = ExchangeUserDestinationResolver.namedUser(destination);
 		LocalSession session = (user != null) ? this.sessions.get(sessionId) : null;
 		if (session == null || !session.user().equals(user)) {
-			return message; // not a session of that user here: every session of the user, as Spring does
+			return message; // not a session of that user here: every session of the user,
+							// as Spring does
 		}
 		SimpMessageHeaderAccessor accessor = SimpMessageHeaderAccessor.wrap(message);
 		accessor.setNativeHeader(SESSION_HEADER, sessionId);

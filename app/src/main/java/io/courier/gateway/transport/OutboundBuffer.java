@@ -13,13 +13,15 @@ import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.handler.WebSocketSessionDecorator;
 
 /**
- * A session's bounded outbound queue: {@link #sendMessage} never blocks the caller (a broker connection's event
- * loop, a thread of the outbound channel), it queues the message and a {@link OutboundWriter} writes one message
- * at a time to the socket without parking a thread where the container allows it, telling it when more are
- * queued behind so that a run of messages can leave in one socket write ({@link #hold} queues a run first). A
- * client that does not read fills its own queue only: once the queued bytes pass the send buffer limit, or a
- * write has waited longer than the send time limit ({@link OutboundBuffers} checks that), the session is closed
- * as a slow consumer and nothing more is queued for it. Other sessions never wait for it.
+ * A session's bounded outbound queue: {@link #sendMessage} never blocks the caller (a
+ * broker connection's event loop, a thread of the outbound channel), it queues the
+ * message and a {@link OutboundWriter} writes one message at a time to the socket without
+ * parking a thread where the container allows it, telling it when more are queued behind
+ * so that a run of messages can leave in one socket write ({@link #hold} queues a run
+ * first). A client that does not read fills its own queue only: once the queued bytes
+ * pass the send buffer limit, or a write has waited longer than the send time limit
+ * ({@link OutboundBuffers} checks that), the session is closed as a slow consumer and
+ * nothing more is queued for it. Other sessions never wait for it.
  */
 final class OutboundBuffer extends WebSocketSessionDecorator {
 
@@ -48,8 +50,7 @@ final class OutboundBuffer extends WebSocketSessionDecorator {
 
 	private @Nullable CloseStatus closeAfterDrain;
 
-	OutboundBuffer(WebSocketSession delegate, OutboundWriter writer, long bufferLimitBytes,
-			Listener listener) {
+	OutboundBuffer(WebSocketSession delegate, OutboundWriter writer, long bufferLimitBytes, Listener listener) {
 		super(delegate);
 		this.writer = writer;
 		this.bufferLimitBytes = bufferLimitBytes;
@@ -64,9 +65,10 @@ final class OutboundBuffer extends WebSocketSessionDecorator {
 	}
 
 	/**
-	 * Queues the message like {@link #sendMessage} but leaves the write to {@link #release}, so that messages
-	 * queued together (the fan-out of one read from the broker) go to the socket together. Returns {@code true}
-	 * when the caller must call {@link #release}: the first hold since the buffer was last released, unless a
+	 * Queues the message like {@link #sendMessage} but leaves the write to
+	 * {@link #release}, so that messages queued together (the fan-out of one read from
+	 * the broker) go to the socket together. Returns {@code true} when the caller must
+	 * call {@link #release}: the first hold since the buffer was last released, unless a
 	 * write is going on (which writes the message next).
 	 */
 	boolean hold(WebSocketMessage<?> message) {
@@ -74,8 +76,9 @@ final class OutboundBuffer extends WebSocketSessionDecorator {
 	}
 
 	/**
-	 * Queues the message unless the buffer is closed or full (a slow consumer, reported). Returns {@code true}
-	 * when the caller must start the writes: {@link #drain} after a send, {@link #release} after a hold.
+	 * Queues the message unless the buffer is closed or full (a slow consumer, reported).
+	 * Returns {@code true} when the caller must start the writes: {@link #drain} after a
+	 * send, {@link #release} after a hold.
 	 */
 	private boolean enqueue(WebSocketMessage<?> message, boolean hold) {
 		boolean start = false;
@@ -107,7 +110,10 @@ final class OutboundBuffer extends WebSocketSessionDecorator {
 		return start;
 	}
 
-	/** Writes what {@link #hold} queued, unless a write is going on (which writes it next). */
+	/**
+	 * Writes what {@link #hold} queued, unless a write is going on (which writes it
+	 * next).
+	 */
 	void release() {
 		synchronized (this) {
 			this.held = false;
@@ -120,8 +126,9 @@ final class OutboundBuffer extends WebSocketSessionDecorator {
 	}
 
 	/**
-	 * Closes the socket once what is queued is written: Spring's STOMP handler closes right after queueing an
-	 * ERROR frame, which the client must still receive. A client that never reads hits the send time limit.
+	 * Closes the socket once what is queued is written: Spring's STOMP handler closes
+	 * right after queueing an ERROR frame, which the client must still receive. A client
+	 * that never reads hits the send time limit.
 	 */
 	@Override
 	public void close(CloseStatus status) throws IOException {
@@ -148,7 +155,10 @@ final class OutboundBuffer extends WebSocketSessionDecorator {
 		return this.queuedBytes;
 	}
 
-	/** How long the message being written has been waiting for the socket, in nanoseconds; 0 when idle. */
+	/**
+	 * How long the message being written has been waiting for the socket, in nanoseconds;
+	 * 0 when idle.
+	 */
 	synchronized long writeWaitNanos(long now) {
 		return (this.writing && this.writeStartedNanos != 0) ? now - this.writeStartedNanos : 0;
 	}
@@ -157,7 +167,10 @@ final class OutboundBuffer extends WebSocketSessionDecorator {
 		return !this.closed;
 	}
 
-	/** Stops queueing and drops what is queued; the caller closes the socket. Returns false if already done. */
+	/**
+	 * Stops queueing and drops what is queued; the caller closes the socket. Returns
+	 * false if already done.
+	 */
 	boolean markClosed() {
 		synchronized (this) {
 			if (this.closed) {
@@ -180,8 +193,9 @@ final class OutboundBuffer extends WebSocketSessionDecorator {
 	}
 
 	/**
-	 * A container's send timeout (the backstop behind the send time limit): Tomcat fails the write with
-	 * {@link SocketTimeoutException}, other containers with exceptions of their own named so.
+	 * A container's send timeout (the backstop behind the send time limit): Tomcat fails
+	 * the write with {@link SocketTimeoutException}, other containers with exceptions of
+	 * their own named so.
 	 */
 	private static boolean isTimeout(Throwable failure) {
 		for (Throwable t = failure; t != null; t = (t.getCause() != t) ? t.getCause() : null) {
@@ -229,7 +243,8 @@ final class OutboundBuffer extends WebSocketSessionDecorator {
 			synchronized (this) {
 				this.inDrainLoop = false;
 				if (!this.completedInline) {
-					return; // written() continues the loop when the socket took the message
+					return; // written() continues the loop when the socket took the
+							// message
 				}
 			}
 		}

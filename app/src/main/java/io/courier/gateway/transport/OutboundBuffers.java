@@ -30,12 +30,14 @@ import org.springframework.web.socket.handler.WebSocketHandlerDecorator;
 import io.courier.gateway.session.SessionAttributes;
 
 /**
- * Slow-consumer protection for every WebSocket and SockJS session of the node: gives each session an
- * {@link OutboundBuffer} of {@code courier.limits.send-buffer-size} bytes and closes, with status 1008 and
- * reason {@code slow consumer: …}, a session whose buffer overflows or whose socket has not taken a message for
- * {@code courier.limits.send-time-limit}. Counted in {@code courier.slow-consumer.disconnects} and told to a
- * {@link SlowConsumerListener} (the {@code limits} package records it as a limit hit). Created by the
- * {@code limits} package, which owns the settings.
+ * Slow-consumer protection for every WebSocket and SockJS session of the node: gives each
+ * session an {@link OutboundBuffer} of {@code courier.limits.send-buffer-size} bytes and
+ * closes, with status 1008 and reason {@code slow consumer: …}, a session whose buffer
+ * overflows or whose socket has not taken a message for
+ * {@code courier.limits.send-time-limit}. Counted in
+ * {@code courier.slow-consumer.disconnects} and told to a {@link SlowConsumerListener}
+ * (the {@code limits} package records it as a limit hit). Created by the {@code limits}
+ * package, which owns the settings.
  */
 public class OutboundBuffers implements OutboundBuffer.Listener, DisposableBean {
 
@@ -55,7 +57,10 @@ public class OutboundBuffers implements OutboundBuffer.Listener, DisposableBean 
 
 	private final AtomicLong queuedBytes = new AtomicLong();
 
-	/** Blocking writes (SockJS) and closes, which may wait for a socket: never on a caller's thread. */
+	/**
+	 * Blocking writes (SockJS) and closes, which may wait for a socket: never on a
+	 * caller's thread.
+	 */
 	private final ExecutorService io;
 
 	private final ScheduledExecutorService sweeper;
@@ -74,14 +79,18 @@ public class OutboundBuffers implements OutboundBuffer.Listener, DisposableBean 
 			.register(meters);
 		this.io = new ThreadPoolExecutor(0, 16, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
 				daemonThreads("courier-outbound-"));
-		// A pool of 16 threads that grows only when the queue is full would never grow: let them all start.
+		// A pool of 16 threads that grows only when the queue is full would never grow:
+		// let them all start.
 		((ThreadPoolExecutor) this.io).setCorePoolSize(16);
 		((ThreadPoolExecutor) this.io).allowCoreThreadTimeOut(true);
 		this.sweeper = Executors.newSingleThreadScheduledExecutor(daemonThreads("courier-outbound-sweeper-"));
 		this.sweeper.scheduleWithFixedDelay(this::sweep, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
 	}
 
-	/** The WebSocket handler decorator that puts a buffer under every session Spring's STOMP handler sees. */
+	/**
+	 * The WebSocket handler decorator that puts a buffer under every session Spring's
+	 * STOMP handler sees.
+	 */
 	public WebSocketHandler decorate(WebSocketHandler handler) {
 		return new WebSocketHandlerDecorator(handler) {
 
@@ -108,11 +117,12 @@ public class OutboundBuffers implements OutboundBuffer.Listener, DisposableBean 
 	}
 
 	/**
-	 * Queues a message for the session as Spring's STOMP handler would, for frames encoded elsewhere (the relay's
-	 * topic fan-out), and leaves the write to a release handed to {@code releases} (once for a run of holds on the
-	 * session): the caller runs it when it has queued what it had, and the run goes to the socket together.
-	 * Returns {@code false} if the session has no buffer here (not a WebSocket/SockJS session of this node, or
-	 * already gone).
+	 * Queues a message for the session as Spring's STOMP handler would, for frames
+	 * encoded elsewhere (the relay's topic fan-out), and leaves the write to a release
+	 * handed to {@code releases} (once for a run of holds on the session): the caller
+	 * runs it when it has queued what it had, and the run goes to the socket together.
+	 * Returns {@code false} if the session has no buffer here (not a WebSocket/SockJS
+	 * session of this node, or already gone).
 	 */
 	public boolean hold(String sessionId, WebSocketMessage<?> message, Consumer<Runnable> releases) {
 		OutboundBuffer buffer = this.buffers.get(sessionId);
@@ -125,7 +135,10 @@ public class OutboundBuffers implements OutboundBuffer.Listener, DisposableBean 
 		return true;
 	}
 
-	/** Closes the session once what is queued for it is written (e.g. the RECEIPT of its DISCONNECT). */
+	/**
+	 * Closes the session once what is queued for it is written (e.g. the RECEIPT of its
+	 * DISCONNECT).
+	 */
 	public void closeWhenWritten(String sessionId, CloseStatus status) {
 		OutboundBuffer buffer = this.buffers.get(sessionId);
 		if (buffer != null) {

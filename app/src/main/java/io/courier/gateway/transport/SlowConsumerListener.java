@@ -2,7 +2,10 @@ package io.courier.gateway.transport;
 
 import org.jspecify.annotations.Nullable;
 
-/** Told of every session {@link OutboundBuffers} closes because it did not read what the node sent it. */
+/**
+ * Told of every session {@link OutboundBuffers} closes because it did not read what the
+ * node sent it.
+ */
 @FunctionalInterface
 public interface SlowConsumerListener {
 

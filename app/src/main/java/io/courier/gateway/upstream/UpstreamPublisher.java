@@ -31,17 +31,22 @@ import io.courier.gateway.session.ClientRejection;
 import io.courier.gateway.session.SessionTerminator;
 
 /**
- * Publishes what clients SEND to {@code /app/...} to the upstream exchange ({@code courier.inbound}), for backend
- * services in any language: routing key from the destination ({@link UpstreamRoute}), the body untouched, the
- * client's {@code content-type}, and as AMQP headers the gateway's word on who sent it ({@code courier-sender},
- * {@code courier-sender-session}, {@code courier-at}), from which node ({@code courier-node}) and to which
- * destination ({@code courier-destination}). A SEND with {@code reply-to: /user/queue/<name>} (and, optionally,
- * {@code correlation-id}) carries a reply address ({@link ReplyAddress}): the backend publishes its answer there,
- * and every session of the sender subscribed to that destination gets it.
+ * Publishes what clients SEND to {@code /app/...} to the upstream exchange
+ * ({@code courier.inbound}), for backend services in any language: routing key from the
+ * destination ({@link UpstreamRoute}), the body untouched, the client's
+ * {@code content-type}, and as AMQP headers the gateway's word on who sent it
+ * ({@code courier-sender}, {@code courier-sender-session}, {@code courier-at}), from
+ * which node ({@code courier-node}) and to which destination
+ * ({@code courier-destination}). A SEND with {@code reply-to: /user/queue/<name>} (and,
+ * optionally, {@code correlation-id}) carries a reply address ({@link ReplyAddress}): the
+ * backend publishes its answer there, and every session of the sender subscribed to that
+ * destination gets it.
  *
- * <p>Nothing is published into the void: the publish is mandatory and confirmed, so a SEND that no backend queue
- * is bound for gets ERROR {@code no backend: ...}, one RabbitMQ did not confirm gets {@code broker unavailable},
- * and a receipt is answered only after the confirm. Runs on the client inbound channel, in each session's order.
+ * <p>
+ * Nothing is published into the void: the publish is mandatory and confirmed, so a SEND
+ * that no backend queue is bound for gets ERROR {@code no backend: ...}, one RabbitMQ did
+ * not confirm gets {@code broker unavailable}, and a receipt is answered only after the
+ * confirm. Runs on the client inbound channel, in each session's order.
  */
 @Component
 class UpstreamPublisher implements MessageHandler, SmartLifecycle {
@@ -66,7 +71,8 @@ class UpstreamPublisher implements MessageHandler, SmartLifecycle {
 
 	private volatile boolean running;
 
-	UpstreamPublisher(UpstreamProperties properties, @Lazy @Qualifier("clientInboundChannel") SubscribableChannel clientInbound,
+	UpstreamPublisher(UpstreamProperties properties,
+			@Lazy @Qualifier("clientInboundChannel") SubscribableChannel clientInbound,
 			@Lazy @Qualifier("clientOutboundChannel") MessageChannel clientOutbound, SessionTerminator terminator,
 			GatewayProperties gateway, CachingConnectionFactory connectionFactory) {
 		this.properties = properties;
@@ -74,9 +80,12 @@ class UpstreamPublisher implements MessageHandler, SmartLifecycle {
 		this.clientOutbound = clientOutbound;
 		this.terminator = terminator;
 		this.nodeId = gateway.nodeId();
-		// A connection factory of its own, on the same broker and credentials: correlated confirms with returns, so
-		// a publish's confirm tells whether it was routed (the application's template uses simple confirms).
-		CachingConnectionFactory upstream = new CachingConnectionFactory(connectionFactory.getRabbitConnectionFactory());
+		// A connection factory of its own, on the same broker and credentials: correlated
+		// confirms with returns, so
+		// a publish's confirm tells whether it was routed (the application's template
+		// uses simple confirms).
+		CachingConnectionFactory upstream = new CachingConnectionFactory(
+				connectionFactory.getRabbitConnectionFactory());
 		upstream.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.CORRELATED);
 		upstream.setPublisherReturns(true);
 		upstream.setConnectionNameStrategy((factory) -> "courier-upstream " + gateway.nodeId());
@@ -109,8 +118,8 @@ class UpstreamPublisher implements MessageHandler, SmartLifecycle {
 			StompHeaderAccessor answer = StompHeaderAccessor.create(StompCommand.RECEIPT);
 			answer.setSessionId(sessionId);
 			answer.setReceiptId(receipt);
-			this.clientOutbound.send(
-					org.springframework.messaging.support.MessageBuilder.createMessage(new byte[0], answer.getMessageHeaders()));
+			this.clientOutbound.send(org.springframework.messaging.support.MessageBuilder.createMessage(new byte[0],
+					answer.getMessageHeaders()));
 		}
 	}
 
@@ -201,7 +210,10 @@ class UpstreamPublisher implements MessageHandler, SmartLifecycle {
 		return this.running;
 	}
 
-	/** After the broker relay (its phase is Integer.MAX_VALUE): subscribes once the channels are in place. */
+	/**
+	 * After the broker relay (its phase is Integer.MAX_VALUE): subscribes once the
+	 * channels are in place.
+	 */
 	@Override
 	public int getPhase() {
 		return Integer.MAX_VALUE - 1;

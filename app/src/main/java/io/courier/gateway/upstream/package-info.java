@@ -1,6 +1,6 @@
 /**
- * Upstream: what clients SEND to {@code /app/...} goes to backend services over AMQP, and their answers come back
- * to the sender's user queue.
+ * Upstream: what clients SEND to {@code /app/...} goes to backend services over AMQP, and
+ * their answers come back to the sender's user queue.
  */
 @NullMarked
 package io.courier.gateway.upstream;

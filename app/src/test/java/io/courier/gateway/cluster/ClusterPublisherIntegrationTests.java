@@ -21,9 +21,10 @@ import io.courier.gateway.support.GatewayIntegrationTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A burst of cluster publishes from many threads (what a storm of connects or closes does with presence) reuses
- * a bounded set of AMQP channels. With Spring AMQP's default cache, every publish beyond 25 concurrent ones opened
- * and closed a channel of its own, and RabbitMQ paid for each.
+ * A burst of cluster publishes from many threads (what a storm of connects or closes does
+ * with presence) reuses a bounded set of AMQP channels. With Spring AMQP's default cache,
+ * every publish beyond 25 concurrent ones opened and closed a channel of its own, and
+ * RabbitMQ paid for each.
  */
 class ClusterPublisherIntegrationTests extends GatewayIntegrationTest {
 
@@ -62,7 +63,8 @@ class ClusterPublisherIntegrationTests extends GatewayIntegrationTest {
 			}
 		}
 		finally {
-			threads.shutdownNow(); // the listener stays (there is no remove): a counter, harmless to other tests
+			threads.shutdownNow(); // the listener stays (there is no remove): a counter,
+									// harmless to other tests
 		}
 		assertThat(opened.get()).as("channels opened for %d publishes", THREADS * PUBLISHES_PER_THREAD)
 			.isLessThanOrEqualTo(this.connectionFactory.getChannelCacheSize())

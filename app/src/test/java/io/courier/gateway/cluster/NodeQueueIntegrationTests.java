@@ -14,9 +14,10 @@ import io.courier.gateway.support.GatewayIntegrationTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The node's {@code courier.cluster} queue has its consumer once the gateway is up. It once had none: the order
- * consumer, started early when the relay connected, made Spring AMQP's listener registry look running, so the
- * lifecycle never started the registry's other containers (presence and control requests went unheard).
+ * The node's {@code courier.cluster} queue has its consumer once the gateway is up. It
+ * once had none: the order consumer, started early when the relay connected, made Spring
+ * AMQP's listener registry look running, so the lifecycle never started the registry's
+ * other containers (presence and control requests went unheard).
  */
 class NodeQueueIntegrationTests extends GatewayIntegrationTest {
 

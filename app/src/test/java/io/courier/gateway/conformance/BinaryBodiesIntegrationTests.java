@@ -20,11 +20,13 @@ import io.courier.gateway.support.StompTestClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What a client gets for a body that is not text ({@code content-type: application/octet-stream}): on raw
- * WebSocket the bytes, in a binary WebSocket message (a text message must be UTF-8, RFC 6455); SockJS carries
- * text only: the body is sent as UTF-8 text, bytes that are not UTF-8 become U+FFFD, the frame no longer matches
- * its {@code content-length}, and Spring's SockJS STOMP client loses the connection. Binary over SockJS needs an
- * encoding the application chooses (base64), documented in docs/CLIENT-PROTOCOL.md.
+ * What a client gets for a body that is not text
+ * ({@code content-type: application/octet-stream}): on raw WebSocket the bytes, in a
+ * binary WebSocket message (a text message must be UTF-8, RFC 6455); SockJS carries text
+ * only: the body is sent as UTF-8 text, bytes that are not UTF-8 become U+FFFD, the frame
+ * no longer matches its {@code content-length}, and Spring's SockJS STOMP client loses
+ * the connection. Binary over SockJS needs an encoding the application chooses (base64),
+ * documented in docs/CLIENT-PROTOCOL.md.
  */
 @TestPropertySource(properties = { "courier.security.rules[0].frame=SUBSCRIBE",
 		"courier.security.rules[0].pattern=/topic/test.binary-*", "courier.security.rules[0].access=AUTHENTICATED",
@@ -62,7 +64,8 @@ class BinaryBodiesIntegrationTests extends GatewayIntegrationTest {
 				RawStompSocket publisher = RawStompSocket.connect(this.port, this.idp.token("publisher"))) {
 			webSocket.sendFrame("SUBSCRIBE", "id:s", "destination:" + topic, "receipt:ready");
 			assertThat(webSocket.readFrame()).startsWith("RECEIPT");
-			byte[] head = ("SEND\ndestination:" + topic + "\ncontent-type:application/octet-stream\ncontent-length:256\n\n")
+			byte[] head = ("SEND\ndestination:" + topic
+					+ "\ncontent-type:application/octet-stream\ncontent-length:256\n\n")
 				.getBytes(StandardCharsets.UTF_8);
 			byte[] frame = Arrays.copyOf(head, head.length + BYTES.length + 1);
 			System.arraycopy(BYTES, 0, frame, head.length, BYTES.length);
@@ -73,8 +76,10 @@ class BinaryBodiesIntegrationTests extends GatewayIntegrationTest {
 			assertThat(Arrays.copyOfRange(received, received.length - BYTES.length - 1, received.length - 1))
 				.isEqualTo(BYTES);
 
-			// SockJS frames are text: Spring's STOMP handler sends the body as a UTF-8 string, bytes 0x80-0xFF
-			// become U+FFFD, and the frame no longer matches its content-length: the client's decoder gives up
+			// SockJS frames are text: Spring's STOMP handler sends the body as a UTF-8
+			// string, bytes 0x80-0xFF
+			// become U+FFFD, and the frame no longer matches its content-length: the
+			// client's decoder gives up
 			assertThat(sockJs.poll(3, TimeUnit.SECONDS)).as("no message over SockJS").isNull();
 			assertThat(sockJsClient.awaitClosed()).as("the SockJS client lost its connection").isTrue();
 		}

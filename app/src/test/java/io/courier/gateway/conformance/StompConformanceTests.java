@@ -25,10 +25,11 @@ import io.courier.gateway.support.RawStompSocket;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * STOMP 1.2 through Courier against RabbitMQ Web-STOMP direct, in the same run: each case drives raw frames over
- * WebSocket on both and reduces what the client saw to one line; the lines must be equal, or the difference must
- * be one docs/CLIENT-PROTOCOL.md documents (then Courier's own line is asserted). The side-by-side table is
- * printed and written to {@code target/stomp-conformance.md}.
+ * STOMP 1.2 through Courier against RabbitMQ Web-STOMP direct, in the same run: each case
+ * drives raw frames over WebSocket on both and reduces what the client saw to one line;
+ * the lines must be equal, or the difference must be one docs/CLIENT-PROTOCOL.md
+ * documents (then Courier's own line is asserted). The side-by-side table is printed and
+ * written to {@code target/stomp-conformance.md}.
  */
 @TestPropertySource(properties = { "courier.security.rules[0].frame=SUBSCRIBE",
 		"courier.security.rules[0].pattern=/topic/test.conf-*", "courier.security.rules[0].access=AUTHENTICATED",
@@ -40,21 +41,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 		"courier.client-heartbeat.receive=1s" })
 class StompConformanceTests extends GatewayIntegrationTest {
 
-	/** Web-STOMP direct's broker user, made by this test: every permission on the test vhost. */
+	/**
+	 * Web-STOMP direct's broker user, made by this test: every permission on the test
+	 * vhost.
+	 */
 	static final String DIRECT_USER = "courier-conformance";
 
 	static final int WEB_STOMP_PORT = 15674;
 
 	/**
-	 * Where Courier differs on purpose: case → Courier's line, as docs/CLIENT-PROTOCOL.md explains it. Every other
-	 * case must read the same on both.
+	 * Where Courier differs on purpose: case → Courier's line, as docs/CLIENT-PROTOCOL.md
+	 * explains it. Every other case must read the same on both.
 	 */
 	static final Map<String, String> DOCUMENTED = Map.of(
-			// RabbitMQ 3.10 Web-STOMP closes the WebSocket ("STOMP died") without sending the RECEIPT
+			// RabbitMQ 3.10 Web-STOMP closes the WebSocket ("STOMP died") without sending
+			// the RECEIPT
 			"DISCONNECT with receipt", "RECEIPT bye, then closed=true",
 			// ... and without the ERROR frame it sends over plain STOMP
 			"an ERROR ends the session and its subscriptions", "ERROR, then closed=true",
-			// a text WebSocket message must be UTF-8 (RFC 6455; browsers close the socket with 1007 otherwise)
+			// a text WebSocket message must be UTF-8 (RFC 6455; browsers close the socket
+			// with 1007 otherwise)
 			"binary body (256 bytes, octet-stream)",
 			"received 256 bytes, equal=true, in a binary WebSocket message: true");
 
@@ -122,11 +128,17 @@ class StompConformanceTests extends GatewayIntegrationTest {
 			}
 		};
 		Map<String, String[]> table = new LinkedHashMap<>();
-		cases().forEach((name, test) -> table.put(name, new String[] { observe(test, direct), observe(test, courier) }));
+		cases()
+			.forEach((name, test) -> table.put(name, new String[] { observe(test, direct), observe(test, courier) }));
 
 		StringBuilder report = new StringBuilder("| case | Web-STOMP direct | Courier | |\n|---|---|---|---|\n");
-		table.forEach((name, lines) -> report.append("| ").append(name).append(" | ").append(cell(lines[0]))
-			.append(" | ").append(cell(lines[1])).append(" | ")
+		table.forEach((name, lines) -> report.append("| ")
+			.append(name)
+			.append(" | ")
+			.append(cell(lines[0]))
+			.append(" | ")
+			.append(cell(lines[1]))
+			.append(" | ")
 			.append(lines[0].equals(lines[1]) ? "same" : DOCUMENTED.containsKey(name) ? "documented" : "DIFFERENT")
 			.append(" |\n"));
 		System.out.println(report);
@@ -223,7 +235,8 @@ class StompConformanceTests extends GatewayIntegrationTest {
 			for (int i = 0; i < bytes.length; i++) {
 				bytes[i] = (byte) i;
 			}
-			byte[] head = ("SEND\ndestination:" + topic + "\ncontent-type:application/octet-stream\ncontent-length:256\n\n")
+			byte[] head = ("SEND\ndestination:" + topic
+					+ "\ncontent-type:application/octet-stream\ncontent-length:256\n\n")
 				.getBytes(StandardCharsets.UTF_8);
 			byte[] frame = new byte[head.length + bytes.length + 1];
 			System.arraycopy(head, 0, frame, 0, head.length);
@@ -292,7 +305,10 @@ class StompConformanceTests extends GatewayIntegrationTest {
 			String first = consumer.readFrame();
 			consumer.sendFrame("NACK", "id:" + RawStompSocket.header(first, "ack"), "receipt:n");
 			List<String> next = List.of(consumer.readFrame(), consumer.readFrame());
-			String receipt = next.stream().filter((f) -> f.startsWith("RECEIPT")).findFirst().map((f) -> "RECEIPT")
+			String receipt = next.stream()
+				.filter((f) -> f.startsWith("RECEIPT"))
+				.findFirst()
+				.map((f) -> "RECEIPT")
 				.orElse("no RECEIPT");
 			String again = next.stream().filter((f) -> f.startsWith("MESSAGE")).findFirst().orElse("none\n\n");
 			return RawStompSocket.body(first) + ", NACK " + receipt + ", then " + RawStompSocket.body(again)
@@ -426,7 +442,10 @@ class StompConformanceTests extends GatewayIntegrationTest {
 		}
 	}
 
-	/** The body of a MESSAGE read as bytes: {@code content-length} bytes after the blank line, else up to the NUL. */
+	/**
+	 * The body of a MESSAGE read as bytes: {@code content-length} bytes after the blank
+	 * line, else up to the NUL.
+	 */
 	private static byte[] body(byte[] frame) {
 		int start = 0;
 		for (int i = 0; i + 1 < frame.length; i++) {

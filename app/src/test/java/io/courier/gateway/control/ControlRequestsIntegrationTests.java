@@ -29,9 +29,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The console's requests on {@code courier.cluster}, as the console sends them (reply_to + correlation_id), to
- * two nodes with real STOMP clients: every node answers a list request, only the holder answers for one session,
- * and a disconnect closes the client with ERROR {@code disconnected by operator}.
+ * The console's requests on {@code courier.cluster}, as the console sends them (reply_to
+ * + correlation_id), to two nodes with real STOMP clients: every node answers a list
+ * request, only the holder answers for one session, and a disconnect closes the client
+ * with ERROR {@code disconnected by operator}.
  */
 class ControlRequestsIntegrationTests {
 
@@ -84,8 +85,10 @@ class ControlRequestsIntegrationTests {
 		assertThat(session.get("subscriptions").get(0).get("destination").asString())
 			.isEqualTo("/topic/public.control-news");
 		assertThat(session.get("subscriptions").get(0).get("id").asString()).isNotEmpty();
-		assertThat(session.get("framesIn").asLong()).isGreaterThanOrEqualTo(2); // CONNECT, SUBSCRIBE
-		assertThat(session.get("framesOut").asLong()).isGreaterThanOrEqualTo(2); // CONNECTED, MESSAGE
+		assertThat(session.get("framesIn").asLong()).isGreaterThanOrEqualTo(2); // CONNECT,
+																				// SUBSCRIBE
+		assertThat(session.get("framesOut").asLong()).isGreaterThanOrEqualTo(2); // CONNECTED,
+																					// MESSAGE
 		// Spring's client offers 10 s each way when it has a scheduler; RabbitMQ agrees
 		assertThat(session.get("heartbeat").get("client").asLong()).isEqualTo(10_000);
 		assertThat(session.get("heartbeat").get("server").asLong()).isEqualTo(10_000);
@@ -110,8 +113,7 @@ class ControlRequestsIntegrationTests {
 			public void handleFrame(StompHeaders headers, @Nullable Object payload) {
 			}
 		});
-		await().atMost(5, TimeUnit.SECONDS)
-			.until(() -> subscriptionsOf("erin", "ctl-b").size() == 2);
+		await().atMost(5, TimeUnit.SECONDS).until(() -> subscriptionsOf("erin", "ctl-b").size() == 2);
 
 		second.unsubscribe();
 
@@ -192,13 +194,17 @@ class ControlRequestsIntegrationTests {
 	}
 
 	private static JsonNode subscriptionsOf(String user, String node) {
-		return replyTo("control.sessions", "{\"user\":\"" + user + "\"}").get(node).get("sessions").get(0)
+		return replyTo("control.sessions", "{\"user\":\"" + user + "\"}").get(node)
+			.get("sessions")
+			.get(0)
 			.get("subscriptions");
 	}
 
 	private static String sessionIdOf(String user, String node) {
 		await().atMost(5, TimeUnit.SECONDS).until(() -> !sessionsOf(user).isEmpty());
-		return replyTo("control.sessions", "{\"user\":\"" + user + "\"}").get(node).get("sessions").get(0)
+		return replyTo("control.sessions", "{\"user\":\"" + user + "\"}").get(node)
+			.get("sessions")
+			.get(0)
 			.get("sessionId")
 			.asString();
 	}

@@ -32,8 +32,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The {@code dev} profile as README's run command starts it: the gateway generates its key pair, serves its own
- * JWKS, mints demo tokens, and trusts them through the standard resource-server properties.
+ * The {@code dev} profile as README's run command starts it: the gateway generates its
+ * key pair, serves its own JWKS, mints demo tokens, and trusts them through the standard
+ * resource-server properties.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT)
 @ActiveProfiles("dev")
@@ -83,11 +84,10 @@ class DevModeIntegrationTests {
 	}
 
 	private JsonNode post(String path) throws Exception {
-		HttpResponse<String> response = this.http.send(
-				HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PORT + path))
-					.POST(HttpRequest.BodyPublishers.noBody())
-					.build(),
-				HttpResponse.BodyHandlers.ofString());
+		HttpResponse<String> response = this.http
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PORT + path))
+				.POST(HttpRequest.BodyPublishers.noBody())
+				.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(response.statusCode()).isEqualTo(200);
 		return JsonMapper.builder().build().readTree(response.body());
 	}

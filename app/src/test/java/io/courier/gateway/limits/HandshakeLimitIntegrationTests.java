@@ -23,8 +23,8 @@ import io.courier.gateway.support.GatewayIntegrationTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * WebSocket handshakes per remote address: within the burst they succeed, beyond it they get 429, each counted
- * and announced as a {@code handshake-rate} limit hit.
+ * WebSocket handshakes per remote address: within the burst they succeed, beyond it they
+ * get 429, each counted and announced as a {@code handshake-rate} limit hit.
  */
 @TestPropertySource(properties = { "courier.limits.handshake-rate=0.2", "courier.limits.handshake-burst=3" })
 class HandshakeLimitIntegrationTests extends GatewayIntegrationTest {
@@ -44,10 +44,8 @@ class HandshakeLimitIntegrationTests extends GatewayIntegrationTest {
 		List<WebSocket> open = new ArrayList<>();
 		for (int i = 0; i < 5; i++) {
 			try {
-				open.add(http.newWebSocketBuilder()
-					.buildAsync(URI.create(wsUrl()), new WebSocket.Listener() {
-					})
-					.get(10, TimeUnit.SECONDS));
+				open.add(http.newWebSocketBuilder().buildAsync(URI.create(wsUrl()), new WebSocket.Listener() {
+				}).get(10, TimeUnit.SECONDS));
 				statuses.add(101);
 			}
 			catch (java.util.concurrent.ExecutionException ex) {

@@ -30,8 +30,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Per-session and per-user limits on a real gateway: a session that floods, a user with too many tabs. Each hit
- * is announced once as {@code limits.hit} on {@code courier.cluster} and counted in {@code courier.limits.hits}.
+ * Per-session and per-user limits on a real gateway: a session that floods, a user with
+ * too many tabs. Each hit is announced once as {@code limits.hit} on
+ * {@code courier.cluster} and counted in {@code courier.limits.hits}.
  */
 @TestPropertySource(properties = { "courier.limits.frame-rate=1", "courier.limits.frame-burst=3",
 		"courier.limits.sessions-per-user=2" })
@@ -65,8 +66,10 @@ class LimitsIntegrationTests extends GatewayIntegrationTest {
 				}
 			}
 			catch (IllegalStateException | MessageDeliveryException closedByTheGateway) {
-				// the frame over the limit ended the session before the loop did: the client found the connection
-				// closed ("Connection closed") or the socket gone under its write (broken pipe)
+				// the frame over the limit ended the session before the loop did: the
+				// client found the connection
+				// closed ("Connection closed") or the socket gone under its write (broken
+				// pipe)
 			}
 
 			assertThat(alice.awaitError()).isEqualTo("rate limit exceeded: 1.0 frames/s, burst 3");

@@ -31,10 +31,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Limits changed at runtime as the console does it: a {@code limits.changed} document published on
- * {@code courier.cluster}, kept in the {@code courier.limits} stream. Two nodes apply it within a second, to
- * existing sessions too; a restarted node reads it back. The stream is deleted before and after, so that other
- * test classes start from their properties.
+ * Limits changed at runtime as the console does it: a {@code limits.changed} document
+ * published on {@code courier.cluster}, kept in the {@code courier.limits} stream. Two
+ * nodes apply it within a second, to existing sessions too; a restarted node reads it
+ * back. The stream is deleted before and after, so that other test classes start from
+ * their properties.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class RuntimeLimitsIntegrationTests {
@@ -49,7 +50,9 @@ class RuntimeLimitsIntegrationTests {
 
 	private static ClusterTap console;
 
-	/** Above any version a previous run may have left, should its clean-up have failed. */
+	/**
+	 * Above any version a previous run may have left, should its clean-up have failed.
+	 */
 	private static long version = System.currentTimeMillis();
 
 	@BeforeAll
@@ -103,9 +106,8 @@ class RuntimeLimitsIntegrationTests {
 		HttpResponse<String> inForce = HttpClient.newHttpClient()
 			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/courierlimits")).build(),
 					HttpResponse.BodyHandlers.ofString());
-		assertThat(inForce.body()).contains("\"version\":" + v, "\"changedBy\":\"test-console\"",
-				"\"frameRate\":2.0", "\"carol\":{\"frameRate\":100.0,\"frameBurst\":100}",
-				"\"frameSizeBytes\":65536");
+		assertThat(inForce.body()).contains("\"version\":" + v, "\"changedBy\":\"test-console\"", "\"frameRate\":2.0",
+				"\"carol\":{\"frameRate\":100.0,\"frameBurst\":100}", "\"frameSizeBytes\":65536");
 	}
 
 	@Test
@@ -115,8 +117,7 @@ class RuntimeLimitsIntegrationTests {
 		awaitVersion(v, nodeA, nodeB);
 
 		Connection first = StompTestClient.connect(wsUrl(nodeA), idp.token("dave"));
-		await().atMost(5, TimeUnit.SECONDS).until(() -> nodeB.getBean(Presence.class)
-			.sessionCount("dave") == 1);
+		await().atMost(5, TimeUnit.SECONDS).until(() -> nodeB.getBean(Presence.class).sessionCount("dave") == 1);
 		Connection second = StompTestClient.open(wsUrl(nodeB), idp.token("dave"));
 
 		assertThat(second.awaitError()).isEqualTo("too many sessions: limit 1 per user");
@@ -155,7 +156,10 @@ class RuntimeLimitsIntegrationTests {
 				"rate limit exceeded: 2.0 frames/s, burst 2");
 	}
 
-	/** Quick SENDs, one more than the burst: the last gets {@code error} and the session closes. */
+	/**
+	 * Quick SENDs, one more than the burst: the last gets {@code error} and the session
+	 * closes.
+	 */
 	private static void assertRateLimited(Connection connection, int burst, String error) throws InterruptedException {
 		for (int i = 0; i <= burst; i++) {
 			connection.send("/app/noop", "quick " + i);
@@ -165,9 +169,10 @@ class RuntimeLimitsIntegrationTests {
 	}
 
 	private static void publish(long version, String limits, String overrides) {
-		console.publish("limits.changed", "{\"type\":\"limits.changed\",\"version\":" + version
-				+ ",\"at\":\"2026-11-24T10:00:00Z\",\"changedBy\":\"test-console\",\"limits\":" + limits
-				+ ",\"overrides\":" + overrides + "}");
+		console.publish("limits.changed",
+				"{\"type\":\"limits.changed\",\"version\":" + version
+						+ ",\"at\":\"2026-11-24T10:00:00Z\",\"changedBy\":\"test-console\",\"limits\":" + limits
+						+ ",\"overrides\":" + overrides + "}");
 	}
 
 	/** Applied within a second of publishing, on every node given. */

@@ -15,9 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class RuntimeLimitsTests {
 
-	private final RuntimeLimits limits = new RuntimeLimits(
-			new LimitsProperties(50, 100, DataSize.ofKilobytes(64), 20, 20, 40, DataSize.ofKilobytes(512),
-					Duration.ofSeconds(10)));
+	private final RuntimeLimits limits = new RuntimeLimits(new LimitsProperties(50, 100, DataSize.ofKilobytes(64), 20,
+			20, 40, DataSize.ofKilobytes(512), Duration.ofSeconds(10)));
 
 	@Test
 	void propertiesAreInForceAsVersionZero() {
@@ -38,8 +37,8 @@ class RuntimeLimitsTests {
 
 	@Test
 	void absentGlobalFieldIsThePropertyAbsentOverrideFieldIsTheGlobalValue() {
-		this.limits.apply(document(1, new Limits(null, 10, null, null, null),
-				Map.of("bob", new UserLimits(200.0, null, 50))));
+		this.limits
+			.apply(document(1, new Limits(null, 10, null, null, null), Map.of("bob", new UserLimits(200.0, null, 50))));
 		assertThat(this.limits.frameRate("alice")).isEqualTo(50);
 		assertThat(this.limits.frameBurst("alice")).isEqualTo(10);
 		assertThat(this.limits.frameRate("bob")).isEqualTo(200);

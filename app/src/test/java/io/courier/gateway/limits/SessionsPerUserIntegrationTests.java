@@ -23,8 +23,9 @@ import io.courier.gateway.support.TestIdentityProvider;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code sessions-per-user} under a burst of concurrent CONNECTs of one user: exact on one node; across two
- * nodes within one announcement delay, whose effect is measured here (and quoted in README).
+ * {@code sessions-per-user} under a burst of concurrent CONNECTs of one user: exact on
+ * one node; across two nodes within one announcement delay, whose effect is measured here
+ * (and quoted in README).
  */
 class SessionsPerUserIntegrationTests {
 
@@ -56,8 +57,9 @@ class SessionsPerUserIntegrationTests {
 	}
 
 	/**
-	 * Each node counts its own sessions exactly and the other's from presence, which lags by an announcement: in a
-	 * burst split over two nodes, each may admit up to the limit before it hears of the other's.
+	 * Each node counts its own sessions exactly and the other's from presence, which lags
+	 * by an announcement: in a burst split over two nodes, each may admit up to the limit
+	 * before it hears of the other's.
 	 */
 	@Test
 	void aBurstOverTwoNodesStaysWithinTwiceTheLimit() throws Exception {
@@ -67,8 +69,8 @@ class SessionsPerUserIntegrationTests {
 				List.of(GatewayNodes.port(a), GatewayNodes.port(b)), 100);
 
 		long accepted = answers.stream().filter((answer) -> answer.equals("CONNECTED")).count();
-		System.out.println("sessions-per-user " + LIMIT + ", 100 concurrent CONNECTs over two nodes: " + accepted
-				+ " accepted");
+		System.out.println(
+				"sessions-per-user " + LIMIT + ", 100 concurrent CONNECTs over two nodes: " + accepted + " accepted");
 		assertThat(accepted).isBetween((long) LIMIT, 2L * LIMIT);
 		assertThat(answers).filteredOn((answer) -> !answer.equals("CONNECTED"))
 			.allMatch((answer) -> answer.equals("too many sessions: limit 20 per user"));
@@ -80,7 +82,10 @@ class SessionsPerUserIntegrationTests {
 		return node;
 	}
 
-	/** Opens {@code count} sockets (round robin over the ports), then sends every CONNECT at once. */
+	/**
+	 * Opens {@code count} sockets (round robin over the ports), then sends every CONNECT
+	 * at once.
+	 */
 	private List<String> connectAtOnce(String user, List<Integer> ports, int count) throws Exception {
 		String token = TestIdentityProvider.get().token(user);
 		for (int i = 0; i < count; i++) {

@@ -25,9 +25,10 @@ import io.courier.gateway.support.HeadlessChromium;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The chat page the gateway serves ({@code /chat/index.html}), in headless Chromium: two users in two tabs, each
- * on its own gateway node, join a room from their tokens' {@code rooms} claim, see each other online, exchange
- * messages that show the sender the gateway stamped, and see the other go offline when they leave.
+ * The chat page the gateway serves ({@code /chat/index.html}), in headless Chromium: two
+ * users in two tabs, each on its own gateway node, join a room from their tokens'
+ * {@code rooms} claim, see each other online, exchange messages that show the sender the
+ * gateway stamped, and see the other go offline when they leave.
  */
 class ChatPageBrowserTests extends GatewayIntegrationTest {
 
@@ -66,8 +67,10 @@ class ChatPageBrowserTests extends GatewayIntegrationTest {
 		this.browser.switchTo().newWindow(WindowType.TAB);
 		String bobTab = join(GatewayNodes.port(nodeB), bob, room);
 
-		await(bobTab, "return document.querySelector('#roster li[data-user=\"" + alice + "\"][data-online=\"true\"]') !== null");
-		await(aliceTab, "return document.querySelector('#roster li[data-user=\"" + bob + "\"][data-online=\"true\"]') !== null");
+		await(bobTab, "return document.querySelector('#roster li[data-user=\"" + alice
+				+ "\"][data-online=\"true\"]') !== null");
+		await(aliceTab, "return document.querySelector('#roster li[data-user=\"" + bob
+				+ "\"][data-online=\"true\"]') !== null");
 
 		say(aliceTab, "hello bob");
 		await(bobTab, "return document.querySelectorAll('#messages li').length === 1");
@@ -83,16 +86,17 @@ class ChatPageBrowserTests extends GatewayIntegrationTest {
 
 		this.browser.switchTo().window(bobTab);
 		this.browser.findElement(By.id("disconnect")).click();
-		await(aliceTab, "return document.querySelector('#roster li[data-user=\"" + bob + "\"][data-online=\"false\"]') !== null");
+		await(aliceTab, "return document.querySelector('#roster li[data-user=\"" + bob
+				+ "\"][data-online=\"false\"]') !== null");
 	}
 
 	@Test
 	void aRoomTheTokenDoesNotListIsRefusedAndNotRetried() {
-		String tab = open(this.port, this.idp.tokenWithClaims("eve" + System.nanoTime(), Map.of("rooms", List.of("ops"))),
-				"general");
+		String tab = open(this.port,
+				this.idp.tokenWithClaims("eve" + System.nanoTime(), Map.of("rooms", List.of("ops"))), "general");
 		await(tab, "return document.getElementById('state').getAttribute('data-state') === 'refused'");
-		assertThat(script(tab, "return document.getElementById('state').textContent"))
-			.isEqualTo("refused: forbidden destination: /topic/chat.general (general is not in the token's rooms claim)");
+		assertThat(script(tab, "return document.getElementById('state').textContent")).isEqualTo(
+				"refused: forbidden destination: /topic/chat.general (general is not in the token's rooms claim)");
 	}
 
 	private String join(int port, String user, String room) {
@@ -104,9 +108,11 @@ class ChatPageBrowserTests extends GatewayIntegrationTest {
 	private String open(int port, String token, String room) {
 		this.browser.get("http://127.0.0.1:" + port + "/chat/index.html");
 		String tab = this.browser.getWindowHandle();
-		script(tab, "document.getElementById('token').value = arguments[0];"
-				+ "document.getElementById('room').value = arguments[1];"
-				+ "document.getElementById('connect').click();", token, room);
+		script(tab,
+				"document.getElementById('token').value = arguments[0];"
+						+ "document.getElementById('room').value = arguments[1];"
+						+ "document.getElementById('connect').click();",
+				token, room);
 		return tab;
 	}
 

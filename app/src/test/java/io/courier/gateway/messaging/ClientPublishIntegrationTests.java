@@ -23,10 +23,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Clients publish where a rule grants SEND: two users in a room, on two gateway nodes, exchange messages, and the
- * receiver reads who sent each from headers the gateway stamped ({@code courier-sender} = the sender's
- * {@code sub}); a client's own {@code courier-*} header is refused and never arrives; a user whose token does not
- * list the room is refused on SEND and SUBSCRIBE.
+ * Clients publish where a rule grants SEND: two users in a room, on two gateway nodes,
+ * exchange messages, and the receiver reads who sent each from headers the gateway
+ * stamped ({@code courier-sender} = the sender's {@code sub}); a client's own
+ * {@code courier-*} header is refused and never arrives; a user whose token does not list
+ * the room is refused on SEND and SUBSCRIBE.
  */
 @TestPropertySource(properties = { "courier.security.rules[0].frame=SUBSCRIBE",
 		"courier.security.rules[0].pattern=/topic/chat.{room}", "courier.security.rules[0].access=CLAIM",
@@ -38,13 +39,14 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 		"courier.security.rules[3].access=AUTHENTICATED" })
 class ClientPublishIntegrationTests extends GatewayIntegrationTest {
 
-	private static final Map<String, Object> RULES = Map.ofEntries(Map.entry("courier.security.rules[0].frame", "SUBSCRIBE"),
+	private static final Map<String, Object> RULES = Map.ofEntries(
+			Map.entry("courier.security.rules[0].frame", "SUBSCRIBE"),
 			Map.entry("courier.security.rules[0].pattern", "/topic/chat.{room}"),
-			Map.entry("courier.security.rules[0].access", "CLAIM"), Map.entry("courier.security.rules[0].claim", "rooms"),
-			Map.entry("courier.security.rules[1].frame", "SEND"),
+			Map.entry("courier.security.rules[0].access", "CLAIM"),
+			Map.entry("courier.security.rules[0].claim", "rooms"), Map.entry("courier.security.rules[1].frame", "SEND"),
 			Map.entry("courier.security.rules[1].pattern", "/topic/chat.{room}"),
-			Map.entry("courier.security.rules[1].access", "CLAIM"), Map.entry("courier.security.rules[1].claim", "rooms"),
-			Map.entry("courier.security.rules[2].frame", "SEND"),
+			Map.entry("courier.security.rules[1].access", "CLAIM"),
+			Map.entry("courier.security.rules[1].claim", "rooms"), Map.entry("courier.security.rules[2].frame", "SEND"),
 			Map.entry("courier.security.rules[2].pattern", "/user/*/queue/signal"),
 			Map.entry("courier.security.rules[2].access", "AUTHENTICATED"),
 			Map.entry("courier.security.rules[3].frame", "SUBSCRIBE"),
@@ -98,7 +100,10 @@ class ClientPublishIntegrationTests extends GatewayIntegrationTest {
 		assertThat(RawStompSocket.header(answer, "courier-sender")).isEqualTo("bob");
 	}
 
-	/** WebRTC-style signaling: a user sends to another's user queue, on another node; only that user receives. */
+	/**
+	 * WebRTC-style signaling: a user sends to another's user queue, on another node; only
+	 * that user receives.
+	 */
 	@Test
 	void aUserSignalsAnotherThroughTheirUserQueue() throws Exception {
 		String callee = "callee-" + System.nanoTime();
@@ -128,8 +133,8 @@ class ClientPublishIntegrationTests extends GatewayIntegrationTest {
 
 		mallory.sendText("SEND\ndestination:/topic/chat." + room + "\ncourier-sender:alice\n\nI am alice\0");
 
-		assertThat(RawStompSocket.header(mallory.readFrame(), "message")).isEqualTo("forbidden header: courier-sender on "
-				+ "SEND /topic/chat." + room + " (reserved for the gateway)");
+		assertThat(RawStompSocket.header(mallory.readFrame(), "message")).isEqualTo(
+				"forbidden header: courier-sender on " + "SEND /topic/chat." + room + " (reserved for the gateway)");
 		assertThatExceptionOfType(SocketTimeoutException.class).as("nothing reaches bob")
 			.isThrownBy(() -> bob.readFrame(1_000));
 	}

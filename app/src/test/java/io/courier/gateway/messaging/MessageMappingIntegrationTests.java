@@ -18,9 +18,10 @@ import io.courier.gateway.support.RawStompSocket;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * An application that embeds the gateway keeps Spring's {@code @MessageMapping}: with {@code courier.upstream}
- * off (the default), a client's SEND to {@code /app/...} reaches the handler, after the gateway's rules and
- * header policy, and the handler's {@code @SendToUser} answer reaches the sender through RabbitMQ.
+ * An application that embeds the gateway keeps Spring's {@code @MessageMapping}: with
+ * {@code courier.upstream} off (the default), a client's SEND to {@code /app/...} reaches
+ * the handler, after the gateway's rules and header policy, and the handler's
+ * {@code @SendToUser} answer reaches the sender through RabbitMQ.
  */
 @Import(MessageMappingIntegrationTests.Greeter.class)
 class MessageMappingIntegrationTests extends GatewayIntegrationTest {

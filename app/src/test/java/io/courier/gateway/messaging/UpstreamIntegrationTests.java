@@ -24,11 +24,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Request/reply with the example backend of {@code examples/spring-backend} (Spring AMQP, its own broker user):
- * it binds its queue to {@code courier.inbound} with {@code echo.#}, reads the sender from {@code courier-sender},
- * and answers to the exchange and key in {@code courier-reply-exchange} / {@code courier-reply-key}, copying the
- * correlation id. The answer reaches only the sender; a SEND no backend is bound for is an ERROR; while the
- * backend is stopped the request waits in its queue and is answered once it is back.
+ * Request/reply with the example backend of {@code examples/spring-backend} (Spring AMQP,
+ * its own broker user): it binds its queue to {@code courier.inbound} with
+ * {@code echo.#}, reads the sender from {@code courier-sender}, and answers to the
+ * exchange and key in {@code courier-reply-exchange} / {@code courier-reply-key}, copying
+ * the correlation id. The answer reaches only the sender; a SEND no backend is bound for
+ * is an ERROR; while the backend is stopped the request waits in its queue and is
+ * answered once it is back.
  */
 @TestPropertySource(properties = "courier.upstream.enabled=true")
 class UpstreamIntegrationTests extends GatewayIntegrationTest {
@@ -39,7 +41,10 @@ class UpstreamIntegrationTests extends GatewayIntegrationTest {
 
 	private final List<RawStompSocket> sockets = new ArrayList<>();
 
-	/** The example as its README runs it, on the test vhost, with no configuration file but these arguments. */
+	/**
+	 * The example as its README runs it, on the test vhost, with no configuration file
+	 * but these arguments.
+	 */
 	static ConfigurableApplicationContext startBackend() {
 		return new SpringApplicationBuilder(ExampleBackendApplication.class).web(WebApplicationType.NONE)
 			.run("--spring.config.name=courier-example-backend-test", "--spring.rabbitmq.host=127.0.0.1",
@@ -73,7 +78,8 @@ class UpstreamIntegrationTests extends GatewayIntegrationTest {
 		alice.sendText("SEND\ndestination:/app/echo.upper\nreply-to:/user/queue/replies\ncorrelation-id:c-1\n"
 				+ "receipt:sent\ncontent-type:text/plain\n\nhello\0");
 
-		// The RECEIPT (after RabbitMQ's confirm) and the backend's answer race each other.
+		// The RECEIPT (after RabbitMQ's confirm) and the backend's answer race each
+		// other.
 		List<String> frames = List.of(alice.readFrame(), alice.readFrame());
 		String receipt = frames.stream().filter((frame) -> frame.startsWith("RECEIPT")).findFirst().orElseThrow();
 		assertThat(RawStompSocket.header(receipt, "receipt-id")).isEqualTo("sent");
@@ -120,8 +126,9 @@ class UpstreamIntegrationTests extends GatewayIntegrationTest {
 	void repliesGoOnlyToTheSendersOwnUserQueues() throws Exception {
 		RawStompSocket mallory = connect("mallory");
 		mallory.sendText("SEND\ndestination:/app/echo.x\nreply-to:/topic/public.news\n\nspam\0");
-		assertThat(RawStompSocket.header(mallory.readFrame(), "message")).isEqualTo("forbidden header: reply-to on SEND "
-				+ "/app/echo.x (replies go to one of the sender's own /user/queue/... destinations)");
+		assertThat(RawStompSocket.header(mallory.readFrame(), "message"))
+			.isEqualTo("forbidden header: reply-to on SEND "
+					+ "/app/echo.x (replies go to one of the sender's own /user/queue/... destinations)");
 	}
 
 	private RawStompSocket connect(String user) throws IOException {

@@ -15,16 +15,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
-/** What {@link OrderEvent#parse} accepts from a backend service, and the dead-letter reason for what it refuses. */
+/**
+ * What {@link OrderEvent#parse} accepts from a backend service, and the dead-letter
+ * reason for what it refuses.
+ */
 class OrderEventTests {
 
 	private final JsonMapper mapper = JsonMapper.builder().build();
 
 	@Test
 	void validEventParsesAndKeepsExtraFields() {
-		OrderEvent event = parse("""
-				{"orderId":"A-42_x","userId":"alice","status":"SHIPPED","at":"2026-11-24T10:00:00Z","total":{"cents":1999}}
-				""");
+		OrderEvent event = parse(
+				"""
+						{"orderId":"A-42_x","userId":"alice","status":"SHIPPED","at":"2026-11-24T10:00:00Z","total":{"cents":1999}}
+						""");
 		assertThat(event.orderId()).isEqualTo("A-42_x");
 		assertThat(event.userId()).isEqualTo("alice");
 		assertThat(event.status()).isEqualTo("SHIPPED");
@@ -57,8 +61,7 @@ class OrderEventTests {
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("refusedEvents")
 	void invalidEventIsRefusedWithItsReason(String body, String reason) {
-		assertThatExceptionOfType(InvalidOrderEventException.class).isThrownBy(() -> parse(body))
-			.withMessage(reason);
+		assertThatExceptionOfType(InvalidOrderEventException.class).isThrownBy(() -> parse(body)).withMessage(reason);
 	}
 
 	static Stream<Arguments> refusedEvents() {
@@ -80,9 +83,9 @@ class OrderEventTests {
 				arguments("{\"orderId\":\"42.#\",\"userId\":\"alice\",\"status\":\"PAID\"}", orderIdRule),
 				arguments("{\"orderId\":\"" + "x".repeat(65) + "\",\"userId\":\"alice\",\"status\":\"PAID\"}",
 						orderIdRule),
-				arguments("[{\"orderId\":\"42\",\"userId\":\"alice\",\"status\":\"PAID\"}]", "body is not a JSON object"),
-				arguments("\"order 42\"", "body is not a JSON object"),
-				arguments("null", "body is not a JSON object"));
+				arguments("[{\"orderId\":\"42\",\"userId\":\"alice\",\"status\":\"PAID\"}]",
+						"body is not a JSON object"),
+				arguments("\"order 42\"", "body is not a JSON object"), arguments("null", "body is not a JSON object"));
 	}
 
 	@Test

@@ -23,9 +23,10 @@ import io.courier.gateway.support.OrderEvents;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The order page in headless Chromium: it shows an order's current status as soon as it connects (courier-last),
- * and after the gateway drops it (an operator's disconnect) it reconnects and resumes (courier-since): the event
- * published while it was away arrives, once.
+ * The order page in headless Chromium: it shows an order's current status as soon as it
+ * connects (courier-last), and after the gateway drops it (an operator's disconnect) it
+ * reconnects and resumes (courier-since): the event published while it was away arrives,
+ * once.
  */
 class OrderPageBrowserTests extends GatewayIntegrationTest {
 
@@ -69,12 +70,16 @@ class OrderPageBrowserTests extends GatewayIntegrationTest {
 
 		await("return document.querySelector('#order-" + orderId + " .status')?.textContent === 'SHIPPED'");
 		await("return document.getElementById('state').getAttribute('data-state') === 'connected'");
-		// anything that would come twice comes within a second: the count stays 1 throughout
-		Awaitility.await().during(1, TimeUnit.SECONDS).atMost(5, TimeUnit.SECONDS).untilAsserted(() -> assertThat(
-				script("return [...document.querySelectorAll('#events li[data-status=\"SHIPPED\"]')]"
-						+ ".filter((li) => li.textContent.startsWith('/topic/orders.')).length"))
-			.as("the missed event, once, from the order's topic")
-			.isEqualTo(1L));
+		// anything that would come twice comes within a second: the count stays 1
+		// throughout
+		Awaitility.await()
+			.during(1, TimeUnit.SECONDS)
+			.atMost(5, TimeUnit.SECONDS)
+			.untilAsserted(() -> assertThat(
+					script("return [...document.querySelectorAll('#events li[data-status=\"SHIPPED\"]')]"
+							+ ".filter((li) => li.textContent.startsWith('/topic/orders.')).length"))
+				.as("the missed event, once, from the order's topic")
+				.isEqualTo(1L));
 	}
 
 	private Object script(String script, Object... arguments) {

@@ -28,8 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Order events published by a backend service over AMQP (or the HTTP API) reach the order's topic and the
- * owner's user queue, through the real RabbitMQ.
+ * Order events published by a backend service over AMQP (or the HTTP API) reach the
+ * order's topic and the owner's user queue, through the real RabbitMQ.
  */
 class OrderTrackingIntegrationTests extends GatewayIntegrationTest {
 
@@ -76,8 +76,8 @@ class OrderTrackingIntegrationTests extends GatewayIntegrationTest {
 		String orderId = uniqueOrderId();
 		Connection mallory = StompTestClient.connect(wsUrl(), this.idp.token("mallory", "other-order"));
 		mallory.subscribe("/topic/orders." + orderId);
-		assertThat(mallory.awaitError())
-			.isEqualTo("forbidden destination: /topic/orders." + orderId + " (" + orderId + " is not in the token's orders claim)");
+		assertThat(mallory.awaitError()).isEqualTo("forbidden destination: /topic/orders." + orderId + " (" + orderId
+				+ " is not in the token's orders claim)");
 		assertThat(mallory.awaitClosed()).isTrue();
 	}
 
@@ -96,8 +96,7 @@ class OrderTrackingIntegrationTests extends GatewayIntegrationTest {
 	void sendToTopicIsRefused() throws Exception {
 		Connection alice = StompTestClient.connect(wsUrl(), this.idp.token("alice"));
 		alice.send("/topic/public.news", "spoofed");
-		assertThat(alice.awaitError())
-			.isEqualTo("forbidden destination: /topic/public.news (no rule grants SEND)");
+		assertThat(alice.awaitError()).isEqualTo("forbidden destination: /topic/public.news (no rule grants SEND)");
 		assertThat(alice.awaitClosed()).isTrue();
 	}
 
@@ -109,8 +108,10 @@ class OrderTrackingIntegrationTests extends GatewayIntegrationTest {
 		BlockingQueue<String> updates = alice.subscribe("/user/queue/order-updates");
 		awaitSubscribed(orderId, "alice", topic, updates);
 
-		// One channel for the whole sequence: RabbitMQ keeps publish order per channel only, and RabbitTemplate
-		// would otherwise take a cached channel per send (the test once saw two interleaved streams from that).
+		// One channel for the whole sequence: RabbitMQ keeps publish order per channel
+		// only, and RabbitTemplate
+		// would otherwise take a cached channel per send (the test once saw two
+		// interleaved streams from that).
 		int count = 1000;
 		this.rabbit.invoke((operations) -> {
 			for (int i = 0; i < count; i++) {
@@ -134,7 +135,8 @@ class OrderTrackingIntegrationTests extends GatewayIntegrationTest {
 
 		this.rabbit.invoke((operations) -> {
 			OrderEvents.publishRaw(operations, "order." + orderId, "{not json");
-			OrderEvents.publishRaw(operations, "order." + orderId, "{\"orderId\":\"" + orderId + "\",\"status\":\"X\"}");
+			OrderEvents.publishRaw(operations, "order." + orderId,
+					"{\"orderId\":\"" + orderId + "\",\"status\":\"X\"}");
 			OrderEvents.publish(operations, orderId, "alice", "AFTER-POISON");
 			return null;
 		});
@@ -193,7 +195,8 @@ class OrderTrackingIntegrationTests extends GatewayIntegrationTest {
 		drainDeadLetters();
 		String tooLarge = "event is larger than 65536 bytes (courier.orders.max-event-size)";
 		String big = OrderEvents.json(orderId, "alice", "BIG-" + "x".repeat(64 * 1024));
-		// Spring's WebSocketStompClient (this test's client) decodes frames of up to 64 KiB: the accepted event is
+		// Spring's WebSocketStompClient (this test's client) decodes frames of up to 64
+		// KiB: the accepted event is
 		// kept under that with its headers; the exact boundary is OrderEventTests'.
 		String largestAccepted = OrderEvents.json(orderId, "alice", "FITS-" + "y".repeat(60 * 1024));
 		String token = this.idp.tokenWithScope("order-service", "orders:publish");
@@ -239,8 +242,9 @@ class OrderTrackingIntegrationTests extends GatewayIntegrationTest {
 		clients.forEach(Connection::disconnect);
 
 		await().atMost(15, TimeUnit.SECONDS)
-			.untilAsserted(() -> assertThat(nodeQueues.stream().flatMap((queue) -> RabbitBroker.bindingsOf(queue).stream()))
-				.noneMatch((binding) -> orders.stream().anyMatch(binding::endsWith)));
+			.untilAsserted(
+					() -> assertThat(nodeQueues.stream().flatMap((queue) -> RabbitBroker.bindingsOf(queue).stream()))
+						.noneMatch((binding) -> orders.stream().anyMatch(binding::endsWith)));
 		assertThat(RabbitBroker.queueNames()).noneMatch((name) -> name.contains("-user"));
 	}
 
@@ -262,10 +266,11 @@ class OrderTrackingIntegrationTests extends GatewayIntegrationTest {
 	}
 
 	/**
-	 * A SUBSCRIBE is acknowledged by nothing in STOMP without a receipt, so publish probe events until each queue
-	 * has seen one; then one last event, {@code PROBED}, published after every probe, reaches each queue after
-	 * them: once each queue has it, no probe is still on its way, and what follows starts from a live subscription
-	 * with nothing left over.
+	 * A SUBSCRIBE is acknowledged by nothing in STOMP without a receipt, so publish probe
+	 * events until each queue has seen one; then one last event, {@code PROBED},
+	 * published after every probe, reaches each queue after them: once each queue has it,
+	 * no probe is still on its way, and what follows starts from a live subscription with
+	 * nothing left over.
 	 */
 	@SafeVarargs
 	private void awaitSubscribed(String orderId, String userId, BlockingQueue<String>... queues) throws Exception {

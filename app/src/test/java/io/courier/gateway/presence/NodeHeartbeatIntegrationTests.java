@@ -17,7 +17,10 @@ import io.courier.gateway.support.StompTestClient.Connection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Each {@code node.heartbeat} says how the node is doing: address, sessions, frames each way, relay, version. */
+/**
+ * Each {@code node.heartbeat} says how the node is doing: address, sessions, frames each
+ * way, relay, version.
+ */
 @TestPropertySource(properties = "courier.presence.heartbeat=1s")
 class NodeHeartbeatIntegrationTests extends GatewayIntegrationTest {
 
@@ -31,16 +34,22 @@ class NodeHeartbeatIntegrationTests extends GatewayIntegrationTest {
 			BlockingQueue<String> news = alice.subscribe("/topic/public.heartbeat-test");
 			awaitTopicDelivery("public.heartbeat-test", "one", news);
 
-			// A heart-beat sent before the MESSAGE was written may be first in the tap: wait for one after it.
-			JsonNode first = tap.await((r) -> isMine(r.body()) && r.body().get("node").get("sessions").asInt() == 1
-					&& r.body().get("node").get("framesOut").asLong() >= 2, 10).body().get("node");
+			// A heart-beat sent before the MESSAGE was written may be first in the tap:
+			// wait for one after it.
+			JsonNode first = tap
+				.await((r) -> isMine(r.body()) && r.body().get("node").get("sessions").asInt() == 1
+						&& r.body().get("node").get("framesOut").asLong() >= 2, 10)
+				.body()
+				.get("node");
 			assertThat(first.get("nodeId").asString()).isEqualTo("test-node");
 			assertThat(first.get("address").asString()).isEqualTo("http://127.0.0.1:" + this.port);
 			assertThat(Instant.parse(first.get("startedAt").asString())).isBefore(Instant.now());
 			assertThat(first.get("relay").asString()).isEqualTo("UP");
 			assertThat(first.get("version").asString()).isEqualTo("0.1.0-SNAPSHOT");
-			assertThat(first.get("framesIn").asLong()).isGreaterThanOrEqualTo(2); // CONNECT, SUBSCRIBE
-			assertThat(first.get("framesOut").asLong()).isGreaterThanOrEqualTo(2); // CONNECTED, MESSAGE
+			assertThat(first.get("framesIn").asLong()).isGreaterThanOrEqualTo(2); // CONNECT,
+																					// SUBSCRIBE
+			assertThat(first.get("framesOut").asLong()).isGreaterThanOrEqualTo(2); // CONNECTED,
+																					// MESSAGE
 
 			for (int i = 0; i < 3; i++) {
 				alice.send("/app/noop", "frame " + i);
@@ -48,9 +57,11 @@ class NodeHeartbeatIntegrationTests extends GatewayIntegrationTest {
 			awaitTopicDelivery("public.heartbeat-test", "two", news);
 			long framesIn = first.get("framesIn").asLong();
 			long framesOut = first.get("framesOut").asLong();
-			JsonNode later = tap.await((r) -> isMine(r.body())
-					&& r.body().get("node").get("framesIn").asLong() >= framesIn + 3
-					&& r.body().get("node").get("framesOut").asLong() > framesOut, 10).body().get("node");
+			JsonNode later = tap
+				.await((r) -> isMine(r.body()) && r.body().get("node").get("framesIn").asLong() >= framesIn + 3
+						&& r.body().get("node").get("framesOut").asLong() > framesOut, 10)
+				.body()
+				.get("node");
 			assertThat(later.get("startedAt").asString()).isEqualTo(first.get("startedAt").asString());
 			alice.disconnect();
 		}

@@ -29,8 +29,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Presence across gateway nodes sharing the real RabbitMQ: nodes A and B in this JVM, node C in a child JVM that
- * the test kills with SIGKILL. Heart-beat 1 s, expiry after 3 missed.
+ * Presence across gateway nodes sharing the real RabbitMQ: nodes A and B in this JVM,
+ * node C in a child JVM that the test kills with SIGKILL. Heart-beat 1 s, expiry after 3
+ * missed.
  */
 class PresenceIntegrationTests {
 
@@ -86,8 +87,9 @@ class PresenceIntegrationTests {
 		try (ServerSocket socket = new ServerSocket(0)) {
 			portC = socket.getLocalPort();
 		}
-		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-				"-cp", System.getProperty("java.class.path"), CourierApplication.class.getName()));
+		List<String> command = new ArrayList<>(
+				List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+						System.getProperty("java.class.path"), CourierApplication.class.getName()));
 		command.addAll(List.of(GatewayNodes.args("presence-c", portC, NODE_PROPERTIES)));
 		Process nodeC = new ProcessBuilder(command).redirectErrorStream(true)
 			.redirectOutput(File.createTempFile("presence-c", ".log"))
@@ -108,7 +110,8 @@ class PresenceIntegrationTests {
 
 			await().atMost(10, TimeUnit.SECONDS)
 				.untilAsserted(() -> assertThat(presence(nodeB, "carol")).contains("\"online\":false"));
-			// expiry is 3 missed heart-beats (3 s), noticed on the next 1 s tick, plus scheduling slack
+			// expiry is 3 missed heart-beats (3 s), noticed on the next 1 s tick, plus
+			// scheduling slack
 			assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt)).isLessThan(7_000);
 			assertThat(changes.poll(10, TimeUnit.SECONDS)).contains("\"online\":false");
 			assertThat(presence(nodeA, "carol")).contains("\"online\":false");
@@ -120,11 +123,10 @@ class PresenceIntegrationTests {
 	}
 
 	private static String presence(ConfigurableApplicationContext node, String user) throws Exception {
-		HttpResponse<String> response = http.send(
-				HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port(node) + "/api/presence/" + user))
-					.header("Authorization", "Bearer " + idp.token("ops"))
-					.build(),
-				HttpResponse.BodyHandlers.ofString());
+		HttpResponse<String> response = http
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port(node) + "/api/presence/" + user))
+				.header("Authorization", "Bearer " + idp.token("ops"))
+				.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(response.statusCode()).isEqualTo(200);
 		return response.body();
 	}

@@ -19,7 +19,8 @@ class PresenceRegistryTests {
 
 	@Test
 	void firstSessionBringsUserOnlineAndSecondTabDoesNotFlipAgain() {
-		assertThat(this.registry.join(session("s1", "a", "alice"), T0)).containsExactly(new Transition("alice", true, 1));
+		assertThat(this.registry.join(session("s1", "a", "alice"), T0))
+			.containsExactly(new Transition("alice", true, 1));
 		assertThat(this.registry.join(session("s2", "b", "alice"), T0)).isEmpty();
 		assertThat(this.registry.sessionsOf("alice")).hasSize(2);
 	}
@@ -61,7 +62,8 @@ class PresenceRegistryTests {
 		assertThat(this.registry.sessionCount("alice")).isEqualTo(2);
 
 		// the same session id announced again for another user moves it
-		assertThat(this.registry.join(session("s1", "a", "carol"), T0)).containsExactly(new Transition("carol", true, 1));
+		assertThat(this.registry.join(session("s1", "a", "carol"), T0))
+			.containsExactly(new Transition("carol", true, 1));
 		assertThat(this.registry.sessionCount("alice")).isEqualTo(1);
 		assertThat(this.registry.leave("a", "unknown")).isEmpty();
 

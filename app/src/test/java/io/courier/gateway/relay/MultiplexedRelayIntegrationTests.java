@@ -30,9 +30,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * What the multiplexed relay promises, checked on the real RabbitMQ: a node's sessions share the pool's broker
- * connections, a topic has one broker queue per node whatever the number of subscribers, churn leaves nothing
- * behind, and heart-beats with clients are the node's own.
+ * What the multiplexed relay promises, checked on the real RabbitMQ: a node's sessions
+ * share the pool's broker connections, a topic has one broker queue per node whatever the
+ * number of subscribers, churn leaves nothing behind, and heart-beats with clients are
+ * the node's own.
  */
 @TestPropertySource(properties = { "courier.limits.handshake-rate=10000", "courier.limits.handshake-burst=10000",
 		"courier.client-heartbeat.send=1s", "courier.client-heartbeat.receive=1s", "courier.relay.connections=4" })
@@ -58,8 +59,8 @@ class MultiplexedRelayIntegrationTests extends GatewayIntegrationTest {
 		List<Connection> connections = new ArrayList<>();
 		try {
 			for (int i = 0; i < 500; i++) {
-				connections.add(StompTestClient.open(client, wsUrl(), this.idp.token("pool" + i),
-						new WebSocketHttpHeaders()));
+				connections
+					.add(StompTestClient.open(client, wsUrl(), this.idp.token("pool" + i), new WebSocketHttpHeaders()));
 			}
 			connections.forEach(Connection::awaitConnected);
 			assertThat(relay().stats().sessions()).isGreaterThanOrEqualTo(500);
@@ -109,7 +110,8 @@ class MultiplexedRelayIntegrationTests extends GatewayIntegrationTest {
 				}
 			}
 		}
-		// Each session kept the subscriptions of the rounds where (round + i) % 4 == 0: 5 each, to all 3 topics.
+		// Each session kept the subscriptions of the rounds where (round + i) % 4 == 0: 5
+		// each, to all 3 topics.
 		await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> {
 			assertThat(relay().stats().clientSubscriptions()).as("subscriptions the sessions hold")
 				.isEqualTo(before.clientSubscriptions() + 50);
@@ -118,7 +120,8 @@ class MultiplexedRelayIntegrationTests extends GatewayIntegrationTest {
 				assertThat(RabbitBroker.topicBindings(prefix + k)).as("bindings of " + prefix + k).isEqualTo(1);
 			}
 		});
-		// Half the sessions leave with subscriptions still open, the others unsubscribe first.
+		// Half the sessions leave with subscriptions still open, the others unsubscribe
+		// first.
 		for (int i = 0; i < connections.size(); i++) {
 			if (i % 2 == 0) {
 				connections.get(i).disconnect();
@@ -173,9 +176,10 @@ class MultiplexedRelayIntegrationTests extends GatewayIntegrationTest {
 	}
 
 	/**
-	 * The topic fan-out encodes a MESSAGE once per distinct subscription id and writes it to the sessions itself:
-	 * every subscriber still gets its own {@code subscription} header and the broker's headers, after the
-	 * RECEIPT of its SUBSCRIBE, and binary content still arrives as a binary WebSocket message.
+	 * The topic fan-out encodes a MESSAGE once per distinct subscription id and writes it
+	 * to the sessions itself: every subscriber still gets its own {@code subscription}
+	 * header and the broker's headers, after the RECEIPT of its SUBSCRIBE, and binary
+	 * content still arrives as a binary WebSocket message.
 	 */
 	@Test
 	void fannedOutMessagesCarryEachSubscriptionsIdAndTheBrokersHeaders() throws Exception {
@@ -201,7 +205,8 @@ class MultiplexedRelayIntegrationTests extends GatewayIntegrationTest {
 			json.setHeader("x-trace", "t-42");
 			MessageProperties binary = new MessageProperties();
 			binary.setContentType("application/octet-stream");
-			this.rabbit.invoke((operations) -> { // one channel: RabbitMQ keeps the order per channel only
+			this.rabbit.invoke((operations) -> { // one channel: RabbitMQ keeps the order
+													// per channel only
 				operations.send("amq.topic", key, new Message("{\"n\":1}".getBytes(StandardCharsets.UTF_8), json));
 				operations.send("amq.topic", key, new Message(new byte[] { 'b', 'i', 'n' }, binary));
 				return null;

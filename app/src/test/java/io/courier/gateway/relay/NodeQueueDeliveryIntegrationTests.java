@@ -24,9 +24,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Sessions as the order page makes them (each user its own order topic and user queue) cost RabbitMQ no queue of
- * their own: the node receives through its node queues, bound with one key per distinct destination, and fans
- * out in the JVM. Every session still gets its own events and nobody else's; churn leaves no binding behind.
+ * Sessions as the order page makes them (each user its own order topic and user queue)
+ * cost RabbitMQ no queue of their own: the node receives through its node queues, bound
+ * with one key per distinct destination, and fans out in the JVM. Every session still
+ * gets its own events and nobody else's; churn leaves no binding behind.
  */
 @TestPropertySource(properties = { "courier.limits.handshake-rate=2000", "courier.limits.handshake-burst=2000",
 		"courier.limits.frame-rate=1000", "courier.limits.frame-burst=1000" })
@@ -36,7 +37,6 @@ class NodeQueueDeliveryIntegrationTests extends GatewayIntegrationTest {
 
 	@Autowired
 	private RabbitTemplate rabbit;
-
 
 	private final List<RawStompSocket> sockets = new ArrayList<>();
 
@@ -65,7 +65,8 @@ class NodeQueueDeliveryIntegrationTests extends GatewayIntegrationTest {
 		}
 		for (RawStompSocket session : this.sockets) {
 			assertThat(session.readFrame()).startsWith("CONNECTED");
-			assertThat(session.readFrame()).startsWith("RECEIPT"); // both SUBSCRIBEs are in place (in order)
+			assertThat(session.readFrame()).startsWith("RECEIPT"); // both SUBSCRIBEs are
+																	// in place (in order)
 		}
 
 		assertThat(RabbitBroker.queueNames()).as("no queue per session").isSubsetOf(queuesBefore);
@@ -74,7 +75,8 @@ class NodeQueueDeliveryIntegrationTests extends GatewayIntegrationTest {
 			bindings.addAll(RabbitBroker.bindingsOf(queue));
 		}
 		assertThat(bindings).hasSize(2 * SESSIONS)
-			.contains("amq.topic/orders.o" + run + 0, "courier.user/queue.order-updates.u." + userKey("own-" + run + "-0"));
+			.contains("amq.topic/orders.o" + run + 0,
+					"courier.user/queue.order-updates.u." + userKey("own-" + run + "-0"));
 
 		this.rabbit.invoke((operations) -> {
 			for (int i = 0; i < SESSIONS; i++) {
@@ -86,7 +88,8 @@ class NodeQueueDeliveryIntegrationTests extends GatewayIntegrationTest {
 		});
 		for (int i = 0; i < SESSIONS; i++) {
 			RawStompSocket session = this.sockets.get(i);
-			Set<String> received = Set.of(RawStompSocket.body(session.readFrame()), RawStompSocket.body(session.readFrame()));
+			Set<String> received = Set.of(RawStompSocket.body(session.readFrame()),
+					RawStompSocket.body(session.readFrame()));
 			assertThat(received).as("session " + i).containsExactlyInAnyOrder("order-" + i, "update-" + i);
 		}
 

@@ -30,9 +30,10 @@ import io.courier.gateway.support.StompTestClient.Connection;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Queue subscriptions behave the same on the multiplexed relay as on Spring's relay with a broker connection per
- * session: competing consumers share a queue, a NACKed message comes back marked redelivered, messages a session
- * did not ack are redelivered to another consumer when it leaves, and a bad ACK costs only its own session.
+ * Queue subscriptions behave the same on the multiplexed relay as on Spring's relay with
+ * a broker connection per session: competing consumers share a queue, a NACKed message
+ * comes back marked redelivered, messages a session did not ack are redelivered to
+ * another consumer when it leaves, and a bad ACK costs only its own session.
  */
 class QueueSemanticsIntegrationTests {
 
@@ -113,8 +114,8 @@ class QueueSemanticsIntegrationTests {
 			List<Received> redelivered = b.take(3, 10_000);
 			assertThat(redelivered).extracting(Received::body)
 				.containsExactlyElementsOf(unacked.stream().map(Received::body).toList());
-			assertThat(redelivered).allSatisfy((received) -> assertThat(received.headers().getFirst("redelivered"))
-				.isEqualTo("true"));
+			assertThat(redelivered)
+				.allSatisfy((received) -> assertThat(received.headers().getFirst("redelivered")).isEqualTo("true"));
 			b.session().acknowledge(redelivered.get(2).headers().getAck(), true);
 		}
 
@@ -185,7 +186,9 @@ class QueueSemanticsIntegrationTests {
 			return received;
 		}
 
-		/** Up to {@code max} messages, stopping when none came for {@code quietMillis}. */
+		/**
+		 * Up to {@code max} messages, stopping when none came for {@code quietMillis}.
+		 */
 		List<Received> take(int max, long quietMillis) throws InterruptedException {
 			List<Received> taken = new ArrayList<>();
 			Received first = this.received.poll(10, TimeUnit.SECONDS);

@@ -8,7 +8,10 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The pooled connections' reconnect delays: exponential from the first delay, capped, and not in lockstep. */
+/**
+ * The pooled connections' reconnect delays: exponential from the first delay, capped, and
+ * not in lockstep.
+ */
 class ReconnectBackOffTests {
 
 	private final ReconnectBackOff backOff = new ReconnectBackOff(Duration.ofSeconds(1), Duration.ofSeconds(30));

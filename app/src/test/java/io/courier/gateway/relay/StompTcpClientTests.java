@@ -45,8 +45,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The relay's TCP client on its own, against RabbitMQ's STOMP port: what a handler hears and on which thread,
- * heart-beat idleness, close and connect failure.
+ * The relay's TCP client on its own, against RabbitMQ's STOMP port: what a handler hears
+ * and on which thread, heart-beat idleness, close and connect failure.
  */
 class StompTcpClientTests {
 
@@ -77,8 +77,10 @@ class StompTcpClientTests {
 		connection.sendAsync(frame(subscribe)).get(5, TimeUnit.SECONDS);
 		assertThat(recorder.next().getCommand()).isEqualTo(StompCommand.RECEIPT);
 
-		// the event loop stalls on the first MESSAGE until the other 499 are published (over AMQP, confirmed, so
-		// not through the stalled loop): they wait in the socket and come in few reads, however busy the machine
+		// the event loop stalls on the first MESSAGE until the other 499 are published
+		// (over AMQP, confirmed, so
+		// not through the stalled loop): they wait in the socket and come in few reads,
+		// however busy the machine
 		CountDownLatch published = new CountDownLatch(1);
 		recorder.stallUntil = published;
 		int count = 500;
@@ -94,7 +96,8 @@ class StompTcpClientTests {
 				operations.waitForConfirmsOrDie(10_000);
 				return null;
 			});
-			Thread.sleep(200); // routed and confirmed; let RabbitMQ's STOMP writer put them in the socket
+			Thread.sleep(200); // routed and confirmed; let RabbitMQ's STOMP writer put
+								// them in the socket
 		}
 		finally {
 			published.countDown();
@@ -128,8 +131,7 @@ class StompTcpClientTests {
 		connection.onReadInactivity(readIdle::countDown, 200);
 		connection.onWriteInactivity(writeIdle::countDown, 100);
 		assertThat(readIdle.await(5, TimeUnit.SECONDS)).isTrue();
-		assertThat(writeIdle.await(5, TimeUnit.SECONDS)).as("write idleness repeats while nothing is written")
-			.isTrue();
+		assertThat(writeIdle.await(5, TimeUnit.SECONDS)).as("write idleness repeats while nothing is written").isTrue();
 		connection.close();
 	}
 
@@ -156,7 +158,8 @@ class StompTcpClientTests {
 			port = socket.getLocalPort();
 		}
 		Recorder recorder = new Recorder();
-		CompletableFuture<@Nullable Void> connected = new StompTcpClient("127.0.0.1", port, loops).connectAsync(recorder);
+		CompletableFuture<@Nullable Void> connected = new StompTcpClient("127.0.0.1", port, loops)
+			.connectAsync(recorder);
 		assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> connected.get(10, TimeUnit.SECONDS));
 		// the handler hears it before the future completes
 		assertThat(recorder.connectFailure.getCount()).isZero();
@@ -242,7 +245,10 @@ class StompTcpClientTests {
 		return MessageBuilder.createMessage(new byte[0], accessor.getMessageHeaders());
 	}
 
-	/** Records what the client tells a handler: frames (heart-beats left out), read ends, close, failures. */
+	/**
+	 * Records what the client tells a handler: frames (heart-beats left out), read ends,
+	 * close, failures.
+	 */
 	private static final class Recorder implements StompTcpClient.Handler {
 
 		final BlockingQueue<StompHeaderAccessor> frames = new LinkedBlockingQueue<>();
@@ -255,7 +261,10 @@ class StompTcpClientTests {
 
 		final CountDownLatch connectFailure = new CountDownLatch(1);
 
-		/** Milliseconds the event loop sleeps in the first MESSAGE it hands over; 0 for none. */
+		/**
+		 * Milliseconds the event loop sleeps in the first MESSAGE it hands over; 0 for
+		 * none.
+		 */
 		volatile @Nullable CountDownLatch stallUntil;
 
 		volatile @Nullable TcpConnection<byte[]> connection;

@@ -9,7 +9,10 @@ import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** What the relay decides about a SUBSCRIBE on its own: refusals, and which subscriptions one topic may serve. */
+/**
+ * What the relay decides about a SUBSCRIBE on its own: refusals, and which subscriptions
+ * one topic may serve.
+ */
 class SubscribeRulesTests {
 
 	private final SharedConnectionPolicy sharing = new SharedConnectionPolicy(List.of("/topic/"));
@@ -22,7 +25,8 @@ class SubscribeRulesTests {
 		assertThat(SubscribeRules.refusal(session, "sub-0", "/topic/a", "sometimes")).contains("ack mode sometimes");
 		assertThat(SubscribeRules.refusal(session, "sub-0", "/topic/a", "client-individual")).isNull();
 		session.subscriptions.put("sub-0", new ClientSession.Subscription("sub-0", "/topic/a", null, null));
-		assertThat(SubscribeRules.refusal(session, "sub-0", "/topic/b", null)).contains("duplicated subscription id sub-0");
+		assertThat(SubscribeRules.refusal(session, "sub-0", "/topic/b", null))
+			.contains("duplicated subscription id sub-0");
 	}
 
 	@Test

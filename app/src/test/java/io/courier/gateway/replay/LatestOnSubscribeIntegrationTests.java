@@ -35,9 +35,10 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * {@code courier-last: 1} on SUBSCRIBE (and {@code last=1} on SSE and poll): a client that subscribes after three
- * events gets the third first, marked retained, then live ones, on the node that saw the events and on a node
- * started after them (which reads the stream); the order page's case, an order's current status, included.
+ * {@code courier-last: 1} on SUBSCRIBE (and {@code last=1} on SSE and poll): a client
+ * that subscribes after three events gets the third first, marked retained, then live
+ * ones, on the node that saw the events and on a node started after them (which reads the
+ * stream); the order page's case, an order's current status, included.
  */
 class LatestOnSubscribeIntegrationTests extends GatewayIntegrationTest {
 
@@ -83,7 +84,8 @@ class LatestOnSubscribeIntegrationTests extends GatewayIntegrationTest {
 		assertThat(RawStompSocket.body(live)).isEqualTo("fourth");
 		assertThat(RawStompSocket.header(live, "courier-retained")).as("a live message is not marked").isEmpty();
 		assertThat(Long.parseLong(RawStompSocket.header(live, "courier-id"))).isGreaterThan(retainedId);
-		assertThatExceptionOfType(SocketTimeoutException.class).as("nothing twice").isThrownBy(() -> client.readFrame(500));
+		assertThatExceptionOfType(SocketTimeoutException.class).as("nothing twice")
+			.isThrownBy(() -> client.readFrame(500));
 	}
 
 	@Test
@@ -116,7 +118,8 @@ class LatestOnSubscribeIntegrationTests extends GatewayIntegrationTest {
 		OrderEvents.publish(this.rabbit, orderId, user, "PACKED");
 		OrderEvents.publish(this.rabbit, orderId, user, "SHIPPED");
 		await().atMost(10, TimeUnit.SECONDS)
-			.until(() -> poll("/topic/orders." + orderId, token, "since=" + since + "&wait=0").path("events").size() == 3);
+			.until(() -> poll("/topic/orders." + orderId, token, "since=" + since + "&wait=0").path("events")
+				.size() == 3);
 		RawStompSocket client = RawStompSocket.connect(this.port, token);
 		this.sockets.add(client);
 
@@ -176,8 +179,8 @@ class LatestOnSubscribeIntegrationTests extends GatewayIntegrationTest {
 		assertThat(answer.path("events").get(0).path("data").asString()).isEqualTo("third");
 		assertThat(answer.path("events").get(0).path("retained").asString()).isEqualTo("true");
 
-		try (SseTestClient sse = SseTestClient.open(
-				SseTestClient.url("http://127.0.0.1:" + this.port, "/topic/" + topic) + "&last=1", token, null)) {
+		try (SseTestClient sse = SseTestClient
+			.open(SseTestClient.url("http://127.0.0.1:" + this.port, "/topic/" + topic) + "&last=1", token, null)) {
 			sse.awaitSubscribed();
 			SseTestClient.Event retained = sse.next();
 			assertThat(retained.event()).isEqualTo("retained");
@@ -199,23 +202,30 @@ class LatestOnSubscribeIntegrationTests extends GatewayIntegrationTest {
 	}
 
 	private void publish(String topic, String body) {
-		this.rabbit.send("amq.topic", topic, MessageBuilder.withBody(body.getBytes(StandardCharsets.UTF_8))
-			.setContentType(MessageProperties.CONTENT_TYPE_TEXT_PLAIN)
-			.build());
+		this.rabbit.send("amq.topic", topic,
+				MessageBuilder.withBody(body.getBytes(StandardCharsets.UTF_8))
+					.setContentType(MessageProperties.CONTENT_TYPE_TEXT_PLAIN)
+					.build());
 	}
 
-	/** Publishes the bodies in order and waits until this node's history has all of them. */
+	/**
+	 * Publishes the bodies in order and waits until this node's history has all of them.
+	 */
 	private void publishAndAwaitHistory(String topic, String... bodies) throws Exception {
 		String token = this.idp.token("history-reader");
 		String since = cursor("/topic/" + topic, token);
 		for (String body : bodies) {
 			publish(topic, body);
 		}
-		await().atMost(10, TimeUnit.SECONDS).until(
-				() -> poll("/topic/" + topic, token, "since=" + since + "&wait=0").path("events").size() == bodies.length);
+		await().atMost(10, TimeUnit.SECONDS)
+			.until(() -> poll("/topic/" + topic, token, "since=" + since + "&wait=0").path("events")
+				.size() == bodies.length);
 	}
 
-	/** Where this node's history is now (a poll that waits for nothing answers 204 with the cursor). */
+	/**
+	 * Where this node's history is now (a poll that waits for nothing answers 204 with
+	 * the cursor).
+	 */
 	private String cursor(String destination, String token) throws Exception {
 		return send(destination, token, "wait=0").headers().firstValue("Courier-Cursor").orElseThrow();
 	}
@@ -227,8 +237,8 @@ class LatestOnSubscribeIntegrationTests extends GatewayIntegrationTest {
 
 	private HttpResponse<String> send(String destination, String token, String query) throws Exception {
 		HttpResponse<String> response = http.send(HttpRequest
-			.newBuilder(URI.create(httpUrl("/poll?dest=" + URLEncoder.encode(destination, StandardCharsets.UTF_8) + "&"
-					+ query)))
+			.newBuilder(URI
+				.create(httpUrl("/poll?dest=" + URLEncoder.encode(destination, StandardCharsets.UTF_8) + "&" + query)))
 			.header("Authorization", "Bearer " + token)
 			.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(response.statusCode()).as(response.body()).isIn(200, 204);

@@ -27,9 +27,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * {@code courier-since: <id>} on SUBSCRIBE: a STOMP client that reconnects gets exactly what it missed, in order,
- * then live messages, on the node it left or on another; while messages keep arriving too; an id history does
- * not know gets a reset; the rules and the header's syntax are checked as for any SUBSCRIBE.
+ * {@code courier-since: <id>} on SUBSCRIBE: a STOMP client that reconnects gets exactly
+ * what it missed, in order, then live messages, on the node it left or on another; while
+ * messages keep arriving too; an id history does not know gets a reset; the rules and the
+ * header's syntax are checked as for any SUBSCRIBE.
  */
 class ResumeIntegrationTests extends GatewayIntegrationTest {
 
@@ -88,7 +89,8 @@ class ResumeIntegrationTests extends GatewayIntegrationTest {
 		assertThat(bodies(again, 2)).containsExactly("two", "three");
 		publish(topic, "four");
 		assertThat(bodies(again, 1)).containsExactly("four");
-		assertThatExceptionOfType(SocketTimeoutException.class).as("nothing twice").isThrownBy(() -> again.readFrame(500));
+		assertThatExceptionOfType(SocketTimeoutException.class).as("nothing twice")
+			.isThrownBy(() -> again.readFrame(500));
 	}
 
 	@Test
@@ -149,8 +151,8 @@ class ResumeIntegrationTests extends GatewayIntegrationTest {
 	void aDestinationTheUserMayNotReadIsRefusedAsAnySubscribe() throws Exception {
 		RawStompSocket client = connect(this.port, "dave");
 		client.sendFrame("SUBSCRIBE", "id:s", "destination:/topic/orders.not-yours", "courier-since:5");
-		assertThat(RawStompSocket.header(client.readFrame(), "message")).isEqualTo(
-				"forbidden destination: /topic/orders.not-yours (not-yours is not in the token's orders claim)");
+		assertThat(RawStompSocket.header(client.readFrame(), "message"))
+			.isEqualTo("forbidden destination: /topic/orders.not-yours (not-yours is not in the token's orders claim)");
 	}
 
 	@Test
@@ -168,12 +170,16 @@ class ResumeIntegrationTests extends GatewayIntegrationTest {
 	}
 
 	private void publish(String topic, String body) {
-		this.rabbit.send("amq.topic", topic, MessageBuilder.withBody(body.getBytes(StandardCharsets.UTF_8))
-			.setContentType(MessageProperties.CONTENT_TYPE_TEXT_PLAIN)
-			.build());
+		this.rabbit.send("amq.topic", topic,
+				MessageBuilder.withBody(body.getBytes(StandardCharsets.UTF_8))
+					.setContentType(MessageProperties.CONTENT_TYPE_TEXT_PLAIN)
+					.build());
 	}
 
-	/** Waits until a subscriber resuming from the start of this topic's short life would see {@code count}. */
+	/**
+	 * Waits until a subscriber resuming from the start of this topic's short life would
+	 * see {@code count}.
+	 */
 	private void awaitHistory(String topic, int count) throws Exception {
 		RawStompSocket probe = connect(this.port, "probe");
 		probe.sendFrame("SUBSCRIBE", "id:p", "destination:/topic/" + topic, "courier-last:1");

@@ -27,30 +27,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The two attacks of issue 20, tried as an attacker would over a real socket against a real RabbitMQ: a SUBSCRIBE
- * to a topic everybody may read, with RabbitMQ headers that would make the broker hand over the gateway's own
- * dead-letter queue; and a client sending every frame RabbitMQ could refuse, while 100 other sessions on the node
- * must stay connected and keep receiving. The rule table opens {@code /queue/**} too, so that frames the broker
- * does refuse reach it (on the attacker's own connection), and allows some broker headers on
- * {@code /queue/test.headers.*}.
+ * The two attacks of issue 20, tried as an attacker would over a real socket against a
+ * real RabbitMQ: a SUBSCRIBE to a topic everybody may read, with RabbitMQ headers that
+ * would make the broker hand over the gateway's own dead-letter queue; and a client
+ * sending every frame RabbitMQ could refuse, while 100 other sessions on the node must
+ * stay connected and keep receiving. The rule table opens {@code /queue/**} too, so that
+ * frames the broker does refuse reach it (on the attacker's own connection), and allows
+ * some broker headers on {@code /queue/test.headers.*}.
  */
 @TestPropertySource(properties = { "courier.limits.handshake-rate=1000", "courier.limits.handshake-burst=1000",
 		"courier.security.rules[0].frame=SUBSCRIBE", "courier.security.rules[0].pattern=/topic/public.**",
-		"courier.security.rules[0].access=AUTHENTICATED",
-		"courier.security.rules[1].frame=SUBSCRIBE", "courier.security.rules[1].pattern=/queue/test.headers.*",
-		"courier.security.rules[1].access=AUTHENTICATED",
+		"courier.security.rules[0].access=AUTHENTICATED", "courier.security.rules[1].frame=SUBSCRIBE",
+		"courier.security.rules[1].pattern=/queue/test.headers.*", "courier.security.rules[1].access=AUTHENTICATED",
 		"courier.security.rules[1].broker-headers=prefetch-count,x-queue-type",
 		"courier.security.rules[2].frame=SUBSCRIBE", "courier.security.rules[2].pattern=/queue/**",
-		"courier.security.rules[2].access=AUTHENTICATED",
-		"courier.security.rules[3].frame=SEND", "courier.security.rules[3].pattern=/queue/test.headers.*",
-		"courier.security.rules[3].access=AUTHENTICATED",
-		"courier.security.rules[3].broker-headers=expiration,x-queue-type",
-		"courier.security.rules[4].frame=SEND", "courier.security.rules[4].pattern=/queue/**",
-		"courier.security.rules[4].access=AUTHENTICATED",
+		"courier.security.rules[2].access=AUTHENTICATED", "courier.security.rules[3].frame=SEND",
+		"courier.security.rules[3].pattern=/queue/test.headers.*", "courier.security.rules[3].access=AUTHENTICATED",
+		"courier.security.rules[3].broker-headers=expiration,x-queue-type", "courier.security.rules[4].frame=SEND",
+		"courier.security.rules[4].pattern=/queue/**", "courier.security.rules[4].access=AUTHENTICATED",
 		"courier.security.rules[5].frame=SEND", "courier.security.rules[5].pattern=/topic/public.**",
-		"courier.security.rules[5].access=AUTHENTICATED",
-		"courier.security.rules[6].frame=SUBSCRIBE", "courier.security.rules[6].pattern=/user/queue/**",
-		"courier.security.rules[6].access=AUTHENTICATED" })
+		"courier.security.rules[5].access=AUTHENTICATED", "courier.security.rules[6].frame=SUBSCRIBE",
+		"courier.security.rules[6].pattern=/user/queue/**", "courier.security.rules[6].access=AUTHENTICATED" })
 class BrokerHeaderAttackIntegrationTests extends GatewayIntegrationTest {
 
 	private static final int VICTIMS = 100;
@@ -76,7 +73,10 @@ class BrokerHeaderAttackIntegrationTests extends GatewayIntegrationTest {
 		}
 	}
 
-	/** Attack 1: x-queue-name on a public topic named the gateway's dead-letter queue and drained it. */
+	/**
+	 * Attack 1: x-queue-name on a public topic named the gateway's dead-letter queue and
+	 * drained it.
+	 */
 	@Test
 	void aSubscribeCannotNameAnInternalQueue() throws Exception {
 		this.admin.purgeQueue(OrderProperties.DEAD_LETTER_QUEUE, false);
@@ -84,8 +84,7 @@ class BrokerHeaderAttackIntegrationTests extends GatewayIntegrationTest {
 
 		RawStompSocket mallory = connect("mallory");
 		mallory.sendFrame("SUBSCRIBE", "id:sub-0", "destination:/topic/public.x",
-				"x-queue-name:" + OrderProperties.DEAD_LETTER_QUEUE, "durable:true", "auto-delete:false",
-				"receipt:r1");
+				"x-queue-name:" + OrderProperties.DEAD_LETTER_QUEUE, "durable:true", "auto-delete:false", "receipt:r1");
 		String answer = mallory.readFrame();
 
 		assertThat(answer).startsWith("ERROR").doesNotContain("secret");
@@ -97,9 +96,10 @@ class BrokerHeaderAttackIntegrationTests extends GatewayIntegrationTest {
 	}
 
 	/**
-	 * Attack 2: one client sends every variant known to make RabbitMQ send an ERROR (which closes the connection it
-	 * came on); each gets its documented answer, and the 100 other sessions, spread over all the node's pooled broker
-	 * connections, stay connected and keep receiving.
+	 * Attack 2: one client sends every variant known to make RabbitMQ send an ERROR
+	 * (which closes the connection it came on); each gets its documented answer, and the
+	 * 100 other sessions, spread over all the node's pooled broker connections, stay
+	 * connected and keep receiving.
 	 */
 	@Test
 	void noClientClosesAnotherClientsSession() throws Exception {
@@ -108,7 +108,8 @@ class BrokerHeaderAttackIntegrationTests extends GatewayIntegrationTest {
 			RawStompSocket victim = connect("victim-" + i);
 			victim.sendFrame("SUBSCRIBE", "id:sub-0", "destination:/topic/public.fanout", "receipt:subscribed");
 			assertThat(victim.readFrame()).startsWith("RECEIPT");
-			if (i % 2 == 0) { // half of them also on a user queue: a dedicated subscription on a pooled connection
+			if (i % 2 == 0) { // half of them also on a user queue: a dedicated
+								// subscription on a pooled connection
 				victim.sendFrame("SUBSCRIBE", "id:sub-1", "destination:/user/queue/updates", "receipt:subscribed");
 				assertThat(victim.readFrame()).startsWith("RECEIPT");
 			}
@@ -140,14 +141,16 @@ class BrokerHeaderAttackIntegrationTests extends GatewayIntegrationTest {
 						"id:s", "destination:/amq/queue/courier.order-events.dlq"),
 				new Attack("forbidden destination: /temp-queue/x" + notServed, "SUBSCRIBE", "id:s",
 						"destination:/temp-queue/x"),
-				new Attack("forbidden destination: /queue/courier.order-events (queues courier.* are reserved for the gateway)",
+				new Attack(
+						"forbidden destination: /queue/courier.order-events (queues courier.* are reserved for the gateway)",
 						"SUBSCRIBE", "id:s", "destination:/queue/courier.order-events"),
 				new Attack("forbidden destination: /queue/amq.evil (queues amq.* are reserved for RabbitMQ)", "SEND",
 						"destination:/queue/amq.evil"),
 				new Attack("forbidden frame: MESSAGE (only a server sends it)", "MESSAGE",
 						"destination:/topic/public.fanout", "message-id:1", "subscription:sub-0"),
 				new Attack("invalid frame: BEGIN needs a transaction header", "BEGIN"),
-				new Attack("invalid frame: COMMIT in transaction nope, which is not open", "COMMIT", "transaction:nope"),
+				new Attack("invalid frame: COMMIT in transaction nope, which is not open", "COMMIT",
+						"transaction:nope"),
 				new Attack("invalid frame: ABORT in transaction nope, which is not open", "ABORT", "transaction:nope"),
 				new Attack("invalid frame: SEND in transaction nope, which is not open", "SEND",
 						"destination:/topic/public.x", "transaction:nope"),
@@ -161,8 +164,8 @@ class BrokerHeaderAttackIntegrationTests extends GatewayIntegrationTest {
 						"destination:/topic/public.x", "persistent:true"),
 				new Attack("forbidden header: x-queue-type on SEND /queue/nope" + notAllowed, "SEND",
 						"destination:/queue/nope", "x-queue-type:bogus"),
-				new Attack("forbidden header: courier-session on SEND /topic/public.x (reserved for the gateway)", "SEND",
-						"destination:/topic/public.x", "courier-session:victim"),
+				new Attack("forbidden header: courier-session on SEND /topic/public.x (reserved for the gateway)",
+						"SEND", "destination:/topic/public.x", "courier-session:victim"),
 				// reach RabbitMQ, which refuses them on the attacker's own connection
 				new Attack("broker refused: access_refused", "SUBSCRIBE", "id:s", "destination:/queue/nope-" + run),
 				new Attack("broker refused: access_refused", "SEND", "destination:/queue/nope-" + run),
@@ -190,7 +193,8 @@ class BrokerHeaderAttackIntegrationTests extends GatewayIntegrationTest {
 		duplicate.sendFrame("SUBSCRIBE", "id:s", "destination:/topic/public.y");
 		assertThat(errorMessage(duplicate.readFrame())).isEqualTo("invalid frame: duplicated subscription id s");
 
-		// Every victim is still connected and receives what is published now, on the topic and on its user queue.
+		// Every victim is still connected and receives what is published now, on the
+		// topic and on its user queue.
 		this.rabbit.convertAndSend("amq.topic", "public.fanout", "still-here");
 		for (int i = 0; i < VICTIMS; i += 2) {
 			this.rabbit.convertAndSend("courier.user", "queue.updates.u." + userKey("victim-" + i), "user-" + i);
@@ -203,11 +207,15 @@ class BrokerHeaderAttackIntegrationTests extends GatewayIntegrationTest {
 				bodies.add(body(victim.readFrame()));
 			}
 			assertThat(bodies).as("victim " + i)
-				.containsExactlyInAnyOrderElementsOf((i % 2 == 0) ? List.of("still-here", "user-" + i) : List.of("still-here"));
+				.containsExactlyInAnyOrderElementsOf(
+						(i % 2 == 0) ? List.of("still-here", "user-" + i) : List.of("still-here"));
 		}
 	}
 
-	/** A rule's broker-headers reach RabbitMQ: prefetch-count 1 holds back the second message until the first ACK. */
+	/**
+	 * A rule's broker-headers reach RabbitMQ: prefetch-count 1 holds back the second
+	 * message until the first ACK.
+	 */
 	@Test
 	void aBrokerHeaderARuleAllowsTakesEffect() throws Exception {
 		String queue = "test.headers.p-" + this.run;
@@ -223,7 +231,8 @@ class BrokerHeaderAttackIntegrationTests extends GatewayIntegrationTest {
 
 		String first = worker.readFrame();
 		assertThat(body(first)).isEqualTo("one");
-		// Without the prefetch, RabbitMQ would push "two" at once: it stays ready in the queue instead.
+		// Without the prefetch, RabbitMQ would push "two" at once: it stays ready in the
+		// queue instead.
 		await().during(Duration.ofMillis(800))
 			.atMost(Duration.ofSeconds(5))
 			.until(() -> this.admin.getQueueInfo(queue).getMessageCount() == 1);
@@ -231,7 +240,10 @@ class BrokerHeaderAttackIntegrationTests extends GatewayIntegrationTest {
 		assertThat(body(worker.readFrame())).isEqualTo("two");
 	}
 
-	/** The relay's broker user cannot reach the gateway's own queues even when talking to RabbitMQ directly. */
+	/**
+	 * The relay's broker user cannot reach the gateway's own queues even when talking to
+	 * RabbitMQ directly.
+	 */
 	@Test
 	void theRelaysBrokerUserCannotReadTheGatewaysQueues() throws Exception {
 		try (Socket socket = new Socket("127.0.0.1", 61613)) {
@@ -239,10 +251,12 @@ class BrokerHeaderAttackIntegrationTests extends GatewayIntegrationTest {
 			OutputStream out = socket.getOutputStream();
 			InputStream in = socket.getInputStream();
 			out.write(("CONNECT\naccept-version:1.2\nhost:" + RabbitBroker.vhost()
-					+ "\nlogin:courier-relay\npasscode:courier-relay\n\n\0").getBytes(StandardCharsets.UTF_8));
+					+ "\nlogin:courier-relay\npasscode:courier-relay\n\n\0")
+				.getBytes(StandardCharsets.UTF_8));
 			assertThat(readTcpFrame(in)).startsWith("CONNECTED");
 			out.write(("SUBSCRIBE\nid:0\ndestination:/amq/queue/" + OrderProperties.DEAD_LETTER_QUEUE
-					+ "\nreceipt:r\n\n\0").getBytes(StandardCharsets.UTF_8));
+					+ "\nreceipt:r\n\n\0")
+				.getBytes(StandardCharsets.UTF_8));
 			String answer = readTcpFrame(in);
 			assertThat(answer).startsWith("ERROR").contains("access_refused");
 		}

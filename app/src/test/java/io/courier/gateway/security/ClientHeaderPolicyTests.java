@@ -19,8 +19,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /**
- * The header table: which headers each client frame may carry, with no rule allowing broker headers and with one
- * that does. The refusal text names the header, the frame and the destination.
+ * The header table: which headers each client frame may carry, with no rule allowing
+ * broker headers and with one that does. The refusal text names the header, the frame and
+ * the destination.
  */
 class ClientHeaderPolicyTests {
 
@@ -55,7 +56,8 @@ class ClientHeaderPolicyTests {
 				arguments(StompCommand.SUBSCRIBE, "/topic/public.x", "selector", broker),
 				arguments(StompCommand.SUBSCRIBE, "/topic/public.x", "foo", "not a header of this frame"),
 				arguments(StompCommand.SUBSCRIBE, "/topic/public.x", "courier-session", gateway),
-				// SEND: message properties RabbitMQ acts on, queue declaration on /queue/, Courier's own
+				// SEND: message properties RabbitMQ acts on, queue declaration on
+				// /queue/, Courier's own
 				arguments(StompCommand.SEND, "/app/x", "persistent", broker),
 				arguments(StompCommand.SEND, "/app/x", "priority", broker),
 				arguments(StompCommand.SEND, "/app/x", "expiration", broker),
@@ -98,17 +100,14 @@ class ClientHeaderPolicyTests {
 				arguments(StompCommand.SEND, "/app/x", "receipt"),
 				arguments(StompCommand.SEND, "/app/x", "content-type"),
 				arguments(StompCommand.SEND, "/app/x", "content-length"),
-				arguments(StompCommand.SEND, "/app/x", "order-id"),
-				arguments(StompCommand.SEND, "/app/x", "trace"),
-				// the request/reply contract of upstream SENDs, which never reach RabbitMQ's STOMP plugin
+				arguments(StompCommand.SEND, "/app/x", "order-id"), arguments(StompCommand.SEND, "/app/x", "trace"),
+				// the request/reply contract of upstream SENDs, which never reach
+				// RabbitMQ's STOMP plugin
 				arguments(StompCommand.SEND, "/app/x", "reply-to"),
 				arguments(StompCommand.SEND, "/app/x", "correlation-id"),
-				arguments(StompCommand.ACK, null, "subscription"),
-				arguments(StompCommand.ACK, null, "message-id"),
-				arguments(StompCommand.ACK, null, "transaction"),
-				arguments(StompCommand.NACK, null, "receipt"),
-				arguments(StompCommand.BEGIN, null, "receipt"),
-				arguments(StompCommand.UNSUBSCRIBE, null, "receipt"),
+				arguments(StompCommand.ACK, null, "subscription"), arguments(StompCommand.ACK, null, "message-id"),
+				arguments(StompCommand.ACK, null, "transaction"), arguments(StompCommand.NACK, null, "receipt"),
+				arguments(StompCommand.BEGIN, null, "receipt"), arguments(StompCommand.UNSUBSCRIBE, null, "receipt"),
 				arguments(StompCommand.DISCONNECT, null, "anything"),
 				arguments(StompCommand.CONNECT, null, "Authorization"));
 	}
@@ -134,21 +133,22 @@ class ClientHeaderPolicyTests {
 		assertThatCode(() -> ClientHeaderPolicy.check(command, "/queue/work.a", headers(command, header), rule))
 			.doesNotThrowAnyException();
 		assertThatExceptionOfType(ClientRejection.class)
-			.isThrownBy(() -> ClientHeaderPolicy.check(command, "/queue/work.a", headers(command, "x-queue-name"), rule))
+			.isThrownBy(
+					() -> ClientHeaderPolicy.check(command, "/queue/work.a", headers(command, "x-queue-name"), rule))
 			.withMessageStartingWith("forbidden header: x-queue-name");
 	}
 
 	static Stream<Arguments> allowedByRule() {
-		return Stream.of(arguments(StompCommand.SUBSCRIBE, "prefetch-count"), arguments(StompCommand.SEND, "persistent"),
-				arguments(StompCommand.SEND, "x-queue-type"));
+		return Stream.of(arguments(StompCommand.SUBSCRIBE, "prefetch-count"),
+				arguments(StompCommand.SEND, "persistent"), arguments(StompCommand.SEND, "x-queue-type"));
 	}
 
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("gatewayHeaders")
 	void noRuleAllowsTheGatewaysOwnHeaders(String header) {
 		List<String> rule = List.of(header.toLowerCase());
-		assertThatExceptionOfType(ClientRejection.class)
-			.isThrownBy(() -> ClientHeaderPolicy.check(StompCommand.SEND, "/app/x", headers(StompCommand.SEND, header), rule))
+		assertThatExceptionOfType(ClientRejection.class).isThrownBy(
+				() -> ClientHeaderPolicy.check(StompCommand.SEND, "/app/x", headers(StompCommand.SEND, header), rule))
 			.withMessageEndingWith("(reserved for the gateway)");
 	}
 

@@ -36,8 +36,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /**
- * The destination rule table with the default rules, decided by {@link DestinationAuthorizer} alone: a real
- * {@link TokenVerifier} on a key generated here checks subscription tokens.
+ * The destination rule table with the default rules, decided by
+ * {@link DestinationAuthorizer} alone: a real {@link TokenVerifier} on a key generated
+ * here checks subscription tokens.
  */
 class DestinationAuthorizerTests {
 
@@ -92,7 +93,8 @@ class DestinationAuthorizerTests {
 						"forbidden destination: /user/alice/queue/x (no rule grants SEND)"),
 				arguments(Frame.SEND, "/exchange/courier.user/x", ALICE, null,
 						"forbidden destination: /exchange/courier.user/x (not served: Courier serves /app/, /user/, /topic/ and /queue/ destinations)"),
-				arguments(Frame.SEND, "/amq/queue/x", ALICE, null, "forbidden destination: /amq/queue/x (not served: Courier serves /app/, /user/, /topic/ and /queue/ destinations)"),
+				arguments(Frame.SEND, "/amq/queue/x", ALICE, null,
+						"forbidden destination: /amq/queue/x (not served: Courier serves /app/, /user/, /topic/ and /queue/ destinations)"),
 				arguments(Frame.SEND, null, ALICE, null, "forbidden destination: (none) (no destination header)"),
 				arguments(Frame.SUBSCRIBE, "/topic/orders.42", STRANGER, null,
 						"forbidden destination: /topic/orders.42 (42 is not in the token's orders claim)"),
@@ -111,9 +113,10 @@ class DestinationAuthorizerTests {
 						TestIdentityProvider.sign(claims("alice", "/topic/orders.42", Duration.ofMinutes(-5)), TRUSTED),
 						"forbidden destination: /topic/orders.42 (subscription-token: token expired)"),
 				arguments(Frame.SUBSCRIBE, "/topic/orders.42", ALICE,
-						TestIdentityProvider.sign(new JWTClaimsSet.Builder(claims("alice", "/topic/orders.42", Duration.ofMinutes(5)))
-							.issuer("https://evil.example")
-							.build(), TRUSTED),
+						TestIdentityProvider
+							.sign(new JWTClaimsSet.Builder(claims("alice", "/topic/orders.42", Duration.ofMinutes(5)))
+								.issuer("https://evil.example")
+								.build(), TRUSTED),
 						"forbidden destination: /topic/orders.42 (subscription-token: wrong token issuer)"),
 				arguments(Frame.SUBSCRIBE, "/topic/orders.42", ALICE, "not-a-jwt",
 						"forbidden destination: /topic/orders.42 (subscription-token: malformed token)"),
@@ -136,13 +139,15 @@ class DestinationAuthorizerTests {
 	}
 
 	/**
-	 * Refused before any rule is read, even under a rule that would grant everything: what the gateway or RabbitMQ
-	 * keeps for itself, what Courier does not serve, and names RabbitMQ would refuse by closing the connection.
+	 * Refused before any rule is read, even under a rule that would grant everything:
+	 * what the gateway or RabbitMQ keeps for itself, what Courier does not serve, and
+	 * names RabbitMQ would refuse by closing the connection.
 	 */
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("notServed")
 	void refusedWhateverTheRules(String destination, ClientError error, String message) {
-		DestinationAuthorizer permissive = authorizer(List.of(new DestinationRule(Frame.SUBSCRIBE, "/**", Access.AUTHENTICATED)));
+		DestinationAuthorizer permissive = authorizer(
+				List.of(new DestinationRule(Frame.SUBSCRIBE, "/**", Access.AUTHENTICATED)));
 		assertThatExceptionOfType(ClientRejection.class)
 			.isThrownBy(() -> permissive.authorize(Frame.SUBSCRIBE, destination, ALICE, null))
 			.withMessage(message)
@@ -152,9 +157,8 @@ class DestinationAuthorizerTests {
 	static Stream<Arguments> notServed() {
 		String notServed = "(not served: Courier serves /app/, /user/, /topic/ and /queue/ destinations)";
 		String longName = "x".repeat(256);
-		return Stream.of(
-				arguments("/queue/courier.order-events.dlq", ClientError.FORBIDDEN_DESTINATION,
-						"forbidden destination: /queue/courier.order-events.dlq (queues courier.* are reserved for the gateway)"),
+		return Stream.of(arguments("/queue/courier.order-events.dlq", ClientError.FORBIDDEN_DESTINATION,
+				"forbidden destination: /queue/courier.order-events.dlq (queues courier.* are reserved for the gateway)"),
 				arguments("/queue/amq.gen-x", ClientError.FORBIDDEN_DESTINATION,
 						"forbidden destination: /queue/amq.gen-x (queues amq.* are reserved for RabbitMQ)"),
 				arguments("/queue/stomp-subscription-abc", ClientError.FORBIDDEN_DESTINATION,
@@ -165,9 +169,12 @@ class DestinationAuthorizerTests {
 						"forbidden destination: /exchange/amq.direct/x " + notServed),
 				arguments("/amq/queue/courier.order-events", ClientError.FORBIDDEN_DESTINATION,
 						"forbidden destination: /amq/queue/courier.order-events " + notServed),
-				arguments("/temp-queue/x", ClientError.FORBIDDEN_DESTINATION, "forbidden destination: /temp-queue/x " + notServed),
-				arguments("/reply-queue/x", ClientError.FORBIDDEN_DESTINATION, "forbidden destination: /reply-queue/x " + notServed),
-				arguments("/foo/bar", ClientError.FORBIDDEN_DESTINATION, "forbidden destination: /foo/bar " + notServed),
+				arguments("/temp-queue/x", ClientError.FORBIDDEN_DESTINATION,
+						"forbidden destination: /temp-queue/x " + notServed),
+				arguments("/reply-queue/x", ClientError.FORBIDDEN_DESTINATION,
+						"forbidden destination: /reply-queue/x " + notServed),
+				arguments("/foo/bar", ClientError.FORBIDDEN_DESTINATION,
+						"forbidden destination: /foo/bar " + notServed),
 				arguments("/topic/a/b", ClientError.INVALID_DESTINATION,
 						"invalid destination: /topic/a/b (a name may not contain '/')"),
 				arguments("/topic/", ClientError.INVALID_DESTINATION, "invalid destination: /topic/ (no name)"),
@@ -176,7 +183,8 @@ class DestinationAuthorizerTests {
 				arguments("/topic/" + longName, ClientError.INVALID_DESTINATION,
 						"invalid destination: /topic/" + "x".repeat(32) + "... (the name is 256 bytes, at most 255)"),
 				arguments("/user/queue/" + "y".repeat(95), ClientError.INVALID_DESTINATION,
-						"invalid destination: /user/queue/" + "y".repeat(26) + "... (the name is 101 bytes, at most 100)"),
+						"invalid destination: /user/queue/" + "y".repeat(26)
+								+ "... (the name is 101 bytes, at most 100)"),
 				arguments("/topic/public.a\nINFO forged", ClientError.INVALID_DESTINATION,
 						"invalid destination: /topic/public.a\nINFO forged (control characters are not allowed)"));
 	}
@@ -198,7 +206,8 @@ class DestinationAuthorizerTests {
 						new DestinationRule(Frame.SUBSCRIBE, "/topic/public.**", Access.AUTHENTICATED)));
 		assertThatExceptionOfType(ClientRejection.class)
 			.isThrownBy(() -> custom.authorize(Frame.SUBSCRIBE, "/topic/public.internal-audit", ALICE, null))
-			.withMessage("forbidden destination: /topic/public.internal-audit (denied by rule /topic/public.internal*)");
+			.withMessage(
+					"forbidden destination: /topic/public.internal-audit (denied by rule /topic/public.internal*)");
 		assertThatCode(() -> custom.authorize(Frame.SUBSCRIBE, "/topic/public.news", ALICE, null))
 			.doesNotThrowAnyException();
 	}
@@ -225,7 +234,8 @@ class DestinationAuthorizerTests {
 	void theDeprecatedOrderOwnerStillMeansTheOrdersClaim() {
 		DestinationAuthorizer legacy = authorizer(
 				List.of(new DestinationRule(Frame.SUBSCRIBE, "/topic/orders.{orderId}", Access.ORDER_OWNER)));
-		assertThatCode(() -> legacy.authorize(Frame.SUBSCRIBE, "/topic/orders.42", OWNER, null)).doesNotThrowAnyException();
+		assertThatCode(() -> legacy.authorize(Frame.SUBSCRIBE, "/topic/orders.42", OWNER, null))
+			.doesNotThrowAnyException();
 		assertThatExceptionOfType(ClientRejection.class)
 			.isThrownBy(() -> legacy.authorize(Frame.SUBSCRIBE, "/topic/orders.42", STRANGER, null))
 			.withMessage("forbidden destination: /topic/orders.42 (42 is not in the token's orders claim)");
@@ -259,9 +269,12 @@ class DestinationAuthorizerTests {
 				"chat:write", null);
 		return Stream.of(
 				arguments(chat, "/topic/chat.general", roomsList, noRooms, "general is not in the token's rooms claim"),
-				arguments(chat, "/topic/chat.general", roomsString, noRooms, "general is not in the token's rooms claim"),
-				arguments(two, "/topic/chat.general.t1", roomsList, noRooms, "general is not in the token's rooms claim"),
-				arguments(self, "/topic/users.alice", ALICE, STRANGER, "not the caller's own (userId is not the token's sub)"),
+				arguments(chat, "/topic/chat.general", roomsString, noRooms,
+						"general is not in the token's rooms claim"),
+				arguments(two, "/topic/chat.general.t1", roomsList, noRooms,
+						"general is not in the token's rooms claim"),
+				arguments(self, "/topic/users.alice", ALICE, STRANGER,
+						"not the caller's own (userId is not the token's sub)"),
 				arguments(scope, "/app/chat.post", writer, reader, "the token lacks scope chat:write"),
 				arguments(scope, "/app/chat.post", writerScp, reader, "the token lacks scope chat:write"));
 	}
@@ -269,11 +282,12 @@ class DestinationAuthorizerTests {
 	@Test
 	void aSubscriptionTokenGrantsWhatAClaimRuleRefusesButNotADenyRule() {
 		JwtAuthenticationToken noRooms = userWithClaims("alice", Map.of());
-		DestinationAuthorizer custom = authorizer(List.of(
-				new DestinationRule(Frame.SUBSCRIBE, "/topic/chat.secret", Access.DENY),
-				DestinationRule.claim(Frame.SUBSCRIBE, "/topic/chat.{room}", "rooms")));
+		DestinationAuthorizer custom = authorizer(
+				List.of(new DestinationRule(Frame.SUBSCRIBE, "/topic/chat.secret", Access.DENY),
+						DestinationRule.claim(Frame.SUBSCRIBE, "/topic/chat.{room}", "rooms")));
 		assertThatCode(() -> custom.authorize(Frame.SUBSCRIBE, "/topic/chat.general", noRooms,
-				subscriptionToken("alice", "/topic/chat.general"))).doesNotThrowAnyException();
+				subscriptionToken("alice", "/topic/chat.general")))
+			.doesNotThrowAnyException();
 		assertThatExceptionOfType(ClientRejection.class)
 			.isThrownBy(() -> custom.authorize(Frame.SUBSCRIBE, "/topic/chat.secret", noRooms,
 					subscriptionToken("alice", "/topic/chat.secret")))
@@ -283,8 +297,9 @@ class DestinationAuthorizerTests {
 	@ParameterizedTest(name = "{1}")
 	@MethodSource("badRules")
 	void aRuleThatCannotDecideIsRefusedAtStartNamingTheProperty(DestinationRule rule, String message) {
-		assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> authorizer(List.of(
-				new DestinationRule(Frame.SEND, "/app/**", Access.AUTHENTICATED), rule)))
+		assertThatExceptionOfType(IllegalArgumentException.class)
+			.isThrownBy(
+					() -> authorizer(List.of(new DestinationRule(Frame.SEND, "/app/**", Access.AUTHENTICATED), rule)))
 			.withMessage(message);
 	}
 

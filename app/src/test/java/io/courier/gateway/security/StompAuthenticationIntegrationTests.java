@@ -19,7 +19,10 @@ import io.courier.gateway.support.StompTestClient.Connection;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** CONNECT authentication against the real relay: what a client sees for each kind of token. */
+/**
+ * CONNECT authentication against the real relay: what a client sees for each kind of
+ * token.
+ */
 class StompAuthenticationIntegrationTests extends GatewayIntegrationTest {
 
 	@Autowired

@@ -16,8 +16,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The ERROR table of docs/CLIENT-PROTOCOL.md and {@link ClientError} are the same set: every text a client can read is documented, and
- * every documented one exists. Each row's first column holds one or more {@code `text[: detail]`} forms.
+ * The ERROR table of docs/CLIENT-PROTOCOL.md and {@link ClientError} are the same set:
+ * every text a client can read is documented, and every documented one exists. Each row's
+ * first column holds one or more {@code `text[: detail]`} forms.
  */
 class ClientErrorContractTests {
 
@@ -49,7 +50,10 @@ class ClientErrorContractTests {
 		assertThat(ClientError.of("not connectedness")).isNull();
 	}
 
-	/** {@code forbidden destination: <destination> (<reason>)} → {@code forbidden destination}. */
+	/**
+	 * {@code forbidden destination: <destination> (<reason>)} →
+	 * {@code forbidden destination}.
+	 */
 	private static String prefix(String form) {
 		int colon = form.indexOf(':');
 		String text = (colon >= 0) ? form.substring(0, colon) : form;

@@ -8,7 +8,8 @@ class LogTextTests {
 
 	@Test
 	void controlCharactersAndBackslashesAreEscaped() {
-		assertThat(LogText.escape("a\nb\rc\td\\e\u0000f\u001b[31m\u2028")).isEqualTo("a\\nb\\rc\\td\\\\e\\u0000f\\u001b[31m\\u2028");
+		assertThat(LogText.escape("a\nb\rc\td\\e\u0000f\u001b[31m\u2028"))
+			.isEqualTo("a\\nb\\rc\\td\\\\e\\u0000f\\u001b[31m\\u2028");
 	}
 
 	@Test

@@ -25,9 +25,10 @@ import io.courier.gateway.support.OrderEvents;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A browser's own {@code EventSource} (headless Chromium, driven by Selenium) on a page from another origin
- * (allowed by {@code courier.allowed-origins}), authenticated with the {@code access_token} query parameter,
- * receives an order update on {@code /user/queue/order-updates}.
+ * A browser's own {@code EventSource} (headless Chromium, driven by Selenium) on a page
+ * from another origin (allowed by {@code courier.allowed-origins}), authenticated with
+ * the {@code access_token} query parameter, receives an order update on
+ * {@code /user/queue/order-updates}.
  */
 class EventSourceBrowserTests extends GatewayIntegrationTest {
 

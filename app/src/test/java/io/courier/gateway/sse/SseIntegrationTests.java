@@ -43,8 +43,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * SSE and long polling on one gateway node against the real RabbitMQ, read by real HTTP clients: the JDK client
- * parsing {@code text/event-stream}, and a bare socket for a reader that stops reading.
+ * SSE and long polling on one gateway node against the real RabbitMQ, read by real HTTP
+ * clients: the JDK client parsing {@code text/event-stream}, and a bare socket for a
+ * reader that stops reading.
  */
 @ExtendWith(OutputCaptureExtension.class)
 @TestPropertySource(properties = { "courier.sse.client-buffer=256", "courier.sse.keep-alive=1s",
@@ -72,11 +73,11 @@ class SseIntegrationTests extends GatewayIntegrationTest {
 	void eventsArriveWithIdsOnTheOrderTopicAndTheUserQueue() throws Exception {
 		String orderId = unique("o");
 		String user = unique("alice");
-		try (SseTestClient sse = SseTestClient.open(
-				sseUrl("/topic/orders." + orderId, "/user/queue/order-updates"), this.idp.token(user, orderId), null)) {
+		try (SseTestClient sse = SseTestClient.open(sseUrl("/topic/orders." + orderId, "/user/queue/order-updates"),
+				this.idp.token(user, orderId), null)) {
 			assertThat(sse.status()).isEqualTo(200);
-			assertThat(sse.headers().firstValue("Content-Type")).hasValueSatisfying(
-					(type) -> assertThat(type).startsWith("text/event-stream"));
+			assertThat(sse.headers().firstValue("Content-Type"))
+				.hasValueSatisfying((type) -> assertThat(type).startsWith("text/event-stream"));
 			assertThat(sse.headers().firstValue("Cache-Control")).contains("no-cache");
 			assertThat(sse.headers().firstValue("X-Accel-Buffering")).contains("no");
 			Event subscribed = sse.awaitSubscribed();
@@ -87,8 +88,8 @@ class SseIntegrationTests extends GatewayIntegrationTest {
 
 			Event first = sse.next();
 			Event second = sse.next();
-			assertThat(List.of(first.event(), second.event()))
-				.containsExactlyInAnyOrder("/topic/orders." + orderId, "/user/queue/order-updates");
+			assertThat(List.of(first.event(), second.event())).containsExactlyInAnyOrder("/topic/orders." + orderId,
+					"/user/queue/order-updates");
 			assertThat(json.readTree(first.data()).get("status").asString()).isEqualTo("PAID");
 			assertThat(json.readTree(second.data()).get("orderId").asString()).isEqualTo(orderId);
 			assertThat(id(first)).isGreaterThan(id(subscribed));
@@ -137,7 +138,8 @@ class SseIntegrationTests extends GatewayIntegrationTest {
 
 	@Test
 	void theNodesStreamConsumerKeepsDeliveringPastItsPrefetch() throws Exception {
-		// the node acknowledges the history stream in batches: a batch never acknowledged would stop the stream
+		// the node acknowledges the history stream in batches: a batch never acknowledged
+		// would stop the stream
 		// after 500 (the prefetch), and a last partial batch must not hold events back
 		String topic = unique("public.many-");
 		int chunk = 100;
@@ -173,7 +175,8 @@ class SseIntegrationTests extends GatewayIntegrationTest {
 		assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isGreaterThanOrEqualTo(900);
 		assertThat(timedOut.headers().firstValue(PollController.CURSOR_HEADER)).contains(cursor);
 
-		// whether p1 comes before or after the poll is held, it is after the cursor: the poll gets it
+		// whether p1 comes before or after the poll is held, it is after the cursor: the
+		// poll gets it
 		CompletableFuture<HttpResponse<String>> held = pollAsync(token,
 				"dest=/topic/" + topic + "&wait=20&since=" + cursor);
 		publish(topic, "p1");
@@ -190,8 +193,8 @@ class SseIntegrationTests extends GatewayIntegrationTest {
 		await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> {
 			HttpResponse<String> shortPoll = poll(token, "dest=/topic/" + topic + "&wait=0&since=" + next);
 			assertThat(shortPoll.statusCode()).isEqualTo(200);
-			assertThat(json.readTree(shortPoll.body()).get("events").findValuesAsString("data"))
-				.containsExactly("p2", "p3", "p4");
+			assertThat(json.readTree(shortPoll.body()).get("events").findValuesAsString("data")).containsExactly("p2",
+					"p3", "p4");
 		});
 	}
 
@@ -205,9 +208,9 @@ class SseIntegrationTests extends GatewayIntegrationTest {
 		}
 		HttpResponse<String> poll = poll(token, "dest=/topic/orders.2&wait=0");
 		assertThat(poll.statusCode()).isEqualTo(403);
-		assertThat(poll.body()).contains("forbidden destination: /topic/orders.2 (2 is not in the token's orders claim)");
-		assertThat(poll(token, "dest=/topic/orders.*&wait=0").body())
-			.contains("wildcards and escapes are not allowed");
+		assertThat(poll.body())
+			.contains("forbidden destination: /topic/orders.2 (2 is not in the token's orders claim)");
+		assertThat(poll(token, "dest=/topic/orders.*&wait=0").body()).contains("wildcards and escapes are not allowed");
 		assertThat(poll(token, "dest=/queue/secret&wait=0").body()).contains("no rule grants SUBSCRIBE");
 		assertThat(poll(token, "wait=0").statusCode()).isEqualTo(400);
 		assertThat(poll(token, "dest=/topic/public.x&wait=61").body()).contains("wait must be between 0 and 60");
@@ -223,15 +226,18 @@ class SseIntegrationTests extends GatewayIntegrationTest {
 		}
 		assertThat(get("/poll?dest=/topic/public.news&wait=0&" + query, Map.of()).statusCode()).isEqualTo(401);
 		assertThat(get("/api/presence/someone?" + query, Map.of()).statusCode()).isEqualTo(401);
-		assertThat(get("/sse?dest=/topic/public.news&" + query, Map.of("Authorization", "Bearer " + token))
-			.statusCode()).as("header and query parameter at once").isEqualTo(400);
+		assertThat(
+				get("/sse?dest=/topic/public.news&" + query, Map.of("Authorization", "Bearer " + token)).statusCode())
+			.as("header and query parameter at once")
+			.isEqualTo(400);
 		try (SseTestClient none = SseTestClient.open(sseUrl("/topic/public.news"), Map.of())) {
 			assertThat(none.status()).isEqualTo(401);
 		}
 
-		await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> assertThat(accessLog()).contains("GET /sse ")
-			.contains("GET /poll ")
-			.contains("GET /api/presence/someone "));
+		await().atMost(10, TimeUnit.SECONDS)
+			.untilAsserted(() -> assertThat(accessLog()).contains("GET /sse ")
+				.contains("GET /poll ")
+				.contains("GET /api/presence/someone "));
 		assertThat(accessLog()).doesNotContain(token);
 		assertThat(output.getAll()).contains("Securing GET /sse").doesNotContain(token);
 	}
@@ -269,20 +275,21 @@ class SseIntegrationTests extends GatewayIntegrationTest {
 			sse.awaitSubscribed();
 			assertThat(presence(streamer)).contains("\"online\":true").contains("\"transports\":[\"sse\"]");
 		}
-		// the node notices the dropped stream at its next write (keep-alive every second here)
-		await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> assertThat(presence(streamer))
-			.contains("\"online\":false"));
+		// the node notices the dropped stream at its next write (keep-alive every second
+		// here)
+		await().atMost(10, TimeUnit.SECONDS)
+			.untilAsserted(() -> assertThat(presence(streamer)).contains("\"online\":false"));
 
 		String poller = unique("poller");
 		CompletableFuture<HttpResponse<String>> held = pollAsync(this.idp.token(poller),
 				"dest=/topic/public.news&wait=2");
-		await().atMost(5, TimeUnit.SECONDS).untilAsserted(() -> assertThat(presence(poller))
-			.contains("\"online\":true")
-			.contains("\"transports\":[\"poll\"]"));
+		await().atMost(5, TimeUnit.SECONDS)
+			.untilAsserted(() -> assertThat(presence(poller)).contains("\"online\":true")
+				.contains("\"transports\":[\"poll\"]"));
 		assertThat(held.get(10, TimeUnit.SECONDS).statusCode()).isIn(200, 204);
 		// online for the grace (1 s here) after the poll ended, then offline
-		await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> assertThat(presence(poller))
-			.contains("\"online\":false"));
+		await().atMost(10, TimeUnit.SECONDS)
+			.untilAsserted(() -> assertThat(presence(poller)).contains("\"online\":false"));
 	}
 
 	@Test
@@ -317,8 +324,10 @@ class SseIntegrationTests extends GatewayIntegrationTest {
 			slow.setReceiveBufferSize(4096);
 			slow.connect(new java.net.InetSocketAddress("127.0.0.1", this.port));
 			OutputStream request = slow.getOutputStream();
-			request.write(("GET " + "/sse?dest=/topic/" + topic + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
-					+ token + "\r\nAccept: text/event-stream\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+			request
+				.write(("GET " + "/sse?dest=/topic/" + topic + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+						+ token + "\r\nAccept: text/event-stream\r\nConnection: close\r\n\r\n")
+					.getBytes(StandardCharsets.US_ASCII));
 			request.flush();
 			InputStream slowIn = slow.getInputStream();
 			String head = readUntil(slowIn, "event: subscribed");
@@ -328,8 +337,10 @@ class SseIntegrationTests extends GatewayIntegrationTest {
 			for (int i = 0; i < count; i++) {
 				bodies.add(i + ":" + payload);
 			}
-			// 4.8 MB at the pace of a reading client: the next 10 events (40 KB) once it has read the last 10, however
-			// busy the machine; the slow reader's socket buffers take a few MB, its queue 256 events more
+			// 4.8 MB at the pace of a reading client: the next 10 events (40 KB) once it
+			// has read the last 10, however
+			// busy the machine; the slow reader's socket buffers take a few MB, its queue
+			// 256 events more
 			long previous = -1;
 			for (int i = 0; i < count; i += 10) {
 				publish(topic, bodies.subList(i, i + 10).toArray(String[]::new));
@@ -340,7 +351,8 @@ class SseIntegrationTests extends GatewayIntegrationTest {
 					previous = id(event);
 				}
 			}
-			// now the slow reader reads what it was sent: some events, the final close event, the end
+			// now the slow reader reads what it was sent: some events, the final close
+			// event, the end
 			slow.setSoTimeout(20_000);
 			String rest = new String(slowIn.readAllBytes(), StandardCharsets.UTF_8);
 			assertThat(rest).contains("event: close").contains("slow consumer");

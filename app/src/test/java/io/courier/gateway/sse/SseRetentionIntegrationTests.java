@@ -27,9 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Replay from the stream itself (no recent window on this node) and past its retention (SSE, poll and STOMP's
- * {@code courier-since}): a history stream of its own, kept to 256 KB in 64 KB segments, so that RabbitMQ trims it
- * within the test.
+ * Replay from the stream itself (no recent window on this node) and past its retention
+ * (SSE, poll and STOMP's {@code courier-since}): a history stream of its own, kept to 256
+ * KB in 64 KB segments, so that RabbitMQ trims it within the test.
  */
 @TestPropertySource(properties = { "courier.sse.stream=courier.history.retention-test",
 		"courier.sse.retention-max-bytes=256KB", "courier.sse.segment-size=64KB", "courier.sse.recent-events=0" })
@@ -73,8 +73,10 @@ class SseRetentionIntegrationTests extends GatewayIntegrationTest {
 			publish(topic, "old");
 			first = sse.next().id();
 		}
-		// 640 KB more: more than twice the retention, so the segment holding "old" is deleted. Nobody reads them
-		// live (a reader that falls behind its buffer would be cut off, which is another test).
+		// 640 KB more: more than twice the retention, so the segment holding "old" is
+		// deleted. Nobody reads them
+		// live (a reader that falls behind its buffer would be cut off, which is another
+		// test).
 		String filler = "f".repeat(1024);
 		for (int batch = 0; batch < 64; batch++) {
 			publish(topic, java.util.Collections.nCopies(10, filler).toArray(String[]::new));
@@ -82,8 +84,9 @@ class SseRetentionIntegrationTests extends GatewayIntegrationTest {
 
 		String since = first;
 		await().atMost(15, TimeUnit.SECONDS).untilAsserted(() -> {
-			HttpResponse<String> poll = http.send(HttpRequest.newBuilder(URI.create(httpUrl("/poll?dest="
-					+ URLEncoder.encode("/topic/" + topic, StandardCharsets.UTF_8) + "&wait=0&since=" + since)))
+			HttpResponse<String> poll = http.send(HttpRequest
+				.newBuilder(URI.create(httpUrl("/poll?dest="
+						+ URLEncoder.encode("/topic/" + topic, StandardCharsets.UTF_8) + "&wait=0&since=" + since)))
 				.header("Authorization", "Bearer " + token)
 				.build(), HttpResponse.BodyHandlers.ofString());
 			assertThat(poll.statusCode()).isEqualTo(200);
@@ -105,7 +108,8 @@ class SseRetentionIntegrationTests extends GatewayIntegrationTest {
 			});
 		}
 
-		// the same on STOMP: courier-since past retention is a courier-reset MESSAGE, then live ones
+		// the same on STOMP: courier-since past retention is a courier-reset MESSAGE,
+		// then live ones
 		try (RawStompSocket stomp = RawStompSocket.connect(this.port, token)) {
 			stomp.sendFrame("SUBSCRIBE", "id:s", "destination:/topic/" + topic, "courier-since:" + first);
 			String reset = stomp.readFrame();

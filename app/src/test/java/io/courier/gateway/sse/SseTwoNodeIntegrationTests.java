@@ -32,9 +32,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Event ids mean the same on every node: a client reads on node A, drops, and resumes on node B, which keeps no
- * recent window and so reads the missed events from the stream. Node A does not consume order events: node B
- * records the user copy once, and the user's stream on node A gets it.
+ * Event ids mean the same on every node: a client reads on node A, drops, and resumes on
+ * node B, which keeps no recent window and so reads the missed events from the stream.
+ * Node A does not consume order events: node B records the user copy once, and the user's
+ * stream on node A gets it.
  */
 class SseTwoNodeIntegrationTests {
 
@@ -72,9 +73,9 @@ class SseTwoNodeIntegrationTests {
 		// the same ids through long polling on node B, once the five are in history
 		List<String> polledIds = new ArrayList<>();
 		await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> {
-			HttpResponse<String> poll = http.send(HttpRequest.newBuilder(URI.create(
-					"http://127.0.0.1:" + GatewayNodes.port(nodeB) + "/poll?wait=0&since=" + lastSeen + "&dest="
-							+ URLEncoder.encode("/topic/" + topic, StandardCharsets.UTF_8)))
+			HttpResponse<String> poll = http.send(HttpRequest
+				.newBuilder(URI.create("http://127.0.0.1:" + GatewayNodes.port(nodeB) + "/poll?wait=0&since=" + lastSeen
+						+ "&dest=" + URLEncoder.encode("/topic/" + topic, StandardCharsets.UTF_8)))
 				.header("Authorization", "Bearer " + token)
 				.build(), HttpResponse.BodyHandlers.ofString());
 			JsonNode events = JsonMapper.builder().build().readTree(poll.body()).get("events");

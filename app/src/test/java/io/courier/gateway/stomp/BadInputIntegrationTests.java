@@ -31,10 +31,11 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /**
- * Bad input gets its documented answer (the exact text a client reads), over a real socket: frames before
- * CONNECT, frames that are not STOMP, a version the server does not speak, tokens without {@code sub} or
- * {@code exp}, a DISCONNECT that should end the session at once, an SSE destination history does not keep. A
- * client's mistake costs at most one log line and never a stack trace.
+ * Bad input gets its documented answer (the exact text a client reads), over a real
+ * socket: frames before CONNECT, frames that are not STOMP, a version the server does not
+ * speak, tokens without {@code sub} or {@code exp}, a DISCONNECT that should end the
+ * session at once, an SSE destination history does not keep. A client's mistake costs at
+ * most one log line and never a stack trace.
  */
 @ExtendWith(OutputCaptureExtension.class)
 @TestPropertySource(properties = { "courier.limits.handshake-rate=1000", "courier.limits.handshake-burst=1000" })
@@ -48,10 +49,12 @@ class BadInputIntegrationTests extends GatewayIntegrationTest {
 		try (RawStompSocket client = RawStompSocket.open(this.port, 64 * 1024)) {
 			client.sendText(RawStompSocket.frame("SEND", "destination:/app/x").repeat(1000));
 
-			assertThat(RawStompSocket.header(client.readFrame(), "message")).isEqualTo("not connected: SEND before CONNECT");
+			assertThat(RawStompSocket.header(client.readFrame(), "message"))
+				.isEqualTo("not connected: SEND before CONNECT");
 			assertThat(framesUntilClosed(client)).isZero();
 		}
-		// nothing more comes: for half a second after the close (log lines written after it would come within
+		// nothing more comes: for half a second after the close (log lines written after
+		// it would come within
 		// that), still one line and no stack trace
 		await().during(500, TimeUnit.MILLISECONDS).atMost(5, TimeUnit.SECONDS).untilAsserted(() -> {
 			String log = output.getOut().substring(mark);
@@ -114,7 +117,8 @@ class BadInputIntegrationTests extends GatewayIntegrationTest {
 	void aTokenWithoutSubjectOrExpiryIsRefused() throws Exception {
 		assertThat(connectError(this.idp.tokenWithSubject(null))).isEqualTo("invalid token: no subject");
 		assertThat(connectError(this.idp.tokenWithSubject(""))).isEqualTo("invalid token: no subject");
-		assertThat(connectError(this.idp.tokenWithoutExpiry("forever"))).isEqualTo("invalid token: no expiry (exp claim)");
+		assertThat(connectError(this.idp.tokenWithoutExpiry("forever")))
+			.isEqualTo("invalid token: no expiry (exp claim)");
 		try (SseTestClient sse = SseTestClient.open(SseTestClient.url(httpUrl(""), "/topic/public.x"),
 				this.idp.tokenWithoutExpiry("forever"), null)) {
 			assertThat(sse.status()).isEqualTo(401);

@@ -27,10 +27,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * RabbitMQ stopped and started under a running gateway ({@code rabbitmqctl stop_app} / {@code start_app}):
- * connected clients get an ERROR and are closed, the gateway's relay and order consumer recover by themselves,
- * and a client that reconnects receives again. Events published while the gateway could not forward them wait
- * in {@code courier.order-events} and are delivered after recovery.
+ * RabbitMQ stopped and started under a running gateway ({@code rabbitmqctl stop_app} /
+ * {@code start_app}): connected clients get an ERROR and are closed, the gateway's relay
+ * and order consumer recover by themselves, and a client that reconnects receives again.
+ * Events published while the gateway could not forward them wait in
+ * {@code courier.order-events} and are delivered after recovery.
  */
 class BrokerRestartIntegrationTests extends GatewayIntegrationTest {
 
@@ -102,14 +103,16 @@ class BrokerRestartIntegrationTests extends GatewayIntegrationTest {
 
 	private String relayHealth() throws Exception {
 		return HttpClient.newHttpClient()
-			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.managementPort + "/actuator/health/relay"))
+			.send(HttpRequest
+				.newBuilder(URI.create("http://127.0.0.1:" + this.managementPort + "/actuator/health/relay"))
 				.build(), HttpResponse.BodyHandlers.ofString())
 			.body();
 	}
 
 	private int readiness() throws Exception {
 		return HttpClient.newHttpClient()
-			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.managementPort + "/actuator/health/readiness"))
+			.send(HttpRequest
+				.newBuilder(URI.create("http://127.0.0.1:" + this.managementPort + "/actuator/health/readiness"))
 				.build(), HttpResponse.BodyHandlers.discarding())
 			.statusCode();
 	}

@@ -13,7 +13,10 @@ import org.springframework.messaging.support.MessageBuilder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** User destinations resolve to one routing key per (destination, user) on the {@code courier.user} exchange. */
+/**
+ * User destinations resolve to one routing key per (destination, user) on the
+ * {@code courier.user} exchange.
+ */
 class ExchangeUserDestinationResolverTests {
 
 	private static final String ALICE_KEY = "YWxpY2U"; // base64url("alice"), unpadded
@@ -70,8 +73,8 @@ class ExchangeUserDestinationResolverTests {
 		Principal slashed = () -> "tenant/alice";
 		UserDestinationResult subscription = this.resolver
 			.resolveDestination(message(SimpMessageType.SUBSCRIBE, "/user/queue/order-updates", "s1", slashed));
-		UserDestinationResult sent = this.resolver
-			.resolveDestination(message(SimpMessageType.MESSAGE, "/user/tenant%2Falice/queue/order-updates", null, null));
+		UserDestinationResult sent = this.resolver.resolveDestination(
+				message(SimpMessageType.MESSAGE, "/user/tenant%2Falice/queue/order-updates", null, null));
 		assertThat(subscription).isNotNull();
 		assertThat(sent).isNotNull();
 		assertThat(sent.getTargetDestinations()).isEqualTo(subscription.getTargetDestinations());
@@ -80,7 +83,8 @@ class ExchangeUserDestinationResolverTests {
 
 	@Test
 	void namesThatLookLikeKeysOrWildcardsStayDistinct() {
-		// "alice.u.x" must not be able to share a key with "alice"; '#' and '*' are no wildcards on the direct
+		// "alice.u.x" must not be able to share a key with "alice"; '#' and '*' are no
+		// wildcards on the direct
 		// exchange, and the encoding leaves neither them nor '.' in the key anyway.
 		assertThat(target("alice")).isNotEqualTo(target("alice.u.x")).isNotEqualTo(target("#"));
 		assertThat(target("#").substring(ExchangeUserDestinationResolver.PREFIX.length())).doesNotContain("#", "*");
@@ -99,15 +103,13 @@ class ExchangeUserDestinationResolverTests {
 	@Test
 	void subscribeWithoutAUserIsNotResolved() {
 		assertThat(this.resolver
-			.resolveDestination(message(SimpMessageType.SUBSCRIBE, "/user/queue/order-updates", "s1", null)))
-			.isNull();
+			.resolveDestination(message(SimpMessageType.SUBSCRIBE, "/user/queue/order-updates", "s1", null))).isNull();
 	}
 
 	@Test
 	void destinationOutsideTheUserPrefixIsNotResolved() {
 		assertThat(this.resolver
-			.resolveDestination(message(SimpMessageType.SUBSCRIBE, "/topic/public.news", "s1", this.alice)))
-			.isNull();
+			.resolveDestination(message(SimpMessageType.SUBSCRIBE, "/topic/public.news", "s1", this.alice))).isNull();
 	}
 
 	@Test

@@ -18,8 +18,8 @@ import io.courier.gateway.support.StompTestClient.Connection;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A frame over the size limit ends that session with an ERROR (announced as a {@code frame-size} limit hit); the
- * node keeps serving everyone else.
+ * A frame over the size limit ends that session with an ERROR (announced as a
+ * {@code frame-size} limit hit); the node keeps serving everyone else.
  */
 class FrameSizeIntegrationTests extends GatewayIntegrationTest {
 
@@ -33,7 +33,8 @@ class FrameSizeIntegrationTests extends GatewayIntegrationTest {
 	void frameOverTomcatsDefaultEightKibButUnderTheLimitIsAccepted() throws Exception {
 		Connection alice = StompTestClient.connect(wsUrl(), this.idp.token("alice"));
 		StompHeaders headers = new StompHeaders();
-		headers.setId("p".repeat(40 * 1024)); // any header RabbitMQ does not act on would be refused: the id is long
+		headers.setId("p".repeat(40 * 1024)); // any header RabbitMQ does not act on would
+												// be refused: the id is long
 		BlockingQueue<String> news = alice.subscribe("/topic/public.big-frame", headers);
 
 		awaitTopicDelivery("public.big-frame", "accepted", news);
@@ -58,8 +59,7 @@ class FrameSizeIntegrationTests extends GatewayIntegrationTest {
 			assertThat(hit.get("sessionId").asString()).isNotEmpty();
 			assertThat(hit.get("remoteAddress").asString()).isEqualTo("127.0.0.1");
 		}
-		assertThat(this.meters.counter("courier.limits.hits", "limit", "frame-size").count())
-			.isEqualTo(hitsBefore + 1);
+		assertThat(this.meters.counter("courier.limits.hits", "limit", "frame-size").count()).isEqualTo(hitsBefore + 1);
 		awaitTopicDelivery("public.size-test", "still here", news);
 		bystander.disconnect();
 	}

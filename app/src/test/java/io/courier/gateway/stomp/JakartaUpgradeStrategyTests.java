@@ -18,13 +18,17 @@ class JakartaUpgradeStrategyTests {
 	@Test
 	void everyHandshakeSharesTheContainersDefaultConfiguratorFoundOnce() {
 		JakartaUpgradeStrategy strategy = new JakartaUpgradeStrategy();
-		ServerEndpointConfig.Configurator first = strategy.registration("/ws", endpoint()).getContainerDefaultConfigurator();
-		ServerEndpointConfig.Configurator second = strategy.registration("/ws", endpoint()).getContainerDefaultConfigurator();
+		ServerEndpointConfig.Configurator first = strategy.registration("/ws", endpoint())
+			.getContainerDefaultConfigurator();
+		ServerEndpointConfig.Configurator second = strategy.registration("/ws", endpoint())
+			.getContainerDefaultConfigurator();
 		assertThat(second).isSameAs(first);
-		// Jetty's, found by the ServiceLoader lookup the Jakarta API would otherwise run per registration
+		// Jetty's, found by the ServiceLoader lookup the Jakarta API would otherwise run
+		// per registration
 		assertThat(first.getClass().getName()).startsWith("org.eclipse.jetty.");
 		// what Spring's own registration does: a lookup, and a new instance, each time
-		assertThat(new ServerEndpointRegistration("/ws", endpoint()).getContainerDefaultConfigurator()).isNotSameAs(first);
+		assertThat(new ServerEndpointRegistration("/ws", endpoint()).getContainerDefaultConfigurator())
+			.isNotSameAs(first);
 	}
 
 	private static StandardWebSocketHandlerAdapter endpoint() {

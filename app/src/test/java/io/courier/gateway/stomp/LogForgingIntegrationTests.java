@@ -15,8 +15,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A client plants a log line: a destination with an escaped newline (STOMP's {@code \n}) followed by text that
- * looks like the gateway's own log line. The refusal is logged with the newline escaped, on one line.
+ * A client plants a log line: a destination with an escaped newline (STOMP's {@code \n})
+ * followed by text that looks like the gateway's own log line. The refusal is logged with
+ * the newline escaped, on one line.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class LogForgingIntegrationTests extends GatewayIntegrationTest {

@@ -30,9 +30,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Prometheus metrics on the management port move as sessions connect, are refused, end, and receive events; each
- * counts one thing ({@code courier_frames_rejected_total}: frames refused with an ERROR;
- * {@code courier_session_disconnects_total}: why sessions ended), and every series names its node.
+ * Prometheus metrics on the management port move as sessions connect, are refused, end,
+ * and receive events; each counts one thing ({@code courier_frames_rejected_total}:
+ * frames refused with an ERROR; {@code courier_session_disconnects_total}: why sessions
+ * ended), and every series names its node.
  */
 @TestPropertySource(properties = "courier.limits.send-buffer-size=64KB")
 class MetricsIntegrationTests extends GatewayIntegrationTest {
@@ -86,22 +87,30 @@ class MetricsIntegrationTests extends GatewayIntegrationTest {
 		BlockingQueue<String> events = alice.subscribe("/topic/orders." + orderId);
 		awaitTopicDelivery("orders." + orderId, "live", events);
 		OrderEvents.publish(this.rabbit, orderId, "alice", "COUNTED");
-		await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> assertThat(
-				value(scrape(), "courier_order_events_total{" + NODE + ",outcome=\"forwarded\"}"))
-			.isGreaterThan(forwardedBefore));
+		await().atMost(10, TimeUnit.SECONDS)
+			.untilAsserted(
+					() -> assertThat(value(scrape(), "courier_order_events_total{" + NODE + ",outcome=\"forwarded\"}"))
+						.isGreaterThan(forwardedBefore));
 		assertThat(events.poll(10, TimeUnit.SECONDS)).contains("COUNTED");
 		alice.disconnect();
 		await().atMost(5, TimeUnit.SECONDS).untilAsserted(() -> {
 			String metrics = scrape();
 			assertThat(value(metrics, DISCONNECTS + "reason=\"client\"}")).isEqualTo(clientBefore + 1);
-			assertThat(value(metrics, "courier_order_events_consumed_total{" + NODE + "}")).isGreaterThan(consumedBefore);
-			// CONNECT x2, SUBSCRIBE x2 (one refused, not counted), DISCONNECT; CONNECTED x2, ERROR, MESSAGE
-			assertThat(value(metrics, "courier_frames_in_total{" + NODE + "}")).isGreaterThanOrEqualTo(framesInBefore + 4);
-			assertThat(value(metrics, "courier_frames_out_total{" + NODE + "}")).isGreaterThanOrEqualTo(framesOutBefore + 4);
+			assertThat(value(metrics, "courier_order_events_consumed_total{" + NODE + "}"))
+				.isGreaterThan(consumedBefore);
+			// CONNECT x2, SUBSCRIBE x2 (one refused, not counted), DISCONNECT; CONNECTED
+			// x2, ERROR, MESSAGE
+			assertThat(value(metrics, "courier_frames_in_total{" + NODE + "}"))
+				.isGreaterThanOrEqualTo(framesInBefore + 4);
+			assertThat(value(metrics, "courier_frames_out_total{" + NODE + "}"))
+				.isGreaterThanOrEqualTo(framesOutBefore + 4);
 		});
 	}
 
-	/** Courier's meters and Boot's alike: the meters that once had no node tag are among those checked. */
+	/**
+	 * Courier's meters and Boot's alike: the meters that once had no node tag are among
+	 * those checked.
+	 */
 	@Test
 	void everySeriesNamesTheNode() throws Exception {
 		List<String> series = scrape().lines().filter((line) -> !line.startsWith("#") && !line.isBlank()).toList();
@@ -114,8 +123,9 @@ class MetricsIntegrationTests extends GatewayIntegrationTest {
 	}
 
 	/**
-	 * Frames Spring's decoder refuses, before any interceptor sees them, are rejected frames like any other: an
-	 * oversized one counts once (its later parts fail again), and so does one that is not STOMP.
+	 * Frames Spring's decoder refuses, before any interceptor sees them, are rejected
+	 * frames like any other: an oversized one counts once (its later parts fail again),
+	 * and so does one that is not STOMP.
 	 */
 	@Test
 	void framesThatDoNotDecodeAreCountedAsRejectedByReason() throws Exception {
@@ -125,7 +135,8 @@ class MetricsIntegrationTests extends GatewayIntegrationTest {
 		double endedTooLarge = value(before, DISCONNECTS + "reason=\"frame_too_large\"}");
 		double endedMalformed = value(before, DISCONNECTS + "reason=\"malformed_frame\"}");
 
-		// a raw socket: the frame is in the kernel's buffers before the node closes the connection on it
+		// a raw socket: the frame is in the kernel's buffers before the node closes the
+		// connection on it
 		try (RawStompSocket oversized = RawStompSocket.connect(this.port, this.idp.token("oversized"))) {
 			oversized.sendFrame("SEND", "destination:/app/echo", "padding:" + "x".repeat(80 * 1024));
 			assertThat(RawStompSocket.header(oversized.readFrame(), "message")).startsWith("frame too large");
@@ -146,8 +157,9 @@ class MetricsIntegrationTests extends GatewayIntegrationTest {
 	}
 
 	/**
-	 * An operator's disconnect and a token that expires end sessions, with their reason, and refuse no frame:
-	 * {@code courier_frames_rejected_total} does not move and has no series for either reason.
+	 * An operator's disconnect and a token that expires end sessions, with their reason,
+	 * and refuse no frame: {@code courier_frames_rejected_total} does not move and has no
+	 * series for either reason.
 	 */
 	@Test
 	void sessionsTheNodeEndsCountAsEndsNotAsRejectedFrames() throws Exception {
@@ -158,7 +170,8 @@ class MetricsIntegrationTests extends GatewayIntegrationTest {
 		String user = "ended-" + System.nanoTime();
 
 		Connection operated = StompTestClient.connect(wsUrl(), this.idp.token(user));
-		Connection expiring = StompTestClient.connect(wsUrl(), this.idp.tokenExpiringIn(user + "-x", Duration.ofSeconds(2)));
+		Connection expiring = StompTestClient.connect(wsUrl(),
+				this.idp.tokenExpiringIn(user + "-x", Duration.ofSeconds(2)));
 		try (ClusterTap console = ClusterTap.open()) {
 			console.request("control.disconnect", "{\"user\":\"" + user + "\",\"by\":\"metrics-test\"}");
 			assertThat(operated.awaitError()).isEqualTo("disconnected by operator");
@@ -176,8 +189,9 @@ class MetricsIntegrationTests extends GatewayIntegrationTest {
 	}
 
 	/**
-	 * A client that stops reading (a 4 KiB receive buffer) is closed by the 64 KB send buffer: its session ends as
-	 * {@code slow_consumer}, not as a socket that merely closed.
+	 * A client that stops reading (a 4 KiB receive buffer) is closed by the 64 KB send
+	 * buffer: its session ends as {@code slow_consumer}, not as a socket that merely
+	 * closed.
 	 */
 	@Test
 	void aSlowConsumerEndsWithReasonSlowConsumer() throws Exception {
@@ -188,7 +202,8 @@ class MetricsIntegrationTests extends GatewayIntegrationTest {
 		try (RawStompSocket stalled = RawStompSocket.connect(this.port, 4096, this.idp.token("stalled"))) {
 			stalled.sendFrame("SUBSCRIBE", "id:sub-0", "destination:/topic/" + topic, "receipt:subscribed");
 			assertThat(stalled.readFrame()).startsWith("RECEIPT");
-			// from here on it reads nothing; 6.4 MB fill its socket buffers (a few MB on loopback), then the 64 KB
+			// from here on it reads nothing; 6.4 MB fill its socket buffers (a few MB on
+			// loopback), then the 64 KB
 			String body = "x".repeat(4000);
 			this.rabbit.invoke((operations) -> {
 				for (int i = 0; i < 1600; i++) {
@@ -205,8 +220,9 @@ class MetricsIntegrationTests extends GatewayIntegrationTest {
 	}
 
 	/**
-	 * An SSE stream, a held poll and a STOMP subscription served from history each count under their own
-	 * transport; the deprecated {@code courier_sse_subscribers} is still their sum.
+	 * An SSE stream, a held poll and a STOMP subscription served from history each count
+	 * under their own transport; the deprecated {@code courier_sse_subscribers} is still
+	 * their sum.
 	 */
 	@Test
 	void clientsServedFromHistoryAreCountedByTransport() throws Exception {
@@ -223,9 +239,12 @@ class MetricsIntegrationTests extends GatewayIntegrationTest {
 			stream.awaitSubscribed();
 			stompClient.sendFrame("SUBSCRIBE", "id:s", "destination:/topic/" + topic, "courier-last:1", "receipt:r");
 			assertThat(stompClient.readFrame()).startsWith("RECEIPT");
-			String cursor = poll(token, "wait=0&dest=/topic/" + topic).join().headers().firstValue("Courier-Cursor")
+			String cursor = poll(token, "wait=0&dest=/topic/" + topic).join()
+				.headers()
+				.firstValue("Courier-Cursor")
 				.orElseThrow();
-			CompletableFuture<HttpResponse<String>> held = poll(token, "wait=20&since=" + cursor + "&dest=/topic/" + topic);
+			CompletableFuture<HttpResponse<String>> held = poll(token,
+					"wait=20&since=" + cursor + "&dest=/topic/" + topic);
 
 			await().atMost(5, TimeUnit.SECONDS).untilAsserted(() -> {
 				String metrics = scrape();
@@ -269,7 +288,10 @@ class MetricsIntegrationTests extends GatewayIntegrationTest {
 			.orElse(0);
 	}
 
-	/** The sum of every series whose line starts with {@code prefix}, e.g. a counter of all its tags. */
+	/**
+	 * The sum of every series whose line starts with {@code prefix}, e.g. a counter of
+	 * all its tags.
+	 */
 	private static double sum(String metrics, String prefix) {
 		return metrics.lines()
 			.filter((line) -> line.startsWith(prefix))

@@ -32,28 +32,33 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /**
- * The Origin check on the WebSocket and SockJS handshakes, as a browser page would meet it: raw HTTP/1.1 requests
- * on a plain socket, so that any Origin value (empty, {@code null}, non-ASCII bytes) reaches the server unaltered.
+ * The Origin check on the WebSocket and SockJS handshakes, as a browser page would meet
+ * it: raw HTTP/1.1 requests on a plain socket, so that any Origin value (empty,
+ * {@code null}, non-ASCII bytes) reaches the server unaltered.
  */
 @TestPropertySource(
 		properties = "courier.allowed-origins=https://app.example.com,https://*.example.com,http://localhost:[*]")
 class OriginHandshakeIntegrationTests extends GatewayIntegrationTest {
 
-	private static final String HOMOGLYPH = "https://two.\u0435xample.com"; // Cyrillic small ie, U+0435
+	private static final String HOMOGLYPH = "https://two.\u0435xample.com"; // Cyrillic
+																			// small ie,
+																			// U+0435
 
 	private static final SecureRandom random = new SecureRandom();
 
 	/**
-	 * The homoglyph host as a browser sends it in Origin (IDNA, punycode): an ASCII value, so it is Spring's
-	 * pattern match that refuses it, not the well-formedness check.
+	 * The homoglyph host as a browser sends it in Origin (IDNA, punycode): an ASCII
+	 * value, so it is Spring's pattern match that refuses it, not the well-formedness
+	 * check.
 	 */
 	private static final String HOMOGLYPH_PUNYCODE = "https://" + IDN.toASCII(HOMOGLYPH.substring("https://".length()));
 
 	private static final HttpClient http = HttpClient.newHttpClient();
 
 	/**
-	 * The one comma-separated {@code courier.allowed-origins} list is also the CORS list of {@code /sse} and
-	 * {@code /poll}: a page allowed to open the WebSocket may read the event stream, and no other.
+	 * The one comma-separated {@code courier.allowed-origins} list is also the CORS list
+	 * of {@code /sse} and {@code /poll}: a page allowed to open the WebSocket may read
+	 * the event stream, and no other.
 	 */
 	@ParameterizedTest(name = "[{index}] preflight {0} Origin {1} -> {2}")
 	@MethodSource("corsOrigins")
@@ -146,15 +151,24 @@ class OriginHandshakeIntegrationTests extends GatewayIntegrationTest {
 		return exchange(path, (origin != null) ? List.of(origin) : List.of(), upgrade);
 	}
 
-	/** Sends one request with the Origin header values written as UTF-8 bytes and reads the response head. */
+	/**
+	 * Sends one request with the Origin header values written as UTF-8 bytes and reads
+	 * the response head.
+	 */
 	private Response exchange(String path, List<String> origins, boolean upgrade) throws IOException {
 		String key = Base64.getEncoder().encodeToString(randomBytes(16));
-		StringBuilder request = new StringBuilder().append("GET ").append(path).append(" HTTP/1.1\r\n")
-			.append("Host: 127.0.0.1:").append(this.port).append("\r\n");
+		StringBuilder request = new StringBuilder().append("GET ")
+			.append(path)
+			.append(" HTTP/1.1\r\n")
+			.append("Host: 127.0.0.1:")
+			.append(this.port)
+			.append("\r\n");
 		if (upgrade) {
 			request.append("Upgrade: websocket\r\n")
 				.append("Connection: Upgrade\r\n")
-				.append("Sec-WebSocket-Key: ").append(key).append("\r\n")
+				.append("Sec-WebSocket-Key: ")
+				.append(key)
+				.append("\r\n")
 				.append("Sec-WebSocket-Version: 13\r\n");
 		}
 		else {

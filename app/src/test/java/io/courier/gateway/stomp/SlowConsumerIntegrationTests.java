@@ -24,15 +24,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A client that stops reading (a bare socket with a 4 KiB receive buffer) among clients that read: it is closed
- * as a slow consumer, by the send buffer limit or by the send time limit, and the others receive every message,
- * in order, while it is stalled.
+ * A client that stops reading (a bare socket with a 4 KiB receive buffer) among clients
+ * that read: it is closed as a slow consumer, by the send buffer limit or by the send
+ * time limit, and the others receive every message, in order, while it is stalled.
  */
 class SlowConsumerIntegrationTests {
 
 	/**
-	 * Enough bytes (6.4 MB) that the stalled client's socket buffers (up to 4 MiB on loopback) fill; each message
-	 * under the 8 KiB a Tomcat WebSocket client takes in one piece.
+	 * Enough bytes (6.4 MB) that the stalled client's socket buffers (up to 4 MiB on
+	 * loopback) fill; each message under the 8 KiB a Tomcat WebSocket client takes in one
+	 * piece.
 	 */
 	static final int MESSAGES = 1600;
 
@@ -86,7 +87,8 @@ class SlowConsumerIntegrationTests {
 				assertThat(stalled.readFrame()).startsWith("RECEIPT");
 				// From here on the stalled client reads nothing.
 
-				// Paced at 1,000 messages (4 MB) per second, a rate the reading clients keep up with; one channel,
+				// Paced at 1,000 messages (4 MB) per second, a rate the reading clients
+				// keep up with; one channel,
 				// so RabbitMQ keeps the order.
 				this.rabbit.invoke((operations) -> {
 					for (int i = 0; i < MESSAGES; i++) {

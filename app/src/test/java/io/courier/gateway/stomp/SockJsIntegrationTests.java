@@ -16,7 +16,10 @@ import io.courier.gateway.support.StompTestClient.Connection;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The SockJS endpoint carries the same STOMP contract: JWT in CONNECT, same rules, same deliveries. */
+/**
+ * The SockJS endpoint carries the same STOMP contract: JWT in CONNECT, same rules, same
+ * deliveries.
+ */
 class SockJsIntegrationTests extends GatewayIntegrationTest {
 
 	@Autowired
@@ -41,7 +44,8 @@ class SockJsIntegrationTests extends GatewayIntegrationTest {
 	void sockJsStrangerIsRefusedLikeOnWebSocket() throws Exception {
 		Connection mallory = StompTestClient.connect(sockJsUrl(), this.idp.token("mallory"));
 		mallory.subscribe("/topic/orders.42");
-		assertThat(mallory.awaitError()).isEqualTo("forbidden destination: /topic/orders.42 (42 is not in the token's orders claim)");
+		assertThat(mallory.awaitError())
+			.isEqualTo("forbidden destination: /topic/orders.42 (42 is not in the token's orders claim)");
 		assertThat(mallory.awaitClosed()).isTrue();
 	}
 

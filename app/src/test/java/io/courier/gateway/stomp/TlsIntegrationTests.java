@@ -29,8 +29,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * {@code wss://} through nothing but Spring Boot's standard {@code server.ssl.*} properties: a self-signed
- * certificate for 127.0.0.1 made with the JDK's keytool, trusted by the test client.
+ * {@code wss://} through nothing but Spring Boot's standard {@code server.ssl.*}
+ * properties: a self-signed certificate for 127.0.0.1 made with the JDK's keytool,
+ * trusted by the test client.
  */
 class TlsIntegrationTests extends GatewayIntegrationTest {
 
@@ -74,7 +75,8 @@ class TlsIntegrationTests extends GatewayIntegrationTest {
 		try (FileInputStream in = new FileInputStream(keyStore.toFile())) {
 			server.load(in, PASSWORD.toCharArray());
 		}
-		// Trust anchors come only from trusted-certificate entries, so copy the server's certificate into one.
+		// Trust anchors come only from trusted-certificate entries, so copy the server's
+		// certificate into one.
 		KeyStore trusted = KeyStore.getInstance("PKCS12");
 		trusted.load(null, null);
 		trusted.setCertificateEntry("courier", server.getCertificate("courier"));
@@ -91,8 +93,9 @@ class TlsIntegrationTests extends GatewayIntegrationTest {
 			Path file = dir.resolve("courier.p12");
 			String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
 			Process process = new ProcessBuilder(keytool, "-genkeypair", "-alias", "courier", "-keyalg", "RSA",
-					"-keysize", "2048", "-validity", "2", "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1,dns:localhost",
-					"-storetype", "PKCS12", "-keystore", file.toString(), "-storepass", PASSWORD, "-keypass", PASSWORD)
+					"-keysize", "2048", "-validity", "2", "-dname", "CN=127.0.0.1", "-ext",
+					"SAN=ip:127.0.0.1,dns:localhost", "-storetype", "PKCS12", "-keystore", file.toString(),
+					"-storepass", PASSWORD, "-keypass", PASSWORD)
 				.redirectErrorStream(true)
 				.start();
 			String output = new String(process.getInputStream().readAllBytes());

@@ -33,10 +33,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Two gateway nodes in one test, sharing the real RabbitMQ: node A serves the user's session and does not
- * consume order events; node B is the only consumer. An event published to RabbitMQ is consumed by B and
- * reaches the user on A, on the order topic and on the user queue (one publish on {@code courier.user}, which
- * RabbitMQ routes to the user's sessions wherever they are).
+ * Two gateway nodes in one test, sharing the real RabbitMQ: node A serves the user's
+ * session and does not consume order events; node B is the only consumer. An event
+ * published to RabbitMQ is consumed by B and reaches the user on A, on the order topic
+ * and on the user queue (one publish on {@code courier.user}, which RabbitMQ routes to
+ * the user's sessions wherever they are).
  */
 class TwoNodeIntegrationTests {
 
@@ -74,9 +75,10 @@ class TwoNodeIntegrationTests {
 	}
 
 	/**
-	 * A user already connected to the consuming node opens a second session on the other node: the very next
-	 * event reaches both sessions. Routing is RabbitMQ's (one key per user on {@code courier.user}); a node does
-	 * not need to have heard of the other node's sessions first.
+	 * A user already connected to the consuming node opens a second session on the other
+	 * node: the very next event reaches both sessions. Routing is RabbitMQ's (one key per
+	 * user on {@code courier.user}); a node does not need to have heard of the other
+	 * node's sessions first.
 	 */
 	@Test
 	void userWithSessionsOnBothNodesGetsTheNextEventOnEach() throws Exception {
@@ -98,8 +100,9 @@ class TwoNodeIntegrationTests {
 	}
 
 	/**
-	 * Spring's "this session only" send ({@code @SendToUser(broadcast = false)} builds exactly these headers):
-	 * the session gets it, the user's other sessions, on this node and the other, do not.
+	 * Spring's "this session only" send ({@code @SendToUser(broadcast = false)} builds
+	 * exactly these headers): the session gets it, the user's other sessions, on this
+	 * node and the other, do not.
 	 */
 	@Test
 	void sendToOneSessionOfAUserReachesThatSessionOnly() throws Exception {
@@ -149,22 +152,32 @@ class TwoNodeIntegrationTests {
 	}
 
 	/**
-	 * Over RabbitMQ's management API: {@code courier.order-events} has a consumer on node B's AMQP connection and
-	 * none on node A's (other consumers, of a gateway outside this test, may be there too).
+	 * Over RabbitMQ's management API: {@code courier.order-events} has a consumer on node
+	 * B's AMQP connection and none on node A's (other consumers, of a gateway outside
+	 * this test, may be there too).
 	 */
 	@Test
 	void eachNodeHasItsOwnRelaySessionsAndOnlyNodeBConsumes() {
-		assertThat(nodeA.getBean("stompBrokerRelayMessageHandler", AbstractBrokerMessageHandler.class).isBrokerAvailable()).isTrue();
-		assertThat(nodeB.getBean("stompBrokerRelayMessageHandler", AbstractBrokerMessageHandler.class).isBrokerAvailable()).isTrue();
+		assertThat(
+				nodeA.getBean("stompBrokerRelayMessageHandler", AbstractBrokerMessageHandler.class).isBrokerAvailable())
+			.isTrue();
+		assertThat(
+				nodeB.getBean("stompBrokerRelayMessageHandler", AbstractBrokerMessageHandler.class).isBrokerAvailable())
+			.isTrue();
 		int portOfA = amqpPort(nodeA);
 		int portOfB = amqpPort(nodeB);
-		await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> assertThat(RabbitBroker.consumerPorts(OrderProperties.QUEUE))
-			.as("client ports of the consumers of %s (node A %d, node B %d)", OrderProperties.QUEUE, portOfA, portOfB)
-			.contains(portOfB)
-			.doesNotContain(portOfA));
+		await().atMost(10, TimeUnit.SECONDS)
+			.untilAsserted(() -> assertThat(RabbitBroker.consumerPorts(OrderProperties.QUEUE))
+				.as("client ports of the consumers of %s (node A %d, node B %d)", OrderProperties.QUEUE, portOfA,
+						portOfB)
+				.contains(portOfB)
+				.doesNotContain(portOfA));
 	}
 
-	/** The client port of the node's AMQP connection, the one its listeners and templates share. */
+	/**
+	 * The client port of the node's AMQP connection, the one its listeners and templates
+	 * share.
+	 */
 	private static int amqpPort(ConfigurableApplicationContext node) {
 		return node.getBean(RabbitTemplate.class).getConnectionFactory().createConnection().getLocalPort();
 	}

@@ -24,9 +24,10 @@ import org.springframework.amqp.rabbit.connection.Connection;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 
 /**
- * What another program on {@code courier.cluster} sees and does, e.g. the admin console: an exclusive,
- * server-named queue bound to the given routing keys, which also receives replies to the requests this tap
- * sends (their {@code reply_to}). One channel, so what it publishes keeps its order.
+ * What another program on {@code courier.cluster} sees and does, e.g. the admin console:
+ * an exclusive, server-named queue bound to the given routing keys, which also receives
+ * replies to the requests this tap sends (their {@code reply_to}). One channel, so what
+ * it publishes keeps its order.
  */
 public final class ClusterTap implements AutoCloseable {
 
@@ -57,13 +58,18 @@ public final class ClusterTap implements AutoCloseable {
 		for (String key : routingKeys) {
 			this.channel.queueBind(this.queue, EXCHANGE, key);
 		}
-		this.channel.basicConsume(this.queue, true, (tag, delivery) -> this.received.add(new Received(
-				json.readTree(new String(delivery.getBody(), StandardCharsets.UTF_8)), delivery.getProperties(),
-				delivery.getEnvelope().getRoutingKey())), (tag) -> {
+		this.channel.basicConsume(this.queue, true,
+				(tag, delivery) -> this.received
+					.add(new Received(json.readTree(new String(delivery.getBody(), StandardCharsets.UTF_8)),
+							delivery.getProperties(), delivery.getEnvelope().getRoutingKey())),
+				(tag) -> {
 				});
 	}
 
-	/** Opens a tap bound to {@code routingKeys} (topic patterns) on {@code courier.cluster}. */
+	/**
+	 * Opens a tap bound to {@code routingKeys} (topic patterns) on
+	 * {@code courier.cluster}.
+	 */
 	public static ClusterTap open(ConnectionFactory connectionFactory, String... routingKeys) {
 		try {
 			return new ClusterTap(connectionFactory, null, routingKeys);
@@ -85,25 +91,31 @@ public final class ClusterTap implements AutoCloseable {
 		}
 	}
 
-	/** Publishes {@code body} (JSON) to {@code courier.cluster}, persistent, as the console would. */
+	/**
+	 * Publishes {@code body} (JSON) to {@code courier.cluster}, persistent, as the
+	 * console would.
+	 */
 	public void publish(String routingKey, String body) {
 		publish(EXCHANGE, routingKey, body);
 	}
 
 	/** Publishes {@code body} (JSON) to {@code exchange}, persistent. */
 	public void publish(String exchange, String routingKey, String body) {
-		send(exchange, routingKey, body, new AMQP.BasicProperties.Builder().contentType("application/json")
-			.deliveryMode(2)
-			.build());
+		send(exchange, routingKey, body,
+				new AMQP.BasicProperties.Builder().contentType("application/json").deliveryMode(2).build());
 	}
 
-	/** Publishes a request with {@code reply_to} this tap's queue; returns its correlation id. */
+	/**
+	 * Publishes a request with {@code reply_to} this tap's queue; returns its correlation
+	 * id.
+	 */
 	public String request(String routingKey, String body) {
 		String correlationId = UUID.randomUUID().toString();
-		send(EXCHANGE, routingKey, body, new AMQP.BasicProperties.Builder().contentType("application/json")
-			.replyTo(this.queue)
-			.correlationId(correlationId)
-			.build());
+		send(EXCHANGE, routingKey, body,
+				new AMQP.BasicProperties.Builder().contentType("application/json")
+					.replyTo(this.queue)
+					.correlationId(correlationId)
+					.build());
 		return correlationId;
 	}
 
@@ -133,14 +145,17 @@ public final class ClusterTap implements AutoCloseable {
 		throw new AssertionError("No matching message on " + EXCHANGE + " within " + seconds + " s");
 	}
 
-	/** The first {@code type} message with {@code field} = {@code value} (dropping others), within 10 s. */
+	/**
+	 * The first {@code type} message with {@code field} = {@code value} (dropping
+	 * others), within 10 s.
+	 */
 	public JsonNode await(String type, String field, String value) {
 		return await((r) -> type.equals(text(r.body(), "type")) && value.equals(text(r.body(), field)), 10).body();
 	}
 
 	/**
-	 * Replies to {@code correlationId} by the answering node's id: until each of {@code nodes} answered, or for
-	 * {@code millis} (the console waits 2 s).
+	 * Replies to {@code correlationId} by the answering node's id: until each of
+	 * {@code nodes} answered, or for {@code millis} (the console waits 2 s).
 	 */
 	public Map<String, JsonNode> replies(String correlationId, Set<String> nodes, long millis) {
 		Map<String, JsonNode> replies = new TreeMap<>();

@@ -22,9 +22,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A gateway on a random loopback port, connected to the real RabbitMQ that {@code rabbitmq/setup.sh} started,
- * trusting {@link TestIdentityProvider}. Each test class gets its own node and closes it afterwards: a gateway
- * left running by an earlier class would otherwise stay an order-event consumer and a subscriber in RabbitMQ.
+ * A gateway on a random loopback port, connected to the real RabbitMQ that
+ * {@code rabbitmq/setup.sh} started, trusting {@link TestIdentityProvider}. Each test
+ * class gets its own node and closes it afterwards: a gateway left running by an earlier
+ * class would otherwise stay an order-event consumer and a subscriber in RabbitMQ.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "server.address=127.0.0.1", "courier.node-id=test-node" })
@@ -32,8 +33,10 @@ import static org.awaitility.Awaitility.await;
 public abstract class GatewayIntegrationTest {
 
 	static {
-		// Runtime limits survive restarts in the courier.limits stream: a change left there by an earlier run (the
-		// console's tests publish one) would override the courier.limits.* properties these tests set. Once per JVM.
+		// Runtime limits survive restarts in the courier.limits stream: a change left
+		// there by an earlier run (the
+		// console's tests publish one) would override the courier.limits.* properties
+		// these tests set. Once per JVM.
 		RabbitBroker.deleteQueue("courier.limits");
 	}
 
@@ -46,7 +49,10 @@ public abstract class GatewayIntegrationTest {
 	@Qualifier("stompBrokerRelayMessageHandler")
 	private AbstractBrokerMessageHandler relay;
 
-	/** The queues this node receives topics and user destinations through (the multiplexed relay's). */
+	/**
+	 * The queues this node receives topics and user destinations through (the multiplexed
+	 * relay's).
+	 */
 	protected List<String> nodeQueueNames() {
 		return ((MultiplexedRelayMessageHandler) this.relay).nodeQueueNames();
 	}
@@ -65,8 +71,9 @@ public abstract class GatewayIntegrationTest {
 	}
 
 	/**
-	 * Publishes {@code body} to {@code /topic/<routingKey>} over AMQP until {@code subscription} receives it: a
-	 * SUBSCRIBE has no acknowledgement without a receipt, so this is how a test knows it is live.
+	 * Publishes {@code body} to {@code /topic/<routingKey>} over AMQP until
+	 * {@code subscription} receives it: a SUBSCRIBE has no acknowledgement without a
+	 * receipt, so this is how a test knows it is live.
 	 */
 	protected void awaitTopicDelivery(String routingKey, String body, BlockingQueue<String> subscription) {
 		await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> {

@@ -14,8 +14,9 @@ import io.courier.gateway.CourierApplication;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Extra gateway nodes for multi-node tests, in this JVM or (through {@link #args}) in a child JVM: loopback,
- * trusting {@link TestIdentityProvider}, on the test vhost from {@code config/application.yml}.
+ * Extra gateway nodes for multi-node tests, in this JVM or (through {@link #args}) in a
+ * child JVM: loopback, trusting {@link TestIdentityProvider}, on the test vhost from
+ * {@code config/application.yml}.
  */
 public final class GatewayNodes {
 
@@ -23,8 +24,8 @@ public final class GatewayNodes {
 	}
 
 	/**
-	 * Command-line arguments for a node. Arguments, not builder properties: those are defaults that
-	 * application.yml would override.
+	 * Command-line arguments for a node. Arguments, not builder properties: those are
+	 * defaults that application.yml would override.
 	 */
 	public static String[] args(String nodeId, int port, Map<String, Object> extra) {
 		Map<String, Object> properties = new HashMap<>(TestIdentityProvider.get().properties());
@@ -36,11 +37,15 @@ public final class GatewayNodes {
 		return properties.entrySet().stream().map((e) -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
 	}
 
-	/** Starts a node on a random port in this JVM and waits until its relay reaches RabbitMQ. */
+	/**
+	 * Starts a node on a random port in this JVM and waits until its relay reaches
+	 * RabbitMQ.
+	 */
 	public static ConfigurableApplicationContext start(String nodeId, Map<String, Object> extra) {
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(CourierApplication.class)
 			.run(args(nodeId, 0, extra));
-		AbstractBrokerMessageHandler relay = context.getBean("stompBrokerRelayMessageHandler", AbstractBrokerMessageHandler.class);
+		AbstractBrokerMessageHandler relay = context.getBean("stompBrokerRelayMessageHandler",
+				AbstractBrokerMessageHandler.class);
 		await().atMost(30, TimeUnit.SECONDS).until(relay::isBrokerAvailable);
 		return context;
 	}

@@ -11,7 +11,10 @@ import org.openqa.selenium.chrome.ChromeOptions;
 
 import static org.assertj.core.api.Assertions.fail;
 
-/** Debian's headless Chromium driven by Selenium through chromedriver, with a profile of its own. */
+/**
+ * Debian's headless Chromium driven by Selenium through chromedriver, with a profile of
+ * its own.
+ */
 public final class HeadlessChromium {
 
 	private static final Path CHROMIUM = Path.of("/usr/bin/chromium");

@@ -6,7 +6,10 @@ import org.springframework.amqp.core.MessageBuilder;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.rabbit.core.RabbitOperations;
 
-/** Publishes order events over AMQP the way a backend service does: JSON to {@code courier.orders}. */
+/**
+ * Publishes order events over AMQP the way a backend service does: JSON to
+ * {@code courier.orders}.
+ */
 public final class OrderEvents {
 
 	private OrderEvents() {
@@ -22,9 +25,10 @@ public final class OrderEvents {
 	}
 
 	public static void publishRaw(RabbitOperations rabbit, String routingKey, String body) {
-		rabbit.send("courier.orders", routingKey, MessageBuilder.withBody(body.getBytes(StandardCharsets.UTF_8))
-			.setContentType(MessageProperties.CONTENT_TYPE_JSON)
-			.build());
+		rabbit.send("courier.orders", routingKey,
+				MessageBuilder.withBody(body.getBytes(StandardCharsets.UTF_8))
+					.setContentType(MessageProperties.CONTENT_TYPE_JSON)
+					.build());
 	}
 
 }

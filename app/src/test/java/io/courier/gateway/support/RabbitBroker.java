@@ -21,15 +21,18 @@ import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 
 /**
- * The real local RabbitMQ as tests see it from outside: its management API (read-only monitoring user from
- * {@code rabbitmq/definitions.json}), AMQP as the gateway user, and {@code rabbitmqctl} to stop and start the
- * broker application.
+ * The real local RabbitMQ as tests see it from outside: its management API (read-only
+ * monitoring user from {@code rabbitmq/definitions.json}), AMQP as the gateway user, and
+ * {@code rabbitmqctl} to stop and start the broker application.
  */
 public final class RabbitBroker {
 
 	private static final String MANAGEMENT = "http://127.0.0.1:15672/api";
 
-	/** The test vhost; {@code COURIER_TEST_VHOST} overrides it as in {@code config/application.yml}. */
+	/**
+	 * The test vhost; {@code COURIER_TEST_VHOST} overrides it as in
+	 * {@code config/application.yml}.
+	 */
 	private static final String VHOST = System.getenv().getOrDefault("COURIER_TEST_VHOST", "courier-test");
 
 	private static final HttpClient http = HttpClient.newHttpClient();
@@ -50,7 +53,10 @@ public final class RabbitBroker {
 		return names;
 	}
 
-	/** STOMP connections (any user) open in the test vhost, as the management API lists them. */
+	/**
+	 * STOMP connections (any user) open in the test vhost, as the management API lists
+	 * them.
+	 */
 	public static int stompConnections() {
 		int count = 0;
 		for (JsonNode connection : get("/vhosts/" + VHOST + "/connections?columns=protocol")) {
@@ -61,7 +67,10 @@ public final class RabbitBroker {
 		return count;
 	}
 
-	/** Queues bound to {@code amq.topic} with {@code routingKey}: one per broker subscription to that topic. */
+	/**
+	 * Queues bound to {@code amq.topic} with {@code routingKey}: one per broker
+	 * subscription to that topic.
+	 */
 	public static int topicBindings(String routingKey) {
 		int count = 0;
 		for (JsonNode binding : get("/exchanges/" + VHOST + "/amq.topic/bindings/source")) {
@@ -72,11 +81,14 @@ public final class RabbitBroker {
 		return count;
 	}
 
-	/** Bindings of a queue, as {@code exchange/key} (the default exchange's own binding left out). */
+	/**
+	 * Bindings of a queue, as {@code exchange/key} (the default exchange's own binding
+	 * left out).
+	 */
 	public static List<String> bindingsOf(String queue) {
 		List<String> bindings = new ArrayList<>();
-		for (JsonNode binding : get("/queues/" + VHOST + "/" + URLEncoder.encode(queue, StandardCharsets.UTF_8)
-				.replace("+", "%20") + "/bindings")) {
+		for (JsonNode binding : get("/queues/" + VHOST + "/"
+				+ URLEncoder.encode(queue, StandardCharsets.UTF_8).replace("+", "%20") + "/bindings")) {
 			String source = binding.path("source").asString("");
 			if (!source.isEmpty()) {
 				bindings.add(source + "/" + binding.path("routing_key").asString(""));
@@ -86,13 +98,15 @@ public final class RabbitBroker {
 	}
 
 	/**
-	 * The client ports of the AMQP connections that consume {@code queue} (each consumer's channel's peer port, as
-	 * the management API lists it): an application's {@code Connection.getLocalPort()} names its own.
+	 * The client ports of the AMQP connections that consume {@code queue} (each
+	 * consumer's channel's peer port, as the management API lists it): an application's
+	 * {@code Connection.getLocalPort()} names its own.
 	 */
 	public static List<Integer> consumerPorts(String queue) {
 		List<Integer> ports = new ArrayList<>();
-		JsonNode details = get("/queues/" + VHOST + "/" + URLEncoder.encode(queue, StandardCharsets.UTF_8)
-				.replace("+", "%20")).path("consumer_details");
+		JsonNode details = get(
+				"/queues/" + VHOST + "/" + URLEncoder.encode(queue, StandardCharsets.UTF_8).replace("+", "%20"))
+			.path("consumer_details");
 		details.forEach((consumer) -> ports.add(consumer.path("channel_details").path("peer_port").asInt(-1)));
 		return ports;
 	}
@@ -102,7 +116,10 @@ public final class RabbitBroker {
 		return queueNames().stream().filter((name) -> name.startsWith(prefix)).toList();
 	}
 
-	/** An AMQP connection factory for the test vhost, as the gateway user; close it when done. */
+	/**
+	 * An AMQP connection factory for the test vhost, as the gateway user; close it when
+	 * done.
+	 */
 	public static CachingConnectionFactory connectionFactory() {
 		CachingConnectionFactory factory = new CachingConnectionFactory("127.0.0.1", 5672);
 		factory.setUsername("courier-gateway");
@@ -132,8 +149,8 @@ public final class RabbitBroker {
 	}
 
 	/**
-	 * A broker user with every permission on the test vhost (for a client that talks to RabbitMQ directly, as
-	 * Courier's peer in a comparison); made if absent.
+	 * A broker user with every permission on the test vhost (for a client that talks to
+	 * RabbitMQ directly, as Courier's peer in a comparison); made if absent.
 	 */
 	public static void ensureUser(String name, String password) {
 		String output = run("add_user", name, password);

@@ -10,9 +10,9 @@ import java.security.SecureRandom;
 import java.util.Base64;
 
 /**
- * A STOMP-over-WebSocket client on a bare socket, for what real clients cannot do on purpose: stop reading. It
- * shakes hands, sends frames, and otherwise leaves the socket alone; its receive buffer is made small so the
- * gateway's writes back up quickly.
+ * A STOMP-over-WebSocket client on a bare socket, for what real clients cannot do on
+ * purpose: stop reading. It shakes hands, sends frames, and otherwise leaves the socket
+ * alone; its receive buffer is made small so the gateway's writes back up quickly.
  */
 public final class RawStompSocket implements AutoCloseable {
 
@@ -32,7 +32,10 @@ public final class RawStompSocket implements AutoCloseable {
 		this.in = socket.getInputStream();
 	}
 
-	/** Opens {@code ws://127.0.0.1:port/ws} with an allowed Origin and reads the 101 response. */
+	/**
+	 * Opens {@code ws://127.0.0.1:port/ws} with an allowed Origin and reads the 101
+	 * response.
+	 */
 	public static RawStompSocket open(int port, int receiveBufferBytes) throws IOException {
 		Socket socket = new Socket();
 		socket.setReceiveBufferSize(receiveBufferBytes);
@@ -43,8 +46,8 @@ public final class RawStompSocket implements AutoCloseable {
 		random.nextBytes(key);
 		String request = "GET /ws HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
 				+ "Connection: Upgrade\r\nSec-WebSocket-Key: " + Base64.getEncoder().encodeToString(key) + "\r\n"
-				+ "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: v12.stomp\r\n"
-				+ "Origin: http://localhost:" + port + "\r\n\r\n";
+				+ "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: v12.stomp\r\n" + "Origin: http://localhost:"
+				+ port + "\r\n\r\n";
 		raw.out.write(request.getBytes(StandardCharsets.US_ASCII));
 		raw.out.flush();
 		String head = raw.readHead();
@@ -55,7 +58,10 @@ public final class RawStompSocket implements AutoCloseable {
 		return raw;
 	}
 
-	/** Opens a socket and CONNECTs with these headers; fails unless the answer is CONNECTED. */
+	/**
+	 * Opens a socket and CONNECTs with these headers; fails unless the answer is
+	 * CONNECTED.
+	 */
 	public static RawStompSocket connectWith(int port, String... headers) throws IOException {
 		RawStompSocket socket = open(port, 64 * 1024);
 		socket.sendFrame("CONNECT", headers);
@@ -67,15 +73,22 @@ public final class RawStompSocket implements AutoCloseable {
 		return socket;
 	}
 
-	/** Opens a socket and CONNECTs with {@code token} (no heart-beats); fails unless the answer is CONNECTED. */
+	/**
+	 * Opens a socket and CONNECTs with {@code token} (no heart-beats); fails unless the
+	 * answer is CONNECTED.
+	 */
 	public static RawStompSocket connect(int port, String token) throws IOException {
 		return connect(port, 64 * 1024, token);
 	}
 
-	/** {@link #connect(int, String)} with a receive buffer of this size (a small one: a client that reads slowly). */
+	/**
+	 * {@link #connect(int, String)} with a receive buffer of this size (a small one: a
+	 * client that reads slowly).
+	 */
 	public static RawStompSocket connect(int port, int receiveBufferBytes, String token) throws IOException {
 		RawStompSocket socket = open(port, receiveBufferBytes);
-		socket.sendFrame("CONNECT", "accept-version:1.2", "host:localhost", "heart-beat:0,0", "Authorization:Bearer " + token);
+		socket.sendFrame("CONNECT", "accept-version:1.2", "host:localhost", "heart-beat:0,0",
+				"Authorization:Bearer " + token);
 		String answer = socket.readFrame();
 		if (!answer.startsWith("CONNECTED")) {
 			socket.close();
@@ -84,12 +97,18 @@ public final class RawStompSocket implements AutoCloseable {
 		return socket;
 	}
 
-	/** Sends one STOMP frame (command, headers as {@code name:value} lines, empty body) as a masked text frame. */
+	/**
+	 * Sends one STOMP frame (command, headers as {@code name:value} lines, empty body) as
+	 * a masked text frame.
+	 */
 	public void sendFrame(String command, String... headers) throws IOException {
 		sendText(frame(command, headers));
 	}
 
-	/** One STOMP frame as text: command, headers as {@code name:value} lines, an empty body and the NUL. */
+	/**
+	 * One STOMP frame as text: command, headers as {@code name:value} lines, an empty
+	 * body and the NUL.
+	 */
 	public static String frame(String command, String... headers) {
 		StringBuilder frame = new StringBuilder(command).append('\n');
 		for (String header : headers) {
@@ -98,7 +117,10 @@ public final class RawStompSocket implements AutoCloseable {
 		return frame.append('\n').append('\0').toString();
 	}
 
-	/** A header's value in a frame {@link #readFrame} returned, STOMP 1.2 escapes decoded; "" when absent. */
+	/**
+	 * A header's value in a frame {@link #readFrame} returned, STOMP 1.2 escapes decoded;
+	 * "" when absent.
+	 */
 	public static String header(String frame, String name) {
 		int end = frame.indexOf("\n\n");
 		for (String line : frame.substring(0, (end >= 0) ? end : frame.length()).split("\n")) {
@@ -114,22 +136,32 @@ public final class RawStompSocket implements AutoCloseable {
 		return "";
 	}
 
-	/** The body of a frame {@link #readFrame} returned, without its NUL and any end-of-lines after it. */
+	/**
+	 * The body of a frame {@link #readFrame} returned, without its NUL and any
+	 * end-of-lines after it.
+	 */
 	public static String body(String frame) {
 		String body = frame.substring(frame.indexOf("\n\n") + 2);
 		int end = body.length();
 		while (end > 0 && (body.charAt(end - 1) == '\n' || body.charAt(end - 1) == '\r')) {
-			end--; // end-of-lines after the NUL (RabbitMQ sends one): heart-beat padding, not the body
+			end--; // end-of-lines after the NUL (RabbitMQ sends one): heart-beat padding,
+					// not the body
 		}
 		return (end > 0 && body.charAt(end - 1) == '\0') ? body.substring(0, end - 1) : body;
 	}
 
-	/** Sends {@code text} as one masked WebSocket text message (any number of STOMP frames, or none). */
+	/**
+	 * Sends {@code text} as one masked WebSocket text message (any number of STOMP
+	 * frames, or none).
+	 */
 	public void sendText(String text) throws IOException {
 		sendMessage(0x1, text.getBytes(StandardCharsets.UTF_8));
 	}
 
-	/** Sends {@code bytes} as one masked WebSocket text message (a frame whose body is not UTF-8, as clients do). */
+	/**
+	 * Sends {@code bytes} as one masked WebSocket text message (a frame whose body is not
+	 * UTF-8, as clients do).
+	 */
 	public void sendTextBytes(byte[] bytes) throws IOException {
 		sendMessage(0x1, bytes.clone());
 	}
@@ -167,14 +199,17 @@ public final class RawStompSocket implements AutoCloseable {
 	}
 
 	/**
-	 * Reads the next text (or binary) frame the server sent (server frames are not masked); heart-beats are
-	 * skipped.
+	 * Reads the next text (or binary) frame the server sent (server frames are not
+	 * masked); heart-beats are skipped.
 	 */
 	public String readFrame() throws IOException {
 		return readFrame(false);
 	}
 
-	/** Reads the next frame, waiting at most {@code timeoutMillis} ({@link java.net.SocketTimeoutException}). */
+	/**
+	 * Reads the next frame, waiting at most {@code timeoutMillis}
+	 * ({@link java.net.SocketTimeoutException}).
+	 */
 	public String readFrame(int timeoutMillis) throws IOException {
 		int before = this.socket.getSoTimeout();
 		this.socket.setSoTimeout(timeoutMillis);
@@ -198,7 +233,10 @@ public final class RawStompSocket implements AutoCloseable {
 		}
 	}
 
-	/** Reads the next text frame; a heart-beat (an end-of-line alone) is returned as {@code "\n"}. */
+	/**
+	 * Reads the next text frame; a heart-beat (an end-of-line alone) is returned as
+	 * {@code "\n"}.
+	 */
 	public String readFrameOrHeartbeat() throws IOException {
 		return readFrame(true);
 	}
@@ -214,12 +252,18 @@ public final class RawStompSocket implements AutoCloseable {
 		this.out.flush();
 	}
 
-	/** Whether the frame {@link #readFrame()} returned last came in a binary WebSocket message. */
+	/**
+	 * Whether the frame {@link #readFrame()} returned last came in a binary WebSocket
+	 * message.
+	 */
 	public boolean lastFrameWasBinary() {
 		return this.lastBinary;
 	}
 
-	/** Reads the next text or binary message as bytes (heart-beats skipped), for bodies that are not text. */
+	/**
+	 * Reads the next text or binary message as bytes (heart-beats skipped), for bodies
+	 * that are not text.
+	 */
 	public byte[] readFrameBytes() throws IOException {
 		for (;;) {
 			int opcode = readByte() & 0x0F;
@@ -276,8 +320,8 @@ public final class RawStompSocket implements AutoCloseable {
 	}
 
 	/**
-	 * Reads (and drops) frames until the server sends a close frame, closes or resets the connection: true; false
-	 * if it is still open after the timeout.
+	 * Reads (and drops) frames until the server sends a close frame, closes or resets the
+	 * connection: true; false if it is still open after the timeout.
 	 */
 	public boolean awaitServerClose(int timeoutMillis) throws IOException {
 		this.socket.setSoTimeout(timeoutMillis);

@@ -22,12 +22,16 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A real SSE client on the JDK HTTP client: it parses {@code text/event-stream} as a browser does (id, event, data
- * lines; comments; {@code retry}) and queues each event, with the id the stream had when the event was dispatched.
+ * A real SSE client on the JDK HTTP client: it parses {@code text/event-stream} as a
+ * browser does (id, event, data lines; comments; {@code retry}) and queues each event,
+ * with the id the stream had when the event was dispatched.
  */
 public final class SseTestClient implements AutoCloseable {
 
-	/** One dispatched event; {@code id} is the last id seen so far (as EventSource's lastEventId). */
+	/**
+	 * One dispatched event; {@code id} is the last id seen so far (as EventSource's
+	 * lastEventId).
+	 */
 	public record Event(@Nullable String id, String event, String data) {
 	}
 
@@ -102,7 +106,10 @@ public final class SseTestClient implements AutoCloseable {
 		return event;
 	}
 
-	/** Waits for {@code subscribed}, the first event of a new stream: from there on, events are delivered. */
+	/**
+	 * Waits for {@code subscribed}, the first event of a new stream: from there on,
+	 * events are delivered.
+	 */
 	public Event awaitSubscribed() throws InterruptedException {
 		Event event = next();
 		if (!event.event().equals("subscribed")) {
@@ -162,7 +169,8 @@ public final class SseTestClient implements AutoCloseable {
 						case "id" -> id = value;
 						case "event" -> event = value;
 						case "retry" -> this.retry = value;
-						case "data" -> data = (data == null) ? new StringBuilder(value) : data.append('\n').append(value);
+						case "data" ->
+							data = (data == null) ? new StringBuilder(value) : data.append('\n').append(value);
 						default -> {
 						}
 					}

@@ -35,8 +35,9 @@ import org.springframework.web.socket.sockjs.client.SockJsClient;
 import org.springframework.web.socket.sockjs.client.WebSocketTransport;
 
 /**
- * A real STOMP-over-WebSocket client (Spring's {@link WebSocketStompClient} on the JSR-356 client) that records
- * what a user would observe: ERROR frames, MESSAGE bodies per subscription, and the socket closing.
+ * A real STOMP-over-WebSocket client (Spring's {@link WebSocketStompClient} on the
+ * JSR-356 client) that records what a user would observe: ERROR frames, MESSAGE bodies
+ * per subscription, and the socket closing.
  */
 public final class StompTestClient {
 
@@ -46,12 +47,16 @@ public final class StompTestClient {
 	}
 
 	/**
-	 * The JSR-356 client of the Jetty on the classpath, made and started here: {@code ContainerProvider} would tie
-	 * each container to the lifecycle of whichever embedded server is current, and stop it with that server.
+	 * The JSR-356 client of the Jetty on the classpath, made and started here:
+	 * {@code ContainerProvider} would tie each container to the lifecycle of whichever
+	 * embedded server is current, and stop it with that server.
 	 */
 	private static final WebSocketContainer container = started(new JakartaWebSocketClientContainer());
 
-	/** A WebSocket client on a started JSR-356 container; TLS trusts what {@code ssl} trusts. */
+	/**
+	 * A WebSocket client on a started JSR-356 container; TLS trusts what {@code ssl}
+	 * trusts.
+	 */
 	public static StandardWebSocketClient webSocketClient(@Nullable SSLContext ssl) {
 		if (ssl == null) {
 			return new StandardWebSocketClient(container);
@@ -92,7 +97,10 @@ public final class StompTestClient {
 		return client;
 	}
 
-	/** Connects with {@code Authorization: Bearer token} (no header when token is null); does not wait. */
+	/**
+	 * Connects with {@code Authorization: Bearer token} (no header when token is null);
+	 * does not wait.
+	 */
 	public static Connection open(String url, @Nullable String token) {
 		return open(client(url.contains("/sockjs")), url, token, new WebSocketHttpHeaders());
 	}
@@ -144,7 +152,10 @@ public final class StompTestClient {
 			return awaitConnected();
 		}
 
-		/** The {@code message} header of the next ERROR frame, or null if none arrives in time. */
+		/**
+		 * The {@code message} header of the next ERROR frame, or null if none arrives in
+		 * time.
+		 */
 		public @Nullable String awaitError() throws InterruptedException {
 			return this.errors.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS);
 		}
@@ -175,8 +186,9 @@ public final class StompTestClient {
 		}
 
 		/**
-		 * Subscribes with a {@code receipt} header and waits for the RECEIPT, so the subscription is live at the
-		 * broker when this returns; frames go to {@code handler}.
+		 * Subscribes with a {@code receipt} header and waits for the RECEIPT, so the
+		 * subscription is live at the broker when this returns; frames go to
+		 * {@code handler}.
 		 */
 		public StompSession.Subscription subscribeConfirmed(StompHeaders headers, StompFrameHandler handler) {
 			CountDownLatch receipt = new CountDownLatch(1);
@@ -185,8 +197,8 @@ public final class StompTestClient {
 			subscription.addReceiptTask(receipt::countDown);
 			try {
 				if (!receipt.await(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-					throw new AssertionError("no RECEIPT for SUBSCRIBE " + headers.getDestination() + "; ERROR frames: "
-							+ this.errors);
+					throw new AssertionError(
+							"no RECEIPT for SUBSCRIBE " + headers.getDestination() + "; ERROR frames: " + this.errors);
 				}
 			}
 			catch (InterruptedException ex) {
@@ -196,7 +208,10 @@ public final class StompTestClient {
 			return subscription;
 		}
 
-		/** Subscribes, waits for the RECEIPT, and returns the queue that collects message bodies (UTF-8). */
+		/**
+		 * Subscribes, waits for the RECEIPT, and returns the queue that collects message
+		 * bodies (UTF-8).
+		 */
 		public BlockingQueue<String> subscribeConfirmed(String destination) {
 			BlockingQueue<String> bodies = new LinkedBlockingQueue<>();
 			StompHeaders headers = new StompHeaders();
@@ -219,7 +234,10 @@ public final class StompTestClient {
 			};
 		}
 
-		/** Sends and waits for the broker's RECEIPT (or for nothing when the gateway refuses it). */
+		/**
+		 * Sends and waits for the broker's RECEIPT (or for nothing when the gateway
+		 * refuses it).
+		 */
 		public void send(String destination, String body) {
 			session().send(destination, body.getBytes(StandardCharsets.UTF_8));
 		}

@@ -27,9 +27,10 @@ import com.sun.net.httpserver.HttpServer;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
- * A real identity provider for tests: an HTTP server on loopback that serves a JWKS, and the matching private key
- * to mint tokens. The gateway under test finds it through the standard resource-server properties, exactly as
- * it would find a production issuer. One instance per test JVM.
+ * A real identity provider for tests: an HTTP server on loopback that serves a JWKS, and
+ * the matching private key to mint tokens. The gateway under test finds it through the
+ * standard resource-server properties, exactly as it would find a production issuer. One
+ * instance per test JVM.
  */
 public final class TestIdentityProvider {
 
@@ -109,19 +110,27 @@ public final class TestIdentityProvider {
 		return sign(claims, this.key);
 	}
 
-	/** A valid token for {@code user} with extra claims (e.g. {@code rooms}), good for ten minutes. */
+	/**
+	 * A valid token for {@code user} with extra claims (e.g. {@code rooms}), good for ten
+	 * minutes.
+	 */
 	public String tokenWithClaims(String user, Map<String, Object> extra) {
 		JWTClaimsSet.Builder claims = claims(user, Duration.ofMinutes(10));
 		extra.forEach(claims::claim);
 		return sign(claims.build(), this.key);
 	}
 
-	/** A valid signature and issuer, but no {@code exp}: a token that would never expire. */
+	/**
+	 * A valid signature and issuer, but no {@code exp}: a token that would never expire.
+	 */
 	public String tokenWithoutExpiry(String user) {
 		return sign(new JWTClaimsSet.Builder().issuer(issuer()).subject(user).issueTime(new Date()).build(), this.key);
 	}
 
-	/** A valid token whose {@code sub} is {@code subject} (blank) or absent ({@code null}). */
+	/**
+	 * A valid token whose {@code sub} is {@code subject} (blank) or absent
+	 * ({@code null}).
+	 */
 	public String tokenWithSubject(@Nullable String subject) {
 		return sign(claims("x", Duration.ofMinutes(10)).subject(subject).build(), this.key);
 	}

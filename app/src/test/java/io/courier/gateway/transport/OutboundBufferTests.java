@@ -14,8 +14,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.mock;
 
 /**
- * A session's outbound buffer on its own: what it hands its writer, in which order, and when it says more
- * messages follow (the writer may then keep a message to write it with the next one).
+ * A session's outbound buffer on its own: what it hands its writer, in which order, and
+ * when it says more messages follow (the writer may then keep a message to write it with
+ * the next one).
  */
 class OutboundBufferTests {
 
@@ -28,7 +29,10 @@ class OutboundBufferTests {
 
 	private final List<String> slowConsumers = new ArrayList<>();
 
-	/** When true the socket takes each message at once (as Jetty does on loopback); else the test completes it. */
+	/**
+	 * When true the socket takes each message at once (as Jetty does on loopback); else
+	 * the test completes it.
+	 */
 	private boolean socketTakesAtOnce = true;
 
 	private final OutboundBuffer buffer = new OutboundBuffer(mock(WebSocketSession.class),

@@ -18,17 +18,22 @@ import reactor.netty.http.server.WebsocketServerSpec;
 import reactor.netty.resources.LoopResources;
 
 /**
- * The floor: the least any STOMP-over-WebSocket broadcast can cost on this machine. A reactor-netty WebSocket
- * server on a loopback port, no broker, no authentication: it answers CONNECT with CONNECTED (no heart-beats),
- * adds a session to one channel group at its first SUBSCRIBE (answering the receipt), and {@link #broadcast}
- * writes one MESSAGE frame, encoded once, to every subscribed session. Every client must use subscription id
- * {@code sub-0} (the bench client's first subscription), because the frame is the same bytes for all.
+ * The floor: the least any STOMP-over-WebSocket broadcast can cost on this machine. A
+ * reactor-netty WebSocket server on a loopback port, no broker, no authentication: it
+ * answers CONNECT with CONNECTED (no heart-beats), adds a session to one channel group at
+ * its first SUBSCRIBE (answering the receipt), and {@link #broadcast} writes one MESSAGE
+ * frame, encoded once, to every subscribed session. Every client must use subscription id
+ * {@code sub-0} (the bench client's first subscription), because the frame is the same
+ * bytes for all.
  */
 public final class FloorServer implements AutoCloseable {
 
 	public static final String DESTINATION = "/topic/public.bench";
 
-	/** How the server's one event-loop thread is named: every write of the floor's runs on it. */
+	/**
+	 * How the server's one event-loop thread is named: every write of the floor's runs on
+	 * it.
+	 */
 	public static final String THREAD_PREFIX = "bench-floor";
 
 	private final LoopResources loop = LoopResources.create(THREAD_PREFIX, 1, true);
@@ -59,8 +64,8 @@ public final class FloorServer implements AutoCloseable {
 
 	private void onFrame(io.netty.channel.Channel channel, StompFrame frame) {
 		switch (frame.command()) {
-			case "CONNECT", "STOMP" -> write(channel, StompFrame.of("CONNECTED", "version", "1.2", "heart-beat", "0,0",
-					"server", "courier-bench-floor"));
+			case "CONNECT", "STOMP" -> write(channel,
+					StompFrame.of("CONNECTED", "version", "1.2", "heart-beat", "0,0", "server", "courier-bench-floor"));
 			case "SUBSCRIBE" -> {
 				this.subscribers.add(channel);
 				String receipt = frame.header("receipt");
@@ -90,8 +95,9 @@ public final class FloorServer implements AutoCloseable {
 	}
 
 	/**
-	 * Encodes one MESSAGE (subscription {@code sub-0}) and writes the same bytes to every subscribed session, on the
-	 * server's event loop (one task per message), so that the server's thread carries all of the fan-out's cost.
+	 * Encodes one MESSAGE (subscription {@code sub-0}) and writes the same bytes to every
+	 * subscribed session, on the server's event loop (one task per message), so that the
+	 * server's thread carries all of the fan-out's cost.
 	 */
 	public void broadcast(String body) {
 		StompFrame message = new StompFrame("MESSAGE",

@@ -13,9 +13,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What RabbitMQ's management API says about the broker: queues and bindings in a vhost (listed live, from the
- * broker's own tables) and the node's memory as RabbitMQ accounts it ({@code mem_used}, refreshed every few
- * seconds). Read-only, as the monitoring user; -1 when the API does not answer.
+ * What RabbitMQ's management API says about the broker: queues and bindings in a vhost
+ * (listed live, from the broker's own tables) and the node's memory as RabbitMQ accounts
+ * it ({@code mem_used}, refreshed every few seconds). Read-only, as the monitoring user;
+ * -1 when the API does not answer.
  */
 public final class BrokerProbe {
 
@@ -52,8 +53,9 @@ public final class BrokerProbe {
 	}
 
 	/**
-	 * Waits (at most {@code timeout}) until the vhost's queues and bindings stop changing for two seconds: what an
-	 * earlier run left (a gateway still removing its bindings, queues of closed sessions going) is gone.
+	 * Waits (at most {@code timeout}) until the vhost's queues and bindings stop changing
+	 * for two seconds: what an earlier run left (a gateway still removing its bindings,
+	 * queues of closed sessions going) is gone.
 	 */
 	public void awaitSettled(Duration timeout) throws InterruptedException {
 		long deadline = System.nanoTime() + timeout.toNanos();

@@ -5,21 +5,27 @@ import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 
 /**
- * Latencies of one run, in nanoseconds, measured from the publisher's <em>intended</em> send time (the open-loop
- * schedule {@code start + seq / rate}), so a publisher that falls behind shows up as latency instead of hiding it.
+ * Latencies of one run, in nanoseconds, measured from the publisher's <em>intended</em>
+ * send time (the open-loop schedule {@code start + seq / rate}), so a publisher that
+ * falls behind shows up as latency instead of hiding it.
  *
- * <p>Two histograms: {@link #raw()} holds each delivery once; {@link #corrected()} adds HdrHistogram's
- * coordinated-omission correction for the expected inter-arrival interval of one subscriber (1/rate), which
- * back-fills the samples a stalled receiver would have taken. When latency is routinely above the interval
- * (pipelining, not stalls), the correction adds samples that never happened, so both are reported.
+ * <p>
+ * Two histograms: {@link #raw()} holds each delivery once; {@link #corrected()} adds
+ * HdrHistogram's coordinated-omission correction for the expected inter-arrival interval
+ * of one subscriber (1/rate), which back-fills the samples a stalled receiver would have
+ * taken. When latency is routinely above the interval (pipelining, not stalls), the
+ * correction adds samples that never happened, so both are reported.
  *
- * <p>The correction is made when {@link #corrected()} is asked for
- * ({@link Histogram#copyCorrectedForCoordinatedOmission}), not per delivery: correcting at record time
- * ({@code recordValueWithExpectedInterval}) costs a delivery L late about L/interval records, so a receiver that
- * fell behind spent more per delivery the further behind it was, and the load generator itself collapsed
- * (at 100 × 1,000 msg/s, 33 µs of its CPU per delivery instead of 6).
+ * <p>
+ * The correction is made when {@link #corrected()} is asked for
+ * ({@link Histogram#copyCorrectedForCoordinatedOmission}), not per delivery: correcting
+ * at record time ({@code recordValueWithExpectedInterval}) costs a delivery L late about
+ * L/interval records, so a receiver that fell behind spent more per delivery the further
+ * behind it was, and the load generator itself collapsed (at 100 × 1,000 msg/s, 33 µs of
+ * its CPU per delivery instead of 6).
  *
- * <p>Not thread-safe: record from one thread (the event loop) or synchronize.
+ * <p>
+ * Not thread-safe: record from one thread (the event loop) or synchronize.
  */
 public final class LatencyRecorder {
 
@@ -50,8 +56,8 @@ public final class LatencyRecorder {
 	/** Adds another recorder's deliveries; both must expect the same interval. */
 	public void add(LatencyRecorder other) {
 		if (other.expectedIntervalNanos != this.expectedIntervalNanos) {
-			throw new IllegalArgumentException("expected intervals differ: " + this.expectedIntervalNanos + " and "
-					+ other.expectedIntervalNanos);
+			throw new IllegalArgumentException(
+					"expected intervals differ: " + this.expectedIntervalNanos + " and " + other.expectedIntervalNanos);
 		}
 		this.raw.add(other.raw);
 	}

@@ -14,17 +14,19 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads what Linux and the JDK say about a process: CPU time (utime + stime from {@code /proc/<pid>/stat}, in
- * clock ticks converted with {@code getconf CLK_TCK}; per thread, such as the JIT compiler's, from
- * {@code /proc/<pid>/task}), resident memory ({@code VmRSS} in {@code /proc/<pid>/status}) and, for a JVM, heap
- * used after a full GC ({@code jcmd <pid> GC.run}, then {@code GC.heap_info}). Also finds pids: the listener of a
- * TCP port ({@code ss -ltnp}) and RabbitMQ's {@code beam.smp} ({@code pgrep}).
+ * Reads what Linux and the JDK say about a process: CPU time (utime + stime from
+ * {@code /proc/<pid>/stat}, in clock ticks converted with {@code getconf CLK_TCK}; per
+ * thread, such as the JIT compiler's, from {@code /proc/<pid>/task}), resident memory
+ * ({@code VmRSS} in {@code /proc/<pid>/status}) and, for a JVM, heap used after a full GC
+ * ({@code jcmd <pid> GC.run}, then {@code GC.heap_info}). Also finds pids: the listener
+ * of a TCP port ({@code ss -ltnp}) and RabbitMQ's {@code beam.smp} ({@code pgrep}).
  */
 public final class ProcessProbe {
 
 	private static final Pattern SS_PID = Pattern.compile("pid=(\\d+)");
 
-	private static final Pattern HEAP_USED = Pattern.compile("(?m)^\\s*\\S.*?heap\\s+total\\s+(\\d+)K,\\s+used\\s+(\\d+)K");
+	private static final Pattern HEAP_USED = Pattern
+		.compile("(?m)^\\s*\\S.*?heap\\s+total\\s+(\\d+)K,\\s+used\\s+(\\d+)K");
 
 	private static volatile long clockTicks = -1;
 
@@ -46,7 +48,10 @@ public final class ProcessProbe {
 		return clockTicks;
 	}
 
-	/** utime + stime of the process in microseconds, or -1 when the process is not readable. */
+	/**
+	 * utime + stime of the process in microseconds, or -1 when the process is not
+	 * readable.
+	 */
 	public static long cpuMicros(long pid) {
 		if (pid <= 0) {
 			return -1;
@@ -61,17 +66,19 @@ public final class ProcessProbe {
 	}
 
 	/**
-	 * utime + stime in microseconds of each HotSpot JIT compiler thread of the process ({@code C1 CompilerThread*},
-	 * {@code C2 CompilerThread*}), by thread id; empty when not readable. A compiler thread that exits takes its
-	 * time with it (HotSpot may stop idle ones), so a difference of two samples can only undercount the JIT.
+	 * utime + stime in microseconds of each HotSpot JIT compiler thread of the process
+	 * ({@code C1 CompilerThread*}, {@code C2 CompilerThread*}), by thread id; empty when
+	 * not readable. A compiler thread that exits takes its time with it (HotSpot may stop
+	 * idle ones), so a difference of two samples can only undercount the JIT.
 	 */
 	public static Map<Long, Long> jitCompilerCpuMicros(long pid) {
 		return threadCpuMicros(pid, ProcessProbe::isJitCompilerName);
 	}
 
 	/**
-	 * utime + stime in microseconds of each thread of the process whose name (as the kernel keeps it: cut at 15
-	 * characters) {@code name} accepts, by thread id; empty when not readable.
+	 * utime + stime in microseconds of each thread of the process whose name (as the
+	 * kernel keeps it: cut at 15 characters) {@code name} accepts, by thread id; empty
+	 * when not readable.
 	 */
 	public static Map<Long, Long> threadCpuMicros(long pid, Predicate<String> name) {
 		Map<Long, Long> byThread = new HashMap<>();
@@ -98,7 +105,10 @@ public final class ProcessProbe {
 		return byThread;
 	}
 
-	/** Whether a {@code /proc/<pid>/task/<tid>/stat} line is a HotSpot JIT compiler thread's (comm cut at 15). */
+	/**
+	 * Whether a {@code /proc/<pid>/task/<tid>/stat} line is a HotSpot JIT compiler
+	 * thread's (comm cut at 15).
+	 */
 	public static boolean isJitCompilerThread(String stat) {
 		return isJitCompilerName(threadName(stat));
 	}
@@ -107,18 +117,25 @@ public final class ProcessProbe {
 		return comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre");
 	}
 
-	/** The command name of a {@code /proc/<pid>/task/<tid>/stat} line (between the first '(' and the last ')'). */
+	/**
+	 * The command name of a {@code /proc/<pid>/task/<tid>/stat} line (between the first
+	 * '(' and the last ')').
+	 */
 	static String threadName(String stat) {
 		int open = stat.indexOf('(');
 		int close = stat.lastIndexOf(')');
 		return (open < 0 || close < open) ? "" : stat.substring(open + 1, close);
 	}
 
-	/** Parses a {@code /proc/<pid>/stat} line: fields 14 (utime) and 15 (stime), counted after the comm's ')'. */
+	/**
+	 * Parses a {@code /proc/<pid>/stat} line: fields 14 (utime) and 15 (stime), counted
+	 * after the comm's ')'.
+	 */
 	public static long cpuMicrosFromStat(String stat, long ticksPerSecond) {
 		String afterComm = stat.substring(stat.lastIndexOf(')') + 2);
 		String[] fields = afterComm.trim().split("\\s+");
-		// afterComm starts at field 3 (state): utime is field 14 -> index 11, stime index 12
+		// afterComm starts at field 3 (state): utime is field 14 -> index 11, stime index
+		// 12
 		long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
 		return ticks * 1_000_000L / ticksPerSecond;
 	}
@@ -156,7 +173,10 @@ public final class ProcessProbe {
 		}
 	}
 
-	/** The {@code used NNNK} of the heap line of {@code GC.heap_info} (G1, Parallel, Serial print one). */
+	/**
+	 * The {@code used NNNK} of the heap line of {@code GC.heap_info} (G1, Parallel,
+	 * Serial print one).
+	 */
 	public static long parseHeapUsedKib(String heapInfo) {
 		Matcher m = HEAP_USED.matcher(heapInfo);
 		if (m.find()) {
@@ -173,7 +193,10 @@ public final class ProcessProbe {
 		return found ? sum : -1;
 	}
 
-	/** The pid listening on 127.0.0.1:port (any address), from {@code ss -ltnp}; -1 if none. */
+	/**
+	 * The pid listening on 127.0.0.1:port (any address), from {@code ss -ltnp}; -1 if
+	 * none.
+	 */
 	public static long listenerPid(int port) {
 		try {
 			String out = run(10, "ss", "-ltnpH", "sport = :" + port);
@@ -185,7 +208,10 @@ public final class ProcessProbe {
 		}
 	}
 
-	/** Java processes listening on TCP ports other than the given one (other gateways on this machine). */
+	/**
+	 * Java processes listening on TCP ports other than the given one (other gateways on
+	 * this machine).
+	 */
 	public static List<String> otherJavaListeners(int exceptPort) {
 		List<String> found = new ArrayList<>();
 		try {

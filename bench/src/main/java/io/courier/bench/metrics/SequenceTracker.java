@@ -3,9 +3,10 @@ package io.courier.bench.metrics;
 import java.util.BitSet;
 
 /**
- * What one subscriber received of a numbered stream 0, 1, 2, ...: unique deliveries, duplicates (a number seen
- * before), out-of-order deliveries (a first delivery whose number is below the highest seen so far) and, once
- * the publisher says how many it sent, lost messages (sent but never received).
+ * What one subscriber received of a numbered stream 0, 1, 2, ...: unique deliveries,
+ * duplicates (a number seen before), out-of-order deliveries (a first delivery whose
+ * number is below the highest seen so far) and, once the publisher says how many it sent,
+ * lost messages (sent but never received).
  */
 public final class SequenceTracker {
 

@@ -7,10 +7,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A stateful STOMP 1.2 decoder for one connection: feed it the bytes as they arrive (a WebSocket message may
- * hold a part of a frame, one frame or several) and it returns the complete frames. End-of-line bytes between
- * frames are heart-beats and are counted, not returned. A frame with {@code content-length} is read by length
- * (its body may contain NUL), otherwise up to the first NUL.
+ * A stateful STOMP 1.2 decoder for one connection: feed it the bytes as they arrive (a
+ * WebSocket message may hold a part of a frame, one frame or several) and it returns the
+ * complete frames. End-of-line bytes between frames are heart-beats and are counted, not
+ * returned. A frame with {@code content-length} is read by length (its body may contain
+ * NUL), otherwise up to the first NUL.
  */
 public final class StompDecoder {
 
@@ -200,6 +201,5 @@ public final class StompDecoder {
 		}
 
 	}
-
 
 }

@@ -5,9 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
- * Encodes frames as STOMP 1.2 text: {@code COMMAND\nname:value\n...\n\nbody\0}. Header values are escaped
- * ({@code \\}, {@code \n}, {@code \r}, {@code :}) except in CONNECT and CONNECTED frames, where the spec forbids
- * escaping. A non-empty body gets a {@code content-length} header unless one is set.
+ * Encodes frames as STOMP 1.2 text: {@code COMMAND\nname:value\n...\n\nbody\0}. Header
+ * values are escaped ({@code \\}, {@code \n}, {@code \r}, {@code :}) except in CONNECT
+ * and CONNECTED frames, where the spec forbids escaping. A non-empty body gets a
+ * {@code content-length} header unless one is set.
  */
 public final class StompEncoder {
 

@@ -6,8 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * One STOMP 1.2 frame: command, headers in order (the first occurrence of a repeated header wins, as the spec
- * says) and the body bytes.
+ * One STOMP 1.2 frame: command, headers in order (the first occurrence of a repeated
+ * header wins, as the spec says) and the body bytes.
  */
 public record StompFrame(String command, Map<String, String> headers, byte[] body) {
 

@@ -21,20 +21,23 @@ import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.WebsocketClientSpec;
 
 /**
- * One STOMP 1.2 session over a reactor-netty WebSocket: CONNECT with the given headers, SUBSCRIBE with a
- * receipt, heart-beats from a shared scheduler, DISCONNECT. All sessions of a run share one {@link HttpClient}
- * (one event-loop thread), so thousands of sessions cost one thread. Inbound frames are decoded on the event loop
- * and handed to the {@link Listener} there: listeners must be quick.
+ * One STOMP 1.2 session over a reactor-netty WebSocket: CONNECT with the given headers,
+ * SUBSCRIBE with a receipt, heart-beats from a shared scheduler, DISCONNECT. All sessions
+ * of a run share one {@link HttpClient} (one event-loop thread), so thousands of sessions
+ * cost one thread. Inbound frames are decoded on the event loop and handed to the
+ * {@link Listener} there: listeners must be quick.
  */
 public final class StompSession {
 
 	/** Called on the event loop. */
 	public interface Listener {
 
-		/** A RECEIPT, before the future waiting for it completes (its headers may say more than its id). */
+		/**
+		 * A RECEIPT, before the future waiting for it completes (its headers may say more
+		 * than its id).
+		 */
 		default void onReceipt(StompSession session, StompFrame receipt) {
 		}
-
 
 		void onMessage(StompSession session, StompFrame message);
 
@@ -78,8 +81,9 @@ public final class StompSession {
 	}
 
 	/**
-	 * Opens the WebSocket and sends CONNECT; the returned session's {@link #connected()} completes with the
-	 * CONNECTED frame, or exceptionally with the ERROR's message, a handshake failure or a close.
+	 * Opens the WebSocket and sends CONNECT; the returned session's {@link #connected()}
+	 * completes with the CONNECTED frame, or exceptionally with the ERROR's message, a
+	 * handshake failure or a close.
 	 */
 	public static StompSession connect(HttpClient client, URI url, Map<String, String> connectHeaders,
 			Duration heartbeat, ScheduledExecutorService heartbeatScheduler, Listener listener) {
@@ -93,10 +97,7 @@ public final class StompSession {
 			.uri(url)
 			.handle((in, out) -> {
 				in.withConnection((c) -> session.connection = c);
-				Mono<Void> receive = in.aggregateFrames(1 << 20)
-					.receiveFrames()
-					.doOnNext(session::onFrame)
-					.then();
+				Mono<Void> receive = in.aggregateFrames(1 << 20).receiveFrames().doOnNext(session::onFrame).then();
 				Mono<Void> send = out.sendString(session.outbound.asFlux()).then();
 				return Mono.when(receive, send).doFinally((signal) -> session.onClosed("connection closed"));
 			})
@@ -126,7 +127,10 @@ public final class StompSession {
 		return !this.closed.isDone();
 	}
 
-	/** SUBSCRIBE with id {@code sub-0}, {@code sub-1}, ... and a receipt; completes when the RECEIPT arrives. */
+	/**
+	 * SUBSCRIBE with id {@code sub-0}, {@code sub-1}, ... and a receipt; completes when
+	 * the RECEIPT arrives.
+	 */
 	public CompletableFuture<Void> subscribe(String destination) {
 		return subscribe(destination, Map.of());
 	}
@@ -214,8 +218,9 @@ public final class StompSession {
 	}
 
 	/**
-	 * How often the client must send a heart-beat: the larger of what it offered ({@code cx}) and what the server
-	 * wants ({@code sy}), or 0 (none) when either is 0 (STOMP 1.2, "Heart-beating").
+	 * How often the client must send a heart-beat: the larger of what it offered
+	 * ({@code cx}) and what the server wants ({@code sy}), or 0 (none) when either is 0
+	 * (STOMP 1.2, "Heart-beating").
 	 */
 	public static long heartbeatInterval(long clientOffer, String serverHeartbeat) {
 		if (serverHeartbeat == null || clientOffer <= 0) {

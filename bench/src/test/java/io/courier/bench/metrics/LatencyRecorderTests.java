@@ -27,7 +27,8 @@ class LatencyRecorderTests {
 	void aStallLongerThanTheExpectedIntervalBackfillsTheSamplesItHid() {
 		LatencyRecorder recorder = new LatencyRecorder(10 * MS);
 		recorder.record(0, 100 * MS);
-		// raw: the one delivery; corrected: 100, 90, 80, ... 10 ms, as if the 9 messages behind it had been sent
+		// raw: the one delivery; corrected: 100, 90, 80, ... 10 ms, as if the 9 messages
+		// behind it had been sent
 		assertThat(recorder.raw().getTotalCount()).isEqualTo(1);
 		assertThat(recorder.corrected().getTotalCount()).isEqualTo(10);
 		assertThat(LatencyRecorder.millis(recorder.corrected(), 50)).isCloseTo(50.0, within(0.1));
@@ -70,8 +71,8 @@ class LatencyRecorderTests {
 		assertThat(corrected.getTotalCount()).isGreaterThan(100_000)
 			.isCloseTo(reference.getTotalCount(), withinPercentage(1));
 		for (double percentile : new double[] { 50, 90, 99, 99.9 }) {
-			assertThat(corrected.getValueAtPercentile(percentile))
-				.isCloseTo(reference.getValueAtPercentile(percentile), withinPercentage(1));
+			assertThat(corrected.getValueAtPercentile(percentile)).isCloseTo(reference.getValueAtPercentile(percentile),
+					withinPercentage(1));
 		}
 	}
 

@@ -17,10 +17,8 @@ class ProcessProbeTests {
 
 	@Test
 	void tellsJitCompilerThreadsByTheirCutCommandName() {
-		assertThat(ProcessProbe.isJitCompilerThread("41 (C2 CompilerThre) S 1 1 1 0 -1 0 0 0 0 0 900 10 0 0"))
-			.isTrue();
-		assertThat(ProcessProbe.isJitCompilerThread("42 (C1 CompilerThre) S 1 1 1 0 -1 0 0 0 0 0 90 1 0 0"))
-			.isTrue();
+		assertThat(ProcessProbe.isJitCompilerThread("41 (C2 CompilerThre) S 1 1 1 0 -1 0 0 0 0 0 900 10 0 0")).isTrue();
+		assertThat(ProcessProbe.isJitCompilerThread("42 (C1 CompilerThre) S 1 1 1 0 -1 0 0 0 0 0 90 1 0 0")).isTrue();
 		assertThat(ProcessProbe.isJitCompilerThread("43 (qtp123-45) S 1 1 1 0 -1 0 0 0 0 0 9 1 0 0")).isFalse();
 		assertThat(ProcessProbe.isJitCompilerThread("44 (GC Thread#0) S 1 1 1 0 -1 0 0 0 0 0 9 1 0 0")).isFalse();
 	}

@@ -26,7 +26,8 @@ class StompDecoderTests {
 
 	@Test
 	void decodesConnectedWithoutUnescapingHeaders() {
-		List<StompFrame> frames = this.decoder.decode("CONNECTED\nversion:1.2\nheart-beat:10000,10000\nserver:a\\cb\n\n\0");
+		List<StompFrame> frames = this.decoder
+			.decode("CONNECTED\nversion:1.2\nheart-beat:10000,10000\nserver:a\\cb\n\n\0");
 		assertThat(frames).singleElement().satisfies((frame) -> {
 			assertThat(frame.header("heart-beat")).isEqualTo("10000,10000");
 			assertThat(frame.header("server")).isEqualTo("a\\cb");

@@ -18,10 +18,11 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Answers {@code SEND /app/echo.<anything>}: Courier publishes it to the topic exchange {@code courier.inbound}
- * with routing key {@code echo.<anything>}; the answer goes to the exchange and routing key Courier named in
- * {@code courier-reply-exchange} / {@code courier-reply-key}, with the request's {@code correlation_id}, and
- * reaches only the sender's sessions subscribed to the {@code reply-to} it gave.
+ * Answers {@code SEND /app/echo.<anything>}: Courier publishes it to the topic exchange
+ * {@code courier.inbound} with routing key {@code echo.<anything>}; the answer goes to
+ * the exchange and routing key Courier named in {@code courier-reply-exchange} /
+ * {@code courier-reply-key}, with the request's {@code correlation_id}, and reaches only
+ * the sender's sessions subscribed to the {@code reply-to} it gave.
  */
 @Component
 class EchoBackend {
@@ -41,7 +42,8 @@ class EchoBackend {
 			exchange = @Exchange(value = "courier.inbound", type = "topic"), key = "echo.#"))
 	void answer(Message request) {
 		MessageProperties properties = request.getMessageProperties();
-		String sender = properties.getHeader("courier-sender"); // stamped by the gateway: the token's sub
+		String sender = properties.getHeader("courier-sender"); // stamped by the gateway:
+																// the token's sub
 		String exchange = properties.getHeader("courier-reply-exchange");
 		String key = properties.getHeader("courier-reply-key");
 		if (exchange == null || key == null) {
@@ -50,10 +52,11 @@ class EchoBackend {
 		String text = new String(request.getBody(), StandardCharsets.UTF_8);
 		byte[] answer = this.mapper.writeValueAsBytes(Map.of("echo", text.toUpperCase(Locale.ROOT), "to", sender,
 				"route", properties.getReceivedRoutingKey(), "at", Instant.now().toString()));
-		this.rabbit.send(exchange, key, MessageBuilder.withBody(answer)
-			.setContentType(MessageProperties.CONTENT_TYPE_JSON)
-			.setCorrelationId(properties.getCorrelationId())
-			.build());
+		this.rabbit.send(exchange, key,
+				MessageBuilder.withBody(answer)
+					.setContentType(MessageProperties.CONTENT_TYPE_JSON)
+					.setCorrelationId(properties.getCorrelationId())
+					.build());
 	}
 
 }
