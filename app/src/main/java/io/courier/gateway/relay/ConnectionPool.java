@@ -14,6 +14,8 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.scheduling.TaskScheduler;
 
+import io.courier.gateway.session.ClientError;
+
 /**
  * The node's broker connections: a fixed pool shared by every client session (one TCP
  * client per broker address, the connections spread over them, on a few event loops), and
@@ -24,6 +26,12 @@ import org.springframework.scheduling.TaskScheduler;
  * start.
  */
 final class ConnectionPool {
+
+	/**
+	 * What a client is told when no pooled connection can serve it (the wording of
+	 * Spring's relay).
+	 */
+	static final String NONE_UP = ClientError.BROKER_UNAVAILABLE.text("Broker not available.");
 
 	private final RelaySettings settings;
 

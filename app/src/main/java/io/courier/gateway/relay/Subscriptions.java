@@ -97,7 +97,7 @@ final class Subscriptions {
 			@Nullable String receipt) {
 		BrokerConnection connection = this.pool.pickForTopic(destination.hashCode());
 		if (connection == null) {
-			this.sessions.fail(session, ClientError.BROKER_UNAVAILABLE.text("Broker not available."), receipt);
+			this.sessions.fail(session, ConnectionPool.NONE_UP, receipt);
 			return;
 		}
 		Topic.Subscriber subscriber = new Topic.Subscriber(session, id);
