@@ -102,19 +102,19 @@ class BrokerRestartIntegrationTests extends GatewayIntegrationTest {
 	}
 
 	private String relayHealth() throws Exception {
-		return HttpClient.newHttpClient()
-			.send(HttpRequest
-				.newBuilder(URI.create("http://127.0.0.1:" + this.managementPort + "/actuator/health/relay"))
-				.build(), HttpResponse.BodyHandlers.ofString())
-			.body();
+		return health("/relay").body();
 	}
 
 	private int readiness() throws Exception {
+		return health("/readiness").statusCode();
+	}
+
+	/** {@code /actuator/health<group>} on the management port. */
+	private HttpResponse<String> health(String group) throws Exception {
 		return HttpClient.newHttpClient()
 			.send(HttpRequest
-				.newBuilder(URI.create("http://127.0.0.1:" + this.managementPort + "/actuator/health/readiness"))
-				.build(), HttpResponse.BodyHandlers.discarding())
-			.statusCode();
+				.newBuilder(URI.create("http://127.0.0.1:" + this.managementPort + "/actuator/health" + group))
+				.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
 }
