@@ -7,13 +7,13 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.NoSuchElementException;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -35,31 +35,23 @@ import static org.awaitility.Awaitility.await;
 /**
  * The console end to end, in headless Chromium: a real gateway (child JVM, dev mode) and
  * the console in this JVM, both on the test vhost of the real RabbitMQ. The order page of
- * the gateway is the STOMP client. One browser, two tabs (console, order page); the tests
- * run in order and build on each other.
+ * the gateway is the STOMP client. The gateway is shared by the tests; each test has a
+ * fresh browser (no session cookie, no tab), its own users and order, and logs in and
+ * opens the order page itself, so that any one of them runs alone and in any order.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "server.address=127.0.0.1")
 @ActiveProfiles("dev")
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleBrowserIntegrationTests {
 
 	private static final String RUN = UUID.randomUUID().toString().substring(0, 6);
 
 	private static final String NODE = "e2e-gw-" + RUN;
 
-	private static final String ALICE = "e2e-alice-" + RUN;
-
-	private static final String BOB = "e2e-bob-" + RUN;
-
-	private static final String ORDER = "77" + Math.abs(RUN.hashCode() % 10000);
-
 	private static GatewayProcess gateway;
 
-	private static WebDriver browser;
+	private WebDriver browser;
 
-	private static String consoleTab;
-
-	private static String orderTab;
+	private String consoleTab;
 
 	@LocalServerPort
 	int port;
@@ -71,29 +63,36 @@ class ConsoleBrowserIntegrationTests {
 	}
 
 	@BeforeAll
-	static void start() {
+	static void startGateway() {
 		gateway = GatewayProcess.start(NODE);
-		browser = Chromium.start();
-		consoleTab = browser.getWindowHandle();
 	}
 
 	@AfterAll
-	static void stop() {
-		if (browser != null) {
-			browser.quit();
-		}
+	static void stopGateway() {
 		if (gateway != null) {
 			gateway.close();
 		}
 	}
 
+	@BeforeEach
+	void startBrowser() {
+		this.browser = Chromium.start();
+		this.consoleTab = this.browser.getWindowHandle();
+	}
+
+	@AfterEach
+	void stopBrowser() {
+		if (this.browser != null) {
+			this.browser.quit();
+		}
+	}
+
 	@Test
-	@Order(1)
 	void operatorLogsInAndSeesTheGatewayNodeAndRabbitMq() {
 		logIn("operator", "courier-operator");
 		await().atMost(20, TimeUnit.SECONDS).untilAsserted(() -> {
-			browser.navigate().refresh();
-			assertThat(browser.findElements(By.cssSelector("tr.node[data-node='" + NODE + "']"))).hasSize(1);
+			this.browser.navigate().refresh();
+			assertThat(this.browser.findElements(By.cssSelector("tr.node[data-node='" + NODE + "']"))).hasSize(1);
 		});
 		// The page's live regions are swapped (live.js) on every node heart-beat: each
 		// element is read in one go,
@@ -104,97 +103,93 @@ class ConsoleBrowserIntegrationTests {
 				.contains("UP");
 			assertThat(textOf(By.id("stomp-listener"))).isEqualTo("listening");
 		});
-		Chromium.screenshot(browser, "console-overview");
+		Chromium.screenshot(this.browser, "console-overview");
 	}
 
 	@Test
-	@Order(2)
 	void aSessionAppearsLiveWhenTheOrderPageConnects() {
-		browser.get(console("/connections"));
-		((JavascriptExecutor) browser).executeScript("window.notReloaded = true;");
-		browser.switchTo().newWindow(WindowType.TAB);
-		orderTab = browser.getWindowHandle();
-		browser.get(gateway.url("/"));
-		browser.findElement(By.id("mint-user")).clear();
-		browser.findElement(By.id("mint-user")).sendKeys(ALICE);
-		browser.findElement(By.id("mint-orders")).clear();
-		browser.findElement(By.id("mint-orders")).sendKeys(ORDER);
-		browser.findElement(By.id("mint")).click();
-		await().atMost(10, TimeUnit.SECONDS)
-			.until(() -> !browser.findElement(By.id("token")).getAttribute("value").isEmpty());
-		browser.findElement(By.id("connect")).click();
-		awaitState("connected");
+		String alice = user("live");
+		logIn("operator", "courier-operator");
+		this.browser.get(console("/connections"));
+		((JavascriptExecutor) this.browser).executeScript("window.notReloaded = true;");
+		openOrderPage(alice, order());
 
-		browser.switchTo().window(consoleTab);
-		By row = By.cssSelector("tr.session[data-user='" + ALICE + "']");
-		await().atMost(15, TimeUnit.SECONDS).until(() -> !browser.findElements(row).isEmpty());
-		assertThat(((JavascriptExecutor) browser).executeScript("return window.notReloaded === true;"))
+		this.browser.switchTo().window(this.consoleTab);
+		By row = By.cssSelector("tr.session[data-user='" + alice + "']");
+		await().atMost(15, TimeUnit.SECONDS).until(() -> !this.browser.findElements(row).isEmpty());
+		assertThat(((JavascriptExecutor) this.browser).executeScript("return window.notReloaded === true;"))
 			.as("updated in place over SSE, not by a reload")
 			.isEqualTo(true);
-		assertThat(textOf(row)).contains(NODE).contains("websocket").contains("127.0.0.1:");
-		Chromium.screenshot(browser, "console-connections");
+		assertThat(textOf(row)).contains(NODE).contains("websocket").contains("127.0.0.1");
+		Chromium.screenshot(this.browser, "console-connections");
 	}
 
 	@Test
-	@Order(3)
 	void anOrderEventPublishedByABackendShowsOnTheOrderPage() {
-		browser.switchTo().window(orderTab);
+		String alice = user("events");
+		String order = order();
+		openOrderPage(alice, order);
 		await().atMost(15, TimeUnit.SECONDS).untilAsserted(() -> {
-			assertThat(gateway.publishOrderEvent(ORDER, ALICE, "SHIPPED")).isEqualTo(202);
-			assertThat(browser
-				.findElements(By.cssSelector("#events li[data-order='" + ORDER + "'][data-status='SHIPPED']")))
+			assertThat(gateway.publishOrderEvent(order, alice, "SHIPPED")).isEqualTo(202);
+			assertThat(this.browser
+				.findElements(By.cssSelector("#events li[data-order='" + order + "'][data-status='SHIPPED']")))
 				.isNotEmpty();
 		});
-		assertThat(textOf(By.cssSelector("#order-" + ORDER + " .status"))).isEqualTo("SHIPPED");
-		Chromium.screenshot(browser, "order-page");
+		assertThat(textOf(By.cssSelector("#order-" + order + " .status"))).isEqualTo("SHIPPED");
+		Chromium.screenshot(this.browser, "order-page");
 	}
 
 	@Test
-	@Order(4)
 	void operatorDisconnectsTheSessionAndTheClientIsClosedThenReconnects() {
-		browser.switchTo().window(consoleTab);
-		browser.get(console("/connections?user=" + ALICE));
+		String alice = user("disconnected");
+		logIn("operator", "courier-operator");
+		String orderTab = openOrderPage(alice, order());
+
+		this.browser.switchTo().window(this.consoleTab);
+		this.browser.get(console("/connections?user=" + alice));
 		// The live page swaps its table when sessions change (live.js): a row found a
-		// moment ago may be gone.
+		// moment ago may be gone, and
+		// the console may not list the session yet.
 		String sessionId = await().atMost(10, TimeUnit.SECONDS)
-			.ignoreException(StaleElementReferenceException.class)
+			.ignoreExceptionsMatching(
+					(ex) -> ex instanceof StaleElementReferenceException || ex instanceof NoSuchElementException)
 			.until(() -> {
-				WebElement row = browser.findElement(By.cssSelector("tr.session[data-user='" + ALICE + "']"));
+				WebElement row = this.browser.findElement(By.cssSelector("tr.session[data-user='" + alice + "']"));
 				String id = row.getAttribute("data-session");
 				row.findElement(By.linkText("Disconnect")).click();
 				return id;
 			}, (id) -> id != null);
 		awaitText(By.id("confirm-text"), sessionId);
-		browser.findElement(By.id("confirm-disconnect")).click();
+		this.browser.findElement(By.id("confirm-disconnect")).click();
 		awaitText(By.id("message"), "1 session(s) closed");
 
-		browser.switchTo().window(orderTab);
+		this.browser.switchTo().window(orderTab);
 		await().atMost(10, TimeUnit.SECONDS)
 			.untilAsserted(() -> assertThat(textOf(By.id("log"))).contains("disconnected by operator"));
 		awaitState("connected");
 
-		browser.switchTo().window(consoleTab);
-		browser.get(console("/audit"));
-		assertThat(textOf(By.cssSelector("tr.audit-entry"))).contains("operator")
+		this.browser.switchTo().window(this.consoleTab);
+		this.browser.get(console("/audit"));
+		assertThat(textOf(By.xpath("//tr[contains(@class, 'audit-entry')][contains(., '" + sessionId + "')]")))
+			.contains("operator")
 			.contains("disconnect-session")
-			.contains(sessionId)
 			.contains("1 session(s) closed");
 	}
 
 	@Test
-	@Order(5)
 	void operatorSetsAUsersSessionLimitAndTheGatewayEnforcesIt() throws Exception {
-		browser.switchTo().window(consoleTab);
-		browser.get(console("/limits"));
-		WebElement form = browser.findElement(By.id("override-form"));
-		form.findElement(By.name("user")).sendKeys(BOB);
+		String bob = user("limited");
+		logIn("operator", "courier-operator");
+		this.browser.get(console("/limits"));
+		WebElement form = this.browser.findElement(By.id("override-form"));
+		form.findElement(By.name("user")).sendKeys(bob);
 		form.findElement(By.name("sessionsPerUser")).sendKeys("1");
 		form.findElement(By.id("save-override")).click();
 		awaitText(By.id("message"), "Published limits version");
-		assertThat(textOf(By.cssSelector("tr.override[data-user='" + BOB + "']"))).contains("1");
-		Chromium.screenshot(browser, "console-limits");
+		assertThat(textOf(By.cssSelector("tr.override[data-user='" + bob + "']"))).contains("1");
+		Chromium.screenshot(this.browser, "console-limits");
 
-		String token = gateway.mint(BOB, "", "");
+		String token = gateway.mint(bob, "", "");
 		try (RawStompClient first = RawStompClient.connect(gateway.wsUrl(), token)) {
 			assertThat(first.nextFrame(Duration.ofSeconds(10))).startsWith("CONNECTED");
 			await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> {
@@ -207,25 +202,23 @@ class ConsoleBrowserIntegrationTests {
 		// a refresh can replace the element between finding and reading it: try again
 		// then
 		await().atMost(10, TimeUnit.SECONDS).ignoreException(StaleElementReferenceException.class).untilAsserted(() -> {
-			browser.navigate().refresh();
-			assertThat(textOf(By.id("hits"))).contains("sessions-per-user").contains(BOB);
+			this.browser.navigate().refresh();
+			assertThat(textOf(By.id("hits"))).contains("sessions-per-user").contains(bob);
 		});
 	}
 
 	@Test
-	@Order(6)
 	void viewerSeesEverythingButCannotDisconnectOrEditLimits() {
-		browser.switchTo().window(consoleTab);
-		browser.get(console("/"));
-		browser.findElement(By.cssSelector("header form button")).click();
+		logIn("operator", "courier-operator");
+		this.browser.findElement(By.cssSelector("header form button")).click(); // log out
 		logIn("viewer", "courier-viewer");
-		browser.get(console("/limits"));
-		assertThat(browser.findElements(By.id("override-form"))).isEmpty();
+		this.browser.get(console("/limits"));
+		assertThat(this.browser.findElements(By.id("override-form"))).isEmpty();
 		assertThat(textOf(By.id("viewer-note"))).contains("Only an OPERATOR");
-		browser.get(console("/connections"));
-		assertThat(browser.findElements(By.linkText("Disconnect"))).isEmpty();
+		this.browser.get(console("/connections"));
+		assertThat(this.browser.findElements(By.linkText("Disconnect"))).isEmpty();
 		// Forging the POST with a valid CSRF token does not help: the server refuses it.
-		Object status = ((JavascriptExecutor) browser).executeAsyncScript(
+		Object status = ((JavascriptExecutor) this.browser).executeAsyncScript(
 				"""
 						const done = arguments[arguments.length - 1];
 						const csrf = document.querySelector('header form input[name=_csrf]').value;
@@ -235,11 +228,43 @@ class ConsoleBrowserIntegrationTests {
 		assertThat(status).isEqualTo(403L);
 	}
 
+	/**
+	 * A user of this run only, so that no other test (or run) has sessions or limits for
+	 * it.
+	 */
+	private static String user(String name) {
+		return "e2e-" + name + "-" + RUN;
+	}
+
+	private static String order() {
+		return "77" + Math.abs(UUID.randomUUID().hashCode() % 100000);
+	}
+
+	/**
+	 * Opens the gateway's order page in a new tab, mints a token for {@code user} and
+	 * {@code order} there and connects; returns the tab, left selected.
+	 */
+	private String openOrderPage(String user, String order) {
+		this.browser.switchTo().newWindow(WindowType.TAB);
+		String tab = this.browser.getWindowHandle();
+		this.browser.get(gateway.url("/"));
+		this.browser.findElement(By.id("mint-user")).clear();
+		this.browser.findElement(By.id("mint-user")).sendKeys(user);
+		this.browser.findElement(By.id("mint-orders")).clear();
+		this.browser.findElement(By.id("mint-orders")).sendKeys(order);
+		this.browser.findElement(By.id("mint")).click();
+		await().atMost(10, TimeUnit.SECONDS)
+			.until(() -> !this.browser.findElement(By.id("token")).getAttribute("value").isEmpty());
+		this.browser.findElement(By.id("connect")).click();
+		awaitState("connected");
+		return tab;
+	}
+
 	private void logIn(String user, String password) {
-		browser.get(console("/login"));
-		browser.findElement(By.id("username")).sendKeys(user);
-		browser.findElement(By.id("password")).sendKeys(password);
-		browser.findElement(By.id("login")).click();
+		this.browser.get(console("/login"));
+		this.browser.findElement(By.id("username")).sendKeys(user);
+		this.browser.findElement(By.id("password")).sendKeys(password);
+		this.browser.findElement(By.id("login")).click();
 		awaitText(By.cssSelector("header .who"), user);
 	}
 
@@ -251,7 +276,7 @@ class ConsoleBrowserIntegrationTests {
 	private String textOf(By element) {
 		return await().atMost(5, TimeUnit.SECONDS)
 			.ignoreException(StaleElementReferenceException.class)
-			.until(() -> browser.findElement(element).getText(), text -> true);
+			.until(() -> this.browser.findElement(element).getText(), text -> true);
 	}
 
 	/** After a click that navigates: the next page may not be there yet. */
@@ -263,9 +288,9 @@ class ConsoleBrowserIntegrationTests {
 
 	private void awaitState(String state) {
 		await().atMost(20, TimeUnit.SECONDS)
-			.untilAsserted(() -> assertThat(browser.findElement(By.id("state")).getAttribute("data-state"))
-				.as(browser.findElement(By.id("state")).getText() + " / log: "
-						+ browser.findElement(By.id("log")).getText())
+			.untilAsserted(() -> assertThat(this.browser.findElement(By.id("state")).getAttribute("data-state"))
+				.as(this.browser.findElement(By.id("state")).getText() + " / log: "
+						+ this.browser.findElement(By.id("log")).getText())
 				.isEqualTo(state));
 	}
 

@@ -1,8 +1,16 @@
 package io.courier.bench;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
+
+import tools.jackson.core.StreamWriteFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * One scenario's outcome for one target: ordered metrics, printed as one {@code RESULT
@@ -10,6 +18,11 @@ import java.util.Map;
  * messages delivered, sessions alive, CONNECTs accepted) and {@code errors}.
  */
 final class Result {
+
+	/** Decimals as written ({@code 1.500}), never in exponent notation. */
+	private static final JsonMapper JSON = JsonMapper.builder()
+		.enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
+		.build();
 
 	final String scenario;
 
@@ -33,35 +46,36 @@ final class Result {
 		return this.metrics.get(name);
 	}
 
+	/**
+	 * The metrics as one JSON object, in order: a {@link Double} with three decimals
+	 * ({@code null} if NaN or infinite), other numbers and booleans as they are, an
+	 * {@link Iterable} as an array, anything else as its string. Jackson writes it, so
+	 * any text (quotes, control characters) comes out escaped.
+	 */
 	String toJson() {
-		StringBuilder json = new StringBuilder("{");
-		for (Map.Entry<String, Object> entry : this.metrics.entrySet()) {
-			if (json.length() > 1) {
-				json.append(',');
-			}
-			json.append('"').append(entry.getKey()).append("\":").append(value(entry.getValue()));
-		}
-		return json.append('}').toString();
+		ObjectNode json = JSON.createObjectNode();
+		this.metrics.forEach((name, value) -> json.set(name, node(value)));
+		return JSON.writeValueAsString(json);
 	}
 
-	private static String value(Object value) {
+	private static JsonNode node(Object value) {
+		JsonNodeFactory nodes = JSON.getNodeFactory();
 		if (value == null) {
-			return "null";
+			return nodes.nullNode();
 		}
 		if (value instanceof Double d) {
-			return (d.isNaN() || d.isInfinite()) ? "null" : String.format(Locale.ROOT, "%.3f", d);
+			return (d.isNaN() || d.isInfinite()) ? nodes.nullNode()
+					: nodes.numberNode(BigDecimal.valueOf(d).setScale(3, RoundingMode.HALF_UP));
 		}
 		if (value instanceof Number || value instanceof Boolean) {
-			return value.toString();
+			return JSON.valueToTree(value);
 		}
 		if (value instanceof Iterable<?> list) {
-			StringBuilder out = new StringBuilder("[");
-			for (Object item : list) {
-				out.append((out.length() > 1) ? "," : "").append(value(item));
-			}
-			return out.append(']').toString();
+			ArrayNode array = nodes.arrayNode();
+			list.forEach((item) -> array.add(node(item)));
+			return array;
 		}
-		return '"' + value.toString().replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + '"';
+		return nodes.stringNode(value.toString());
 	}
 
 }

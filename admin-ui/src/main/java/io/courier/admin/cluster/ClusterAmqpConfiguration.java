@@ -12,6 +12,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import io.courier.admin.live.LiveUpdates;
+import io.courier.contract.ClusterExchange;
 
 /**
  * The console's two queues, both named by the broker ({@code amq.gen-...}, the only names
@@ -38,7 +39,7 @@ class ClusterAmqpConfiguration {
 		// The gateways declare the exchange (the console's user may not configure it);
 		// until the first gateway did,
 		// the bindings fail and the console retries.
-		TopicExchange cluster = new TopicExchange(ClusterMessage.EXCHANGE, true, false);
+		TopicExchange cluster = new TopicExchange(ClusterExchange.NAME, true, false);
 		cluster.setShouldDeclare(false);
 		return new Declarables(cluster, BindingBuilder.bind(clusterEventQueue).to(cluster).with("presence.*"),
 				BindingBuilder.bind(clusterEventQueue).to(cluster).with("node.*"),

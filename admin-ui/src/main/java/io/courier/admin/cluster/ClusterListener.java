@@ -2,7 +2,6 @@ package io.courier.admin.cluster;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 import org.apache.commons.logging.Log;
@@ -24,6 +23,10 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 import io.courier.admin.limits.LimitsStore;
+import io.courier.contract.ClusterExchange;
+import io.courier.contract.ClusterMessage;
+import io.courier.contract.LimitHit;
+import io.courier.contract.LimitsDocument;
 
 /**
  * Feeds what the gateways say on {@code courier.cluster} into the {@link ClusterView}
@@ -61,15 +64,18 @@ class ClusterListener implements MessageListener {
 	public void onMessage(Message message) {
 		String routingKey = message.getMessageProperties().getReceivedRoutingKey();
 		try {
-			if (ClusterMessage.LIMITS_CHANGED.equals(routingKey)) {
+			if (LimitsDocument.TYPE.equals(routingKey)) {
 				this.limits.offer(message.getBody());
-				return;
 			}
-			apply(this.mapper.readValue(message.getBody(), ClusterMessage.class), Instant.now());
+			else if (LimitHit.TYPE.equals(routingKey)) {
+				apply(this.mapper.readValue(message.getBody(), LimitHit.class), Instant.now());
+			}
+			else {
+				apply(this.mapper.readValue(message.getBody(), ClusterMessage.class), Instant.now());
+			}
 		}
 		catch (JacksonException | IllegalArgumentException ex) {
-			logger
-				.warn("Ignoring unreadable " + routingKey + " on " + ClusterMessage.EXCHANGE + ": " + ex.getMessage());
+			logger.warn("Ignoring unreadable " + routingKey + " on " + ClusterExchange.NAME + ": " + ex.getMessage());
 		}
 	}
 
@@ -93,12 +99,21 @@ class ClusterListener implements MessageListener {
 			case ClusterMessage.SNAPSHOT ->
 				this.view.snapshot(nodeId, (message.sessions() != null) ? message.sessions() : List.of(), now);
 			case ClusterMessage.NODE_LEAVE -> this.view.removeNode(nodeId, now);
-			case ClusterMessage.LIMIT_HIT ->
-				this.view.limitHit(new LimitHit((message.at() != null) ? message.at() : now, nodeId,
-						String.valueOf(message.limit()), message.user(), message.sessionId(),
-						String.valueOf(message.remoteAddress()), String.valueOf(message.detail())));
 			default -> logger.debug("Ignoring cluster message " + message.type());
 		}
+	}
+
+	/**
+	 * Keeps a hit for the Limits page; one without a time gets the time the console heard
+	 * it.
+	 */
+	void apply(LimitHit hit, Instant now) {
+		if (hit.nodeId() == null) {
+			return;
+		}
+		this.view.limitHit(new LimitHit(LimitHit.TYPE, hit.nodeId(), (hit.at() != null) ? hit.at() : now,
+				String.valueOf(hit.limit()), hit.user(), hit.sessionId(), String.valueOf(hit.remoteAddress()),
+				String.valueOf(hit.detail())));
 	}
 
 	@EventListener
@@ -116,9 +131,9 @@ class ClusterListener implements MessageListener {
 
 	private void requestSnapshot() {
 		try {
-			byte[] body = this.mapper.writeValueAsBytes(Map.of("type", ClusterMessage.SNAPSHOT_REQUEST, "nodeId",
-					this.consoleId, "at", Instant.now().toString()));
-			this.rabbit.send(ClusterMessage.EXCHANGE, ClusterMessage.SNAPSHOT_REQUEST,
+			byte[] body = this.mapper.writeValueAsBytes(new ClusterMessage(ClusterMessage.SNAPSHOT_REQUEST,
+					this.consoleId, Instant.now(), null, null, null));
+			this.rabbit.send(ClusterExchange.NAME, ClusterMessage.SNAPSHOT_REQUEST,
 					MessageBuilder.withBody(body).setContentType(MessageProperties.CONTENT_TYPE_JSON).build());
 		}
 		catch (AmqpException ex) {

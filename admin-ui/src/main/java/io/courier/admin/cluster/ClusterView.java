@@ -16,6 +16,10 @@ import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
 
+import io.courier.contract.LimitHit;
+import io.courier.contract.NodeStatus;
+import io.courier.contract.SessionInfo;
+
 /**
  * The cluster as the console hears it on {@code courier.cluster}: nodes (from
  * heart-beats), every session (joins, leaves, snapshots), users online, and the recent

@@ -14,7 +14,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
 import org.springframework.amqp.core.Message;
@@ -24,6 +23,10 @@ import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.stereotype.Component;
+
+import io.courier.contract.ClusterExchange;
+import io.courier.contract.Control;
+import io.courier.contract.Control.Reply;
 
 /**
  * Request/reply over {@code courier.cluster}: publishes {@code control.<command>} with
@@ -54,10 +57,10 @@ public class ControlClient implements MessageListener {
 	}
 
 	/**
-	 * Sends {@code control.<command>} and waits for the replies of {@code expectedNodes}
-	 * (at most the timeout).
+	 * Sends {@code body} as {@code command} (one of {@link Control}'s) and waits for the
+	 * replies of {@code expectedNodes} (at most the timeout).
 	 */
-	public ControlReplies request(String command, Map<String, ?> body, Collection<String> expectedNodes) {
+	public ControlReplies request(String command, Object body, Collection<String> expectedNodes) {
 		String correlationId = UUID.randomUUID().toString();
 		Pending replies = new Pending(expectedNodes);
 		this.pending.put(correlationId, replies);
@@ -67,7 +70,7 @@ public class ControlClient implements MessageListener {
 				.setReplyTo(this.replyQueue.getActualName())
 				.setCorrelationId(correlationId)
 				.build();
-			this.rabbit.send(ClusterMessage.EXCHANGE, "control." + command, message);
+			this.rabbit.send(ClusterExchange.NAME, command, message);
 			return replies.await(this.timeout);
 		}
 		finally {
@@ -83,7 +86,7 @@ public class ControlClient implements MessageListener {
 			return;
 		}
 		try {
-			replies.add(this.mapper.readTree(message.getBody()));
+			replies.add(this.mapper.readValue(message.getBody(), Reply.class));
 		}
 		catch (JacksonException ex) {
 			logger.warn("Ignoring an unreadable control reply: " + ex.getMessage());
@@ -95,17 +98,16 @@ public class ControlClient implements MessageListener {
 
 		private final Set<String> waitingFor;
 
-		private final List<JsonNode> replies = new ArrayList<>();
+		private final List<Reply> replies = new ArrayList<>();
 
 		Pending(Collection<String> expectedNodes) {
 			this.waitingFor = new TreeSet<>(expectedNodes);
 		}
 
-		synchronized void add(JsonNode reply) {
+		synchronized void add(Reply reply) {
 			this.replies.add(reply);
-			JsonNode nodeId = reply.get("nodeId");
-			if (nodeId != null) {
-				this.waitingFor.remove(nodeId.asString());
+			if (reply.nodeId() != null) {
+				this.waitingFor.remove(reply.nodeId());
 			}
 			notifyAll();
 		}

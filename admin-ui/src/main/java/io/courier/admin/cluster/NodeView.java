@@ -5,6 +5,8 @@ import java.time.Instant;
 
 import org.jspecify.annotations.Nullable;
 
+import io.courier.contract.NodeStatus;
+
 /**
  * A gateway node as the console last heard it.
  *

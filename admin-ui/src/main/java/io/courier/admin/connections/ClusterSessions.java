@@ -4,18 +4,21 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
-import tools.jackson.databind.JsonNode;
 
 import org.springframework.stereotype.Component;
 
 import io.courier.admin.cluster.ClusterView;
 import io.courier.admin.cluster.ControlClient;
 import io.courier.admin.cluster.ControlReplies;
-import io.courier.admin.cluster.SessionInfo;
+import io.courier.contract.Control;
+import io.courier.contract.Control.DisconnectRequest;
+import io.courier.contract.Control.Reply;
+import io.courier.contract.Control.SessionRequest;
+import io.courier.contract.SessionDetail;
+import io.courier.contract.SessionInfo;
 
 /**
  * Sessions of the whole cluster, asked of every node ({@code control.sessions},
@@ -38,12 +41,12 @@ class ClusterSessions {
 	SessionList list(SessionFilter filter) {
 		List<String> nodes = this.cluster.nodeIds();
 		ControlReplies replies = nodes.isEmpty() ? new ControlReplies(List.of(), List.of())
-				: this.control.request("sessions", filter.request(), nodes);
+				: this.control.request(Control.SESSIONS, filter.request(), nodes);
 		List<SessionRow> rows = new ArrayList<>();
 		Set<String> answered = new HashSet<>();
-		for (JsonNode reply : replies.replies()) {
-			answered.add(reply.path("nodeId").asString(""));
-			for (JsonNode session : reply.path("sessions")) {
+		for (Reply reply : replies.replies()) {
+			answered.add(reply.nodeId());
+			for (SessionDetail session : (reply.sessions() != null) ? reply.sessions() : List.<SessionDetail>of()) {
 				rows.add(SessionRow.of(session));
 			}
 		}
@@ -66,20 +69,23 @@ class ClusterSessions {
 	@Nullable SessionDetailView detail(String sessionId) {
 		SessionInfo known = this.cluster.session(sessionId);
 		List<String> nodes = (known != null) ? List.of(known.nodeId()) : this.cluster.nodeIds();
-		ControlReplies replies = this.control.request("session", Map.of("sessionId", sessionId), nodes);
-		for (JsonNode reply : replies.replies()) {
-			if (reply.hasNonNull("session")) {
-				return new SessionDetailView(SessionRow.of(reply.get("session")), List.of());
+		ControlReplies replies = this.control.request(Control.SESSION, new SessionRequest(sessionId), nodes);
+		for (Reply reply : replies.replies()) {
+			if (reply.session() != null) {
+				return new SessionDetailView(SessionRow.of(reply.session()), List.of());
 			}
 		}
 		return (known != null) ? new SessionDetailView(SessionRow.of(known), replies.missing()) : null;
 	}
 
-	Disconnected disconnect(Map<String, String> target, String operator) {
-		Map<String, String> body = new java.util.LinkedHashMap<>(target);
-		body.put("by", operator);
-		ControlReplies replies = this.control.request("disconnect", body, this.cluster.nodeIds());
-		int closed = replies.replies().stream().mapToInt((reply) -> reply.path("closed").asInt(0)).sum();
+	/** Closes the session {@code sessionId}, or every session of {@code user}. */
+	Disconnected disconnect(@Nullable String sessionId, @Nullable String user, String operator) {
+		ControlReplies replies = this.control.request(Control.DISCONNECT,
+				new DisconnectRequest(sessionId, user, operator), this.cluster.nodeIds());
+		int closed = replies.replies()
+			.stream()
+			.mapToInt((reply) -> (reply.closed() != null) ? reply.closed() : 0)
+			.sum();
 		return new Disconnected(closed, replies.missing());
 	}
 

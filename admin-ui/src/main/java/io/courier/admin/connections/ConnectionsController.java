@@ -87,7 +87,8 @@ class ConnectionsController {
 			@RequestParam(required = false) @Nullable String user, Authentication operator,
 			RedirectAttributes redirect) {
 		Map<String, String> target = target(session, user);
-		ClusterSessions.Disconnected result = this.sessions.disconnect(target, operator.getName());
+		ClusterSessions.Disconnected result = this.sessions.disconnect(target.get("sessionId"), target.get("user"),
+				operator.getName());
 		String what = (session != null) ? "session " + session : "user " + user;
 		this.audit.record(operator.getName(), (session != null) ? "disconnect-session" : "disconnect-user", what,
 				result.describe());

@@ -1,9 +1,8 @@
 package io.courier.admin.connections;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import org.jspecify.annotations.Nullable;
+
+import io.courier.contract.Control.SessionsRequest;
 
 /**
  * The Connections page's filters; blank = no filter. User, node and transport match
@@ -20,13 +19,8 @@ public record SessionFilter(@Nullable String user, @Nullable String nodeId, @Nul
 	}
 
 	/** The body of a {@code control.sessions} request (JSON nulls for absent filters). */
-	Map<String, @Nullable Object> request() {
-		Map<String, @Nullable Object> body = new LinkedHashMap<>();
-		body.put("user", this.user);
-		body.put("nodeId", this.nodeId);
-		body.put("transport", this.transport);
-		body.put("remoteAddress", this.remoteAddress);
-		return body;
+	SessionsRequest request() {
+		return new SessionsRequest(this.user, this.nodeId, this.transport, this.remoteAddress);
 	}
 
 	private static @Nullable String blankToNull(@Nullable String value) {

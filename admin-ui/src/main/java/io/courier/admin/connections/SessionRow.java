@@ -5,9 +5,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
-import tools.jackson.databind.JsonNode;
 
-import io.courier.admin.cluster.SessionInfo;
+import io.courier.contract.SessionDetail;
+import io.courier.contract.SessionDetail.Heartbeat;
+import io.courier.contract.SessionDetail.Subscription;
+import io.courier.contract.SessionInfo;
 
 /**
  * One session as a page shows it: from its node's reply ({@code SessionDetail}, with
@@ -24,19 +26,20 @@ public record SessionRow(String sessionId, String nodeId, String user, @Nullable
 				0, null, List.of(), 0, 0);
 	}
 
-	/** From a {@code SessionDetail} in a node's reply. */
-	static SessionRow of(JsonNode detail) {
+	/**
+	 * From a {@code SessionDetail} in a node's reply; what it leaves out is empty or 0.
+	 */
+	static SessionRow of(SessionDetail detail) {
 		List<Subscription> subscriptions = new ArrayList<>();
-		for (JsonNode subscription : detail.path("subscriptions")) {
-			subscriptions.add(new Subscription(subscription.path("id").asString(""),
-					subscription.path("destination").asString("")));
+		for (Subscription subscription : (detail.subscriptions() != null) ? detail.subscriptions()
+				: List.<Subscription>of()) {
+			subscriptions.add(new Subscription(orEmpty(subscription.id()), orEmpty(subscription.destination())));
 		}
-		return new SessionRow(detail.path("sessionId").asString(""), detail.path("nodeId").asString(""),
-				detail.path("user").asString(""), instant(detail.path("connectedAt")),
-				detail.path("remoteAddress").asString(""), detail.path("userAgent").asString(""),
-				detail.path("transport").asString(""), true, detail.path("framesIn").asLong(0),
-				detail.path("framesOut").asLong(0), instant(detail.path("lastActivity")), subscriptions,
-				detail.path("heartbeat").path("client").asLong(0), detail.path("heartbeat").path("server").asLong(0));
+		Heartbeat heartbeat = (detail.heartbeat() != null) ? detail.heartbeat() : new Heartbeat(0, 0);
+		return new SessionRow(orEmpty(detail.sessionId()), orEmpty(detail.nodeId()), orEmpty(detail.user()),
+				detail.connectedAt(), orEmpty(detail.remoteAddress()), orEmpty(detail.userAgent()),
+				orEmpty(detail.transport()), true, detail.framesIn(), detail.framesOut(), detail.lastActivity(),
+				subscriptions, heartbeat.client(), heartbeat.server());
 	}
 
 	boolean matches(SessionFilter filter) {
@@ -46,17 +49,8 @@ public record SessionRow(String sessionId, String nodeId, String user, @Nullable
 				&& (filter.remoteAddress() == null || this.remoteAddress.startsWith(filter.remoteAddress()));
 	}
 
-	private static @Nullable Instant instant(JsonNode node) {
-		String text = node.asString(null);
-		return (text != null && !text.isEmpty()) ? Instant.parse(text) : null;
-	}
-
 	private static String orEmpty(@Nullable String value) {
 		return (value != null) ? value : "";
-	}
-
-	/** A STOMP subscription of the session. */
-	public record Subscription(String id, String destination) {
 	}
 
 }

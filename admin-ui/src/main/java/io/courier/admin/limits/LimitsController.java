@@ -21,7 +21,10 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 import io.courier.admin.audit.AuditLog;
 import io.courier.admin.cluster.ClusterView;
-import io.courier.admin.cluster.LimitHit;
+import io.courier.contract.LimitHit;
+import io.courier.contract.LimitsDocument;
+import io.courier.contract.LimitsDocument.Limits;
+import io.courier.contract.LimitsDocument.UserLimits;
 
 /**
  * Rate limits: the document in force (global limits and per-user overrides), editing it
@@ -30,6 +33,14 @@ import io.courier.admin.cluster.LimitHit;
  */
 @Controller
 class LimitsController {
+
+	/**
+	 * The contract's bounds, as the forms' min and max (the constraints check them again
+	 * on submit).
+	 */
+	private static final Map<String, Object> BOUNDS = Map.of("rateMin", LimitsDocument.RATE_MIN, "rateMax",
+			LimitsDocument.RATE_MAX, "burstMax", LimitsDocument.BURST_MAX, "sessionsPerUserMax",
+			LimitsDocument.SESSIONS_PER_USER_MAX);
 
 	private final LimitsStore store;
 
@@ -47,6 +58,7 @@ class LimitsController {
 	String limits(Model model) {
 		LimitsDocument current = this.store.current();
 		model.addAttribute("document", current);
+		model.addAttribute("bounds", BOUNDS);
 		if (!model.containsAttribute("globalForm")) {
 			model.addAttribute("globalForm", GlobalLimitsForm.of(current));
 		}
@@ -56,13 +68,13 @@ class LimitsController {
 		model.addAttribute("hits",
 				this.cluster.limitHits()
 					.stream()
-					.filter((hit) -> !"slow-consumer".equals(hit.limit()))
+					.filter((LimitHit hit) -> !LimitHit.SLOW_CONSUMER.equals(hit.limit()))
 					.limit(50)
 					.toList());
 		model.addAttribute("slowConsumers",
 				this.cluster.limitHits()
 					.stream()
-					.filter((LimitHit hit) -> "slow-consumer".equals(hit.limit()))
+					.filter((LimitHit hit) -> LimitHit.SLOW_CONSUMER.equals(hit.limit()))
 					.limit(50)
 					.toList());
 		model.addAttribute("audit",
@@ -93,7 +105,7 @@ class LimitsController {
 		}
 		String user = form.user();
 		return change(form.version(), (current) -> {
-			Map<String, LimitsDocument.Override> overrides = new TreeMap<>(current.overrides());
+			Map<String, UserLimits> overrides = new TreeMap<>(current.overrides());
 			overrides.put(user, form.override());
 			return new Change(current.limits(), overrides, "override for " + user + " " + describe(form.override()));
 		}, operator, model, redirect);
@@ -103,7 +115,7 @@ class LimitsController {
 	String deleteOverride(@RequestParam String user, @RequestParam long version, Authentication operator, Model model,
 			RedirectAttributes redirect) {
 		return change(version, (current) -> {
-			Map<String, LimitsDocument.Override> overrides = new TreeMap<>(current.overrides());
+			Map<String, UserLimits> overrides = new TreeMap<>(current.overrides());
 			overrides.remove(user);
 			return new Change(current.limits(), overrides, "override for " + user + " removed");
 		}, operator, model, redirect);
@@ -119,9 +131,14 @@ class LimitsController {
 			return invalid(model);
 		}
 		Change next = change.apply(current);
-		LimitsDocument document = current.next(next.limits(), next.overrides(), operator.getName(), Instant.now());
+		LimitsDocument document = new LimitsDocument(LimitsDocument.TYPE, current.version() + 1, Instant.now(),
+				operator.getName(), next.limits(), next.overrides());
 		try {
 			this.store.publish(document);
+		}
+		catch (IllegalArgumentException ex) {
+			model.addAttribute("error", "The gateways would refuse this change: " + ex.getMessage());
+			return invalid(model);
 		}
 		catch (AmqpException ex) {
 			model.addAttribute("error", "RabbitMQ did not take the change: " + ex.getMessage());
@@ -147,13 +164,13 @@ class LimitsController {
 		return invalid(model);
 	}
 
-	private static String describe(LimitsDocument.Limits limits) {
+	private static String describe(Limits limits) {
 		return "frame-rate " + limits.frameRate() + ", frame-burst " + limits.frameBurst() + ", sessions-per-user "
 				+ limits.sessionsPerUser() + ", handshake-rate " + limits.handshakeRate() + ", handshake-burst "
 				+ limits.handshakeBurst();
 	}
 
-	private static String describe(LimitsDocument.Override override) {
+	private static String describe(UserLimits override) {
 		return "frame-rate " + orGlobal(override.frameRate()) + ", frame-burst " + orGlobal(override.frameBurst())
 				+ ", sessions-per-user " + orGlobal(override.sessionsPerUser());
 	}
@@ -163,8 +180,7 @@ class LimitsController {
 	}
 
 	/** A new document's content and what it changes, in words for the audit log. */
-	private record Change(LimitsDocument.Limits limits, Map<String, LimitsDocument.Override> overrides,
-			String summary) {
+	private record Change(Limits limits, Map<String, UserLimits> overrides, String summary) {
 	}
 
 }

@@ -7,10 +7,13 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
+import io.courier.contract.LimitsDocument.Limits;
+
 /**
  * The limits the console shows while no document exists in {@code courier.limits}
- * (version 0): the gateways' defaults unless the gateways were started with other
- * {@code courier.limits.*} values, in which case set the same here.
+ * (version 0), and for the global fields a document leaves out: the gateways' defaults
+ * unless the gateways were started with other {@code courier.limits.*} values, in which
+ * case set the same here.
  */
 @Validated
 @ConfigurationProperties("courier.admin.default-limits")
@@ -18,8 +21,8 @@ public record LimitsProperties(@DefaultValue("50") @DecimalMin("0.1") double fra
 		@DefaultValue("100") @Min(1) int frameBurst, @DefaultValue("20") @Min(1) int sessionsPerUser,
 		@DefaultValue("20") @DecimalMin("0.1") double handshakeRate, @DefaultValue("40") @Min(1) int handshakeBurst) {
 
-	LimitsDocument.Limits limits() {
-		return new LimitsDocument.Limits(this.frameRate, this.frameBurst, this.sessionsPerUser, this.handshakeRate,
+	Limits limits() {
+		return new Limits(this.frameRate, this.frameBurst, this.sessionsPerUser, this.handshakeRate,
 				this.handshakeBurst);
 	}
 

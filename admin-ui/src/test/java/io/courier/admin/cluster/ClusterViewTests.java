@@ -8,6 +8,11 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
+import io.courier.contract.ClusterMessage;
+import io.courier.contract.LimitHit;
+import io.courier.contract.NodeStatus;
+import io.courier.contract.SessionInfo;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The console's picture of the cluster, fed the JSON the gateways publish. */
@@ -23,11 +28,11 @@ class ClusterViewTests {
 	void joinAsTheGatewayPublishesItShowsTheSessionWithAllItsFields() {
 		ClusterMessage join = JsonMapper.builder().build().readValue("""
 				{"type":"presence.join","nodeId":"gw-a","at":"2026-11-24T10:00:00Z","session":{"sessionId":"s1",
-				"nodeId":"gw-a","user":"alice","connectedAt":"2026-11-24T10:00:00Z","remoteAddress":"127.0.0.1:5000",
+				"nodeId":"gw-a","user":"alice","connectedAt":"2026-11-24T10:00:00Z","remoteAddress":"127.0.0.1",
 				"userAgent":"Chromium","transport":"websocket"}}""", ClusterMessage.class);
 		this.view.join(join.session(), this.t0);
 		assertThat(this.view.sessions()).singleElement()
-			.isEqualTo(new SessionInfo("s1", "gw-a", "alice", this.t0, "127.0.0.1:5000", "Chromium", "websocket"));
+			.isEqualTo(new SessionInfo("s1", "gw-a", "alice", this.t0, "127.0.0.1", "Chromium", "websocket"));
 		assertThat(this.view.presenceChanges()).singleElement()
 			.isEqualTo(new PresenceChange(this.t0, "alice", true, "gw-a"));
 		assertThat(this.view.nodeIds()).containsExactly("gw-a");
@@ -77,15 +82,15 @@ class ClusterViewTests {
 	@Test
 	void historyIsBounded() {
 		for (int i = 0; i < 5; i++) {
-			this.view.limitHit(new LimitHit(this.t0.plusSeconds(i), "gw-a", "frame-rate", "u" + i, null, "127.0.0.1",
-					"rate limit exceeded"));
+			this.view.limitHit(new LimitHit(LimitHit.TYPE, "gw-a", this.t0.plusSeconds(i), LimitHit.FRAME_RATE, "u" + i,
+					null, "127.0.0.1", "rate limit exceeded"));
 		}
 		assertThat(this.view.limitHits()).extracting(LimitHit::user).containsExactly("u4", "u3", "u2");
 		assertThat(this.changes).contains(ClusterView.LIMITS);
 	}
 
 	private SessionInfo session(String id, String node, String user) {
-		return new SessionInfo(id, node, user, this.t0, "127.0.0.1:1", "test", "websocket");
+		return new SessionInfo(id, node, user, this.t0, "127.0.0.1", "test", "websocket");
 	}
 
 	private NodeStatus status(long in, long out) {

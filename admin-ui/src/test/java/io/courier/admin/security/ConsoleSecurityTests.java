@@ -109,17 +109,23 @@ class ConsoleSecurityTests {
 	@WithMockUser(username = "olga", roles = "OPERATOR")
 	void invalidLimitsAreRefusedWithTheReasonAndNotPublished() throws Exception {
 		long before = this.limits.current().version();
+		// the contract's rule (LimitsDocument.Rate), as the gateways apply it: 0.05
+		// frames/s is refused
 		this.mvc
 			.perform(post("/limits/global").with(csrf())
-				.param("frameRate", "0")
+				.param("frameRate", "0.05")
 				.param("frameBurst", "100")
 				.param("sessionsPerUser", "20")
 				.param("handshakeRate", "20")
-				.param("handshakeBurst", "40")
+				.param("handshakeBurst", "100001")
 				.param("version", String.valueOf(before)))
 			.andExpect(status().isOk())
+			.andExpect(
+					content().string(org.hamcrest.Matchers.containsString("frameRate: must be between 0.1 and 10000")))
 			.andExpect(content()
-				.string(org.hamcrest.Matchers.containsString("frameRate: must be greater than or equal to 0.1")));
+				.string(org.hamcrest.Matchers.containsString("handshakeBurst: must be between 1 and 100000")))
+			.andExpect(content().string(org.hamcrest.Matchers
+				.containsString("<input type=\"number\" step=\"0.1\" min=\"0.1\" max=\"10000\" name=\"frameRate\"")));
 		this.mvc.perform(
 				post("/limits/overrides").with(csrf()).param("user", "bob").param("version", String.valueOf(before)))
 			.andExpect(content().string(org.hamcrest.Matchers

@@ -17,8 +17,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.awaitility.core.ConditionTimeoutException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A real gateway node in a child JVM, started from the jar the reactor built
@@ -127,34 +130,33 @@ public final class GatewayProcess implements AutoCloseable {
 		}
 	}
 
-	/** Health is UP only while the relay reaches RabbitMQ. */
+	/**
+	 * Health is UP only while the relay reaches RabbitMQ; a gateway that exits fails at
+	 * once.
+	 */
 	private void awaitReady(int managementPort) {
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
 		HttpRequest health = HttpRequest
 			.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/actuator/health"))
 			.timeout(Duration.ofSeconds(2))
 			.build();
-		while (System.nanoTime() < deadline) {
-			if (!this.process.isAlive()) {
-				fail("the gateway exited during startup:\n" + tail());
-			}
-			try {
-				HttpResponse<String> response = this.http.send(health, HttpResponse.BodyHandlers.ofString());
-				if (response.statusCode() == 200 && response.body().contains("\"status\":\"UP\"")) {
-					return;
+		try {
+			await().atMost(90, TimeUnit.SECONDS).pollInterval(500, TimeUnit.MILLISECONDS).until(() -> {
+				if (!this.process.isAlive()) {
+					fail("the gateway exited during startup:\n" + tail());
 				}
-			}
-			catch (IOException ex) {
-				// not listening yet
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new IllegalStateException(ex);
-			}
-			sleep(500);
+				try {
+					HttpResponse<String> response = this.http.send(health, HttpResponse.BodyHandlers.ofString());
+					return response.statusCode() == 200 && response.body().contains("\"status\":\"UP\"");
+				}
+				catch (IOException ex) {
+					return false; // not listening yet
+				}
+			});
 		}
-		close();
-		fail("the gateway did not report UP within 90 s:\n" + tail());
+		catch (ConditionTimeoutException ex) {
+			close();
+			fail("the gateway did not report UP within 90 s:\n" + tail());
+		}
 	}
 
 	private String tail() {
@@ -183,15 +185,6 @@ public final class GatewayProcess implements AutoCloseable {
 	private static int freePort() throws IOException {
 		try (ServerSocket socket = new ServerSocket(0)) {
 			return socket.getLocalPort();
-		}
-	}
-
-	private static void sleep(long millis) {
-		try {
-			Thread.sleep(millis);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
 		}
 	}
 

@@ -11,6 +11,8 @@ import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.stereotype.Component;
 
+import io.courier.contract.ClusterExchange;
+
 /**
  * Publishes JSON on {@code courier.cluster} (routing key = the message type), and replies
  * to control requests through the default exchange. A node that cannot reach RabbitMQ
@@ -24,7 +26,7 @@ public class ClusterPublisher {
 	 * The durable topic exchange that carries presence, node status, limits and control
 	 * messages.
 	 */
-	public static final String EXCHANGE = "courier.cluster";
+	public static final String EXCHANGE = ClusterExchange.NAME;
 
 	private static final Log logger = LogFactory.getLog(ClusterPublisher.class);
 

@@ -1,7 +1,6 @@
 package io.courier.gateway.control;
 
 import java.util.List;
-import java.util.Map;
 import java.util.function.Predicate;
 
 import org.apache.commons.logging.Log;
@@ -14,6 +13,14 @@ import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.stereotype.Component;
 
+import io.courier.contract.Control;
+import io.courier.contract.Control.DisconnectRequest;
+import io.courier.contract.Control.Reply;
+import io.courier.contract.Control.SessionRequest;
+import io.courier.contract.Control.SessionsRequest;
+import io.courier.contract.SessionDetail;
+import io.courier.contract.SessionDetail.Heartbeat;
+import io.courier.contract.SessionDetail.Subscription;
 import io.courier.gateway.cluster.ClusterMessageHandler;
 import io.courier.gateway.cluster.ClusterPublisher;
 import io.courier.gateway.node.GatewayProperties;
@@ -24,10 +31,10 @@ import io.courier.gateway.session.LocalSessions;
 import io.courier.gateway.session.SessionTerminator;
 
 /**
- * Answers the console's requests, which reach every node on {@code courier.cluster} as
- * {@code control.<command>} with {@code reply_to} and {@code correlation_id}. Each reply
- * goes to the default exchange, routing key {@code reply_to}, same correlation id, and
- * names this node:
+ * Answers the console's requests ({@link Control}), which reach every node on
+ * {@code courier.cluster} as {@code control.<command>} with {@code reply_to} and
+ * {@code correlation_id}. Each reply goes to the default exchange, routing key
+ * {@code reply_to}, same correlation id, and names this node:
  * <ul>
  * <li>{@code control.sessions} (filters {@code user}, {@code nodeId}, {@code transport}:
  * exact; {@code remoteAddress}: prefix) → {@code {"nodeId", "sessions":
@@ -43,7 +50,7 @@ import io.courier.gateway.session.SessionTerminator;
 @Component
 class ControlRequests implements ClusterMessageHandler {
 
-	static final String PREFIX = "control.";
+	static final String PREFIX = Control.PREFIX;
 
 	private static final Log logger = LogFactory.getLog(ControlRequests.class);
 
@@ -81,51 +88,48 @@ class ControlRequests implements ClusterMessageHandler {
 			return;
 		}
 		JsonNode request = this.mapper.readTree(message.getBody());
-		Object reply = switch (command) {
-			case "control.sessions" -> Map.of("nodeId", this.nodeId, "sessions", sessions(request));
-			case "control.session" -> session(text(request, "sessionId"));
-			case "control.disconnect" -> Map.of("nodeId", this.nodeId, "closed", disconnect(request));
-			default -> Map.of("nodeId", this.nodeId, "error", "unknown command " + command);
+		Reply reply = switch (command) {
+			case Control.SESSIONS -> Reply.ofSessions(this.nodeId, sessions(read(request, SessionsRequest.class)));
+			case Control.SESSION -> session(read(request, SessionRequest.class));
+			case Control.DISCONNECT -> Reply.ofClosed(this.nodeId, disconnect(read(request, DisconnectRequest.class)));
+			default -> Reply.ofError(this.nodeId, "unknown command " + command);
 		};
 		if (reply != null) {
 			this.cluster.reply(replyTo, properties.getCorrelationId(), reply);
 		}
 	}
 
-	private List<SessionDetail> sessions(JsonNode filters) {
-		String user = text(filters, "user");
-		String node = text(filters, "nodeId");
-		String transport = text(filters, "transport");
-		String remoteAddress = text(filters, "remoteAddress");
+	private List<SessionDetail> sessions(SessionsRequest filters) {
+		String user = present(filters.user());
+		String node = present(filters.nodeId());
+		String transport = present(filters.transport());
+		String remoteAddress = present(filters.remoteAddress());
 		if (node != null && !node.equals(this.nodeId)) {
 			return List.of();
 		}
 		Predicate<LocalSession> matching = (session) -> (user == null || user.equals(session.user()))
 				&& (transport == null || transport.equals(session.transport()))
 				&& (remoteAddress == null || session.remoteAddress().startsWith(remoteAddress));
-		return this.sessions.sessions()
-			.stream()
-			.filter(matching)
-			.map((session) -> SessionDetail.of(session, this.nodeId))
-			.toList();
+		return this.sessions.sessions().stream().filter(matching).map(this::detail).toList();
 	}
 
-	private @Nullable Map<String, Object> session(@Nullable String sessionId) {
+	private @Nullable Reply session(SessionRequest request) {
+		String sessionId = present(request.sessionId());
 		LocalSession session = (sessionId != null) ? this.sessions.get(sessionId) : null;
 		if (session == null || session.connectedAt() == null) {
 			return null;
 		}
-		return Map.of("nodeId", this.nodeId, "session", SessionDetail.of(session, this.nodeId));
+		return Reply.ofSession(this.nodeId, detail(session));
 	}
 
 	/**
 	 * Closes the sessions named by {@code sessionId} or {@code user}; neither closes
 	 * nothing.
 	 */
-	private int disconnect(JsonNode request) {
-		String sessionId = text(request, "sessionId");
-		String user = text(request, "user");
-		String by = text(request, "by");
+	private int disconnect(DisconnectRequest request) {
+		String sessionId = present(request.sessionId());
+		String user = present(request.user());
+		String by = present(request.by());
 		if (sessionId == null && user == null) {
 			return 0;
 		}
@@ -144,9 +148,26 @@ class ControlRequests implements ClusterMessageHandler {
 		return closed;
 	}
 
-	private static @Nullable String text(JsonNode node, String field) {
-		JsonNode value = node.get(field);
-		return (value != null && value.isString() && !value.asString().isEmpty()) ? value.asString() : null;
+	private SessionDetail detail(LocalSession session) {
+		long[] heartbeat = session.heartbeat();
+		List<Subscription> subscriptions = session.subscriptions()
+			.entrySet()
+			.stream()
+			.map((s) -> new Subscription(s.getKey(), s.getValue()))
+			.toList();
+		return new SessionDetail(session.sessionId(), this.nodeId, session.user(), session.connectedAt(),
+				session.remoteAddress(), session.userAgent(), session.transport(), subscriptions, session.framesIn(),
+				session.framesOut(), new Heartbeat(heartbeat[0], heartbeat[1]), session.lastActivity());
+	}
+
+	/** The request's fields; a body that is not a JSON object gives none. */
+	private <T> T read(JsonNode request, Class<T> type) {
+		return this.mapper.treeToValue(request.isObject() ? request : this.mapper.createObjectNode(), type);
+	}
+
+	/** An empty value is no value. */
+	private static @Nullable String present(@Nullable String value) {
+		return (value != null && !value.isEmpty()) ? value : null;
 	}
 
 }

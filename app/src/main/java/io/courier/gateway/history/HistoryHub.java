@@ -87,8 +87,16 @@ public class HistoryHub {
 		this.reader = reader;
 		this.replays = threads.replays();
 		this.scheduler = threads.scheduler();
+		for (HistorySubscriber.Transport transport : HistorySubscriber.Transport.values()) {
+			Gauge.builder("courier.history.subscribers", this, (hub) -> hub.size(transport))
+				.description("Clients served from history on this node: SSE streams, held polls, STOMP subscriptions")
+				.tag("transport", transport.tag())
+				.register(meters);
+		}
+		// Deprecated, for one release: the sum of courier.history.subscribers, under its
+		// old name.
 		Gauge.builder("courier.sse.subscribers", this, HistoryHub::size)
-			.description("SSE streams, held polls and STOMP history subscriptions on this node")
+			.description("Deprecated: the sum of courier_history_subscribers over transport")
 			.register(meters);
 		Gauge.builder("courier.history.latest.keys", this, HistoryHub::latestKeys)
 			.description("Destinations whose latest event this node knows without reading the stream")
@@ -166,6 +174,12 @@ public class HistoryHub {
 	int size() {
 		synchronized (this.lock) {
 			return this.subscribers.size();
+		}
+	}
+
+	private int size(HistorySubscriber.Transport transport) {
+		synchronized (this.lock) {
+			return (int) this.subscribers.stream().filter((subscriber) -> subscriber.transport() == transport).count();
 		}
 	}
 

@@ -2,20 +2,48 @@ package io.courier.gateway.history;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
- * One SSE stream or one held poll, as {@link HistoryHub} sees it: the keys it receives
- * and the id of the last event it was given. It is registered for live events before its
- * missed events are read, so the live events that arrive meanwhile are held (up to
- * {@code limit}) and given after the replay; an event whose id is not above the last one
- * given is dropped. That is the whole seam: no gap, no duplicate.
+ * One SSE stream, held poll or STOMP history subscription, as {@link HistoryHub} sees it:
+ * the keys it receives and the id of the last event it was given. It is registered for
+ * live events before its missed events are read, so the live events that arrive meanwhile
+ * are held (up to {@code limit}) and given after the replay; an event whose id is not
+ * above the last one given is dropped. That is the whole seam: no gap, no duplicate.
  *
  * <p>
  * Subclasses say how events reach the client. Every hook runs under this object's lock,
  * in id order.
  */
 public abstract class HistorySubscriber {
+
+	/**
+	 * How the client receives its events: the {@code transport} tag of
+	 * {@code courier.history.subscribers}.
+	 */
+	public enum Transport {
+
+		/** An SSE stream ({@code /sse}). */
+		SSE,
+
+		/** A held poll ({@code /poll}). */
+		POLL,
+
+		/**
+		 * A STOMP subscription served from history ({@code courier-last},
+		 * {@code courier-since}).
+		 */
+		STOMP;
+
+		/** The tag value: {@code sse}, {@code poll}, {@code stomp}. */
+		public String tag() {
+			return name().toLowerCase(Locale.ROOT);
+		}
+
+	}
+
+	private final Transport transport;
 
 	private final String sessionId;
 
@@ -39,11 +67,16 @@ public abstract class HistorySubscriber {
 
 	private long lastId = -1;
 
-	public HistorySubscriber(String sessionId, String user, Set<String> keys, int limit) {
+	public HistorySubscriber(Transport transport, String sessionId, String user, Set<String> keys, int limit) {
+		this.transport = transport;
 		this.sessionId = sessionId;
 		this.user = user;
 		this.keys = keys;
 		this.limit = limit;
+	}
+
+	public Transport transport() {
+		return this.transport;
 	}
 
 	public String sessionId() {

@@ -123,7 +123,7 @@ public class HistorySubscriptions {
 		private final Sink sink;
 
 		SinkSubscriber(String sessionId, String user, Set<String> keys, int limit, String destination, Sink sink) {
-			super(sessionId, user, keys, limit);
+			super(Transport.STOMP, sessionId, user, keys, limit);
 			this.destination = destination;
 			this.sink = sink;
 		}

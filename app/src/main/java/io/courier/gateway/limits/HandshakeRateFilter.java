@@ -14,6 +14,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 import io.courier.gateway.session.InternalSessions;
+import io.courier.gateway.session.SessionAttributes;
 
 /**
  * Limits WebSocket handshakes (and SockJS session starts, {@code /sockjs/info}) per
@@ -48,15 +49,15 @@ class HandshakeRateFilter extends OncePerRequestFilter {
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
-		if (isHandshake(request)
-				&& !this.internal.admits(request.getHeader(InternalSessions.HEADER), request.getRemoteAddr())
-				&& !allow(request.getRemoteAddr(), System.nanoTime())) {
+		String remoteAddress = SessionAttributes.remoteAddress(request);
+		if (isHandshake(request) && !this.internal.admits(request.getHeader(InternalSessions.HEADER), remoteAddress)
+				&& !allow(remoteAddress, System.nanoTime())) {
 			response.setStatus(HttpStatus.TOO_MANY_REQUESTS.value());
 			response.setHeader("Retry-After", "1");
 			response.setContentType("text/plain");
-			String detail = "too many handshakes from " + request.getRemoteAddr();
+			String detail = "too many handshakes from " + remoteAddress;
 			response.getWriter().write(detail);
-			this.hits.record(LimitHits.HANDSHAKE_RATE, null, null, request.getRemoteAddr(), detail);
+			this.hits.record(LimitHits.HANDSHAKE_RATE, null, null, remoteAddress, detail);
 			return;
 		}
 		chain.doFilter(request, response);

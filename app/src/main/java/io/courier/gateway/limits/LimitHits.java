@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
@@ -14,6 +13,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
 import org.springframework.stereotype.Component;
 
+import io.courier.contract.LimitHit;
 import io.courier.gateway.cluster.ClusterPublisher;
 import io.courier.gateway.node.GatewayProperties;
 import io.courier.gateway.session.SessionAttributes;
@@ -21,25 +21,23 @@ import io.courier.gateway.session.SessionAttributes;
 /**
  * Where every limit that is hit gets recorded, whichever component enforces it: counted
  * in Micrometer {@code courier.limits.hits{limit}} and announced on
- * {@code courier.cluster} as {@code limits.hit} for the console. Announcements are
- * themselves limited ({@value #PUBLISH_RATE} per second, bursts of
+ * {@code courier.cluster} as {@code limits.hit} for the console ({@link LimitHit}).
+ * Announcements are themselves limited ({@value #PUBLISH_RATE} per second, bursts of
  * {@value #PUBLISH_BURST}) so that a flood of refused handshakes does not become a flood
  * of AMQP messages; the counter always counts.
  */
 @Component
 public class LimitHits {
 
-	public static final String FRAME_RATE = "frame-rate";
+	public static final String FRAME_RATE = LimitHit.FRAME_RATE;
 
-	public static final String SESSIONS_PER_USER = "sessions-per-user";
+	public static final String SESSIONS_PER_USER = LimitHit.SESSIONS_PER_USER;
 
-	public static final String HANDSHAKE_RATE = "handshake-rate";
+	public static final String HANDSHAKE_RATE = LimitHit.HANDSHAKE_RATE;
 
-	public static final String FRAME_SIZE = "frame-size";
+	public static final String FRAME_SIZE = LimitHit.FRAME_SIZE;
 
-	public static final String SLOW_CONSUMER = "slow-consumer";
-
-	static final String ROUTING_KEY = "limits.hit";
+	public static final String SLOW_CONSUMER = LimitHit.SLOW_CONSUMER;
 
 	private static final int PUBLISH_RATE = 20;
 
@@ -82,8 +80,8 @@ public class LimitHits {
 		if (skipped > 0) {
 			logger.info(skipped + " limit hits were counted but not announced on " + ClusterPublisher.EXCHANGE);
 		}
-		this.cluster.publish(ROUTING_KEY,
-				new LimitHit(ROUTING_KEY, this.nodeId, Instant.now(), limit, user, sessionId, remoteAddress, detail));
+		this.cluster.publish(LimitHit.TYPE,
+				new LimitHit(LimitHit.TYPE, this.nodeId, Instant.now(), limit, user, sessionId, remoteAddress, detail));
 	}
 
 	/**
@@ -100,15 +98,6 @@ public class LimitHits {
 			.description("Limits hit, by limit")
 			.tag("limit", limit)
 			.register(this.meters);
-	}
-
-	/**
-	 * The {@code limits.hit} message; absent values are {@code null} in the JSON, not
-	 * left out.
-	 */
-	@JsonInclude(JsonInclude.Include.ALWAYS)
-	record LimitHit(String type, String nodeId, Instant at, String limit, @Nullable String user,
-			@Nullable String sessionId, String remoteAddress, String detail) {
 	}
 
 }

@@ -9,8 +9,8 @@ import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.stereotype.Component;
 
-import io.courier.gateway.limits.LimitsDocument.Limits;
-import io.courier.gateway.limits.LimitsDocument.UserLimits;
+import io.courier.contract.LimitsDocument.Limits;
+import io.courier.contract.LimitsDocument.UserLimits;
 
 /**
  * {@code GET /actuator/courierlimits} on the management port: the limits in force on this

@@ -14,6 +14,7 @@ import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import io.courier.contract.LimitsDocument;
 import io.courier.gateway.cluster.ClusterPublisher;
 
 /**
@@ -28,7 +29,7 @@ import io.courier.gateway.cluster.ClusterPublisher;
 @Configuration(proxyBeanMethods = false)
 class LimitsStreamConfiguration {
 
-	static final String STREAM = "courier.limits";
+	static final String STREAM = LimitsDocument.STREAM;
 
 	private static final long MAX_LENGTH_BYTES = 1_000_000;
 
@@ -43,7 +44,7 @@ class LimitsStreamConfiguration {
 			.build();
 		Binding binding = BindingBuilder.bind(stream)
 			.to(new TopicExchange(ClusterPublisher.EXCHANGE, true, false))
-			.with(LimitsDocument.ROUTING_KEY);
+			.with(LimitsDocument.TYPE);
 		return new Declarables(stream, binding);
 	}
 

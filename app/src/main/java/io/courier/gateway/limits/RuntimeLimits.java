@@ -9,8 +9,9 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.stereotype.Component;
 
-import io.courier.gateway.limits.LimitsDocument.Limits;
-import io.courier.gateway.limits.LimitsDocument.UserLimits;
+import io.courier.contract.LimitsDocument;
+import io.courier.contract.LimitsDocument.Limits;
+import io.courier.contract.LimitsDocument.UserLimits;
 
 /**
  * The limits in force on this node, which every limiter reads: the
@@ -28,16 +29,17 @@ public class RuntimeLimits {
 			int sessionsPerUser, double handshakeRate, int handshakeBurst, Map<String, UserLimits> overrides) {
 	}
 
-	private final LimitsProperties properties;
+	/** The properties as a document's global limits: what an absent field means. */
+	private final Limits properties;
 
 	private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
 	private volatile InForce current;
 
 	RuntimeLimits(LimitsProperties properties) {
-		this.properties = properties;
-		this.current = new InForce(0, null, null, properties.frameRate(), properties.frameBurst(),
-				properties.sessionsPerUser(), properties.handshakeRate(), properties.handshakeBurst(), Map.of());
+		this.properties = new Limits(properties.frameRate(), properties.frameBurst(), properties.sessionsPerUser(),
+				properties.handshakeRate(), properties.handshakeBurst());
+		this.current = inForce(0, null, null, this.properties, Map.of());
 	}
 
 	/** The version in force: 0 for the properties. */
@@ -88,21 +90,19 @@ public class RuntimeLimits {
 			if (document.version() <= this.current.version()) {
 				return false;
 			}
-			Limits limits = (document.limits() != null) ? document.limits() : new Limits(null, null, null, null, null);
-			this.current = new InForce(document.version(), document.at(), document.changedBy(),
-					orElse(limits.frameRate(), this.properties.frameRate()),
-					orElse(limits.frameBurst(), this.properties.frameBurst()),
-					orElse(limits.sessionsPerUser(), this.properties.sessionsPerUser()),
-					orElse(limits.handshakeRate(), this.properties.handshakeRate()),
-					orElse(limits.handshakeBurst(), this.properties.handshakeBurst()),
-					(document.overrides() != null) ? Map.copyOf(document.overrides()) : Map.of());
+			Limits limits = (document.limits() != null) ? document.limits().or(this.properties) : this.properties;
+			this.current = inForce(document.version(), document.at(), document.changedBy(), limits,
+					Map.copyOf(document.overrides()));
 		}
 		this.listeners.forEach(Runnable::run);
 		return true;
 	}
 
-	private static <T> T orElse(@Nullable T value, T fallback) {
-		return (value != null) ? value : fallback;
+	@SuppressWarnings("NullAway") // resolved against the properties: every field is set
+	private static InForce inForce(long version, @Nullable Instant at, @Nullable String changedBy, Limits limits,
+			Map<String, UserLimits> overrides) {
+		return new InForce(version, at, changedBy, limits.frameRate(), limits.frameBurst(), limits.sessionsPerUser(),
+				limits.handshakeRate(), limits.handshakeBurst(), overrides);
 	}
 
 }

@@ -20,7 +20,7 @@ class NodeInfoContributor implements InfoContributor {
 	public void contribute(Info.Builder builder) {
 		GatewayProperties.Relay relay = this.properties.relay();
 		builder.withDetail("courier", Map.of("node-id", this.properties.nodeId(), "relay",
-				relay.host() + ":" + relay.port() + "/" + relay.virtualHost()));
+				String.join(",", relay.brokerAddresses()) + "/" + relay.virtualHost()));
 	}
 
 }

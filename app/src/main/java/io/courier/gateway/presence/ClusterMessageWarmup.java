@@ -9,6 +9,8 @@ import tools.jackson.databind.ObjectMapper;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
+import io.courier.contract.ClusterMessage;
+import io.courier.contract.SessionInfo;
 import io.courier.gateway.node.GatewayProperties;
 import io.courier.gateway.warmup.WarmupProperties;
 import io.courier.gateway.warmup.WarmupStep;
@@ -46,7 +48,7 @@ class ClusterMessageWarmup implements WarmupStep {
 
 	@Override
 	public Map<String, Object> run(Instant deadline) {
-		SessionInfo session = new SessionInfo("warmup", this.nodeId, "courier-warmup", Instant.now(), "127.0.0.1:0",
+		SessionInfo session = new SessionInfo("warmup", this.nodeId, "courier-warmup", Instant.now(), "127.0.0.1",
 				"courier-warmup", "websocket");
 		List<ClusterMessage> messages = List.of(
 				new ClusterMessage(ClusterMessage.JOIN, this.nodeId, Instant.now(), session, null, null),

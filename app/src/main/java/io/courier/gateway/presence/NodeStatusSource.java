@@ -13,6 +13,7 @@ import org.springframework.core.env.Environment;
 import org.springframework.messaging.simp.broker.BrokerAvailabilityEvent;
 import org.springframework.stereotype.Component;
 
+import io.courier.contract.NodeStatus;
 import io.courier.gateway.node.GatewayProperties;
 import io.courier.gateway.session.LocalSessions;
 
@@ -66,9 +67,9 @@ class NodeStatusSource {
 	}
 
 	NodeStatus status() {
-		boolean up = this.relayUp.get();
+		String relay = this.relayUp.get() ? NodeStatus.UP : NodeStatus.DOWN;
 		return new NodeStatus(this.nodeId, this.address, this.startedAt, this.sessions.connectedCount(),
-				this.sessions.framesIn(), this.sessions.framesOut(), up ? "UP" : "DOWN", this.version);
+				this.sessions.framesIn(), this.sessions.framesOut(), relay, this.version);
 	}
 
 	private String host() {

@@ -7,6 +7,8 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 
+import io.courier.contract.SessionInfo;
+
 /**
  * {@code GET /api/presence/{userId}}: is the user online anywhere in the cluster, on how
  * many sessions.

@@ -13,6 +13,8 @@ import java.util.TreeSet;
 
 import org.jspecify.annotations.Nullable;
 
+import io.courier.contract.SessionInfo;
+
 /**
  * The cluster-wide presence view one node builds from what the nodes announce: sessions
  * per node and per user, and when each node was last heard from. Every change returns the

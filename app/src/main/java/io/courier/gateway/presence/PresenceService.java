@@ -26,6 +26,8 @@ import org.springframework.util.MimeTypeUtils;
 import org.springframework.web.socket.messaging.SessionConnectedEvent;
 import org.springframework.web.socket.messaging.SessionDisconnectEvent;
 
+import io.courier.contract.ClusterMessage;
+import io.courier.contract.SessionInfo;
 import io.courier.gateway.cluster.ClusterMessageHandler;
 import io.courier.gateway.cluster.ClusterPublisher;
 import io.courier.gateway.node.GatewayProperties;

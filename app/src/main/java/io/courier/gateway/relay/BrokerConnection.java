@@ -71,9 +71,9 @@ final class BrokerConnection implements StompTcpClient.Handler {
 
 	/**
 	 * Client writes held until the end of the current read
-	 * ({@link Listener#readComplete}); used on the connection's event-loop thread only.
+	 * ({@link Listener#readComplete}).
 	 */
-	private final List<Runnable> held = new ArrayList<>();
+	private final HeldWrites held = new HeldWrites();
 
 	private volatile @Nullable TcpConnection<byte[]> tcp;
 
@@ -81,7 +81,11 @@ final class BrokerConnection implements StompTcpClient.Handler {
 
 	private volatile boolean stopped;
 
-	private int attempt;
+	/**
+	 * Attempts so far; attempt {@code n} goes to broker address {@code n % addresses}
+	 * (read by health).
+	 */
+	private volatile int attempt;
 
 	/**
 	 * A session's own connection: never reconnects; frames sent before CONNECTED wait for
@@ -124,6 +128,11 @@ final class BrokerConnection implements StompTcpClient.Handler {
 		return this.index;
 	}
 
+	/** The broker address this connection is on, or tries next. */
+	String address() {
+		return this.settings.addresses().get(this.attempt % this.settings.addresses().size());
+	}
+
 	boolean isConnected() {
 		return this.stompConnected;
 	}
@@ -161,28 +170,11 @@ final class BrokerConnection implements StompTcpClient.Handler {
 	}
 
 	/**
-	 * Holds a client write until the current read is handled (on the connection's event
-	 * loop only).
+	 * The client writes held for the read being handled (on the connection's event loop
+	 * only).
 	 */
-	void hold(Runnable write) {
-		this.held.add(write);
-	}
-
-	/**
-	 * The read is handled: the writes held for it go out now, in the order they were
-	 * held.
-	 */
-	void writeHeld() {
-		List<Runnable> held = this.held;
-		for (int i = 0; i < held.size(); i++) {
-			try {
-				held.get(i).run();
-			}
-			catch (RuntimeException ex) {
-				logger.warn("Failed to write to a client session", ex);
-			}
-		}
-		held.clear();
+	HeldWrites held() {
+		return this.held;
 	}
 
 	/**
@@ -286,8 +278,7 @@ final class BrokerConnection implements StompTcpClient.Handler {
 		}
 		frames.forEach(connection::sendAsync);
 		if (!this.dedicated) {
-			logger.info("Broker connection " + this.index + " connected to "
-					+ this.settings.addresses().get(this.attempt % this.settings.addresses().size()));
+			logger.info("Broker connection " + this.index + " connected to " + address());
 		}
 		this.listener.connected(this);
 	}

@@ -107,7 +107,7 @@ final class BrokerFrames implements BrokerConnection.Listener {
 
 	@Override
 	public void readComplete(BrokerConnection connection) {
-		connection.writeHeld();
+		connection.held().writeAll();
 	}
 
 	@Override

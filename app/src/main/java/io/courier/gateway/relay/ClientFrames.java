@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 import org.jspecify.annotations.Nullable;
 
@@ -167,22 +168,18 @@ final class ClientFrames {
 	}
 
 	private static boolean isOutstanding(ClientSession session, @Nullable String ackId) {
-		if (ackId == null) {
-			return false;
-		}
-		for (ClientSession.Subscription subscription : session.subscriptions.values()) {
-			Dedicated dedicated = subscription.dedicated();
-			if (dedicated != null && dedicated.isOutstanding(ackId)) {
-				return true;
-			}
-		}
-		return false;
+		return ackId != null && dedicated(session, (dedicated) -> dedicated.isOutstanding(ackId)) != null;
 	}
 
 	private static @Nullable Dedicated settle(ClientSession session, String ackId) {
+		return dedicated(session, (dedicated) -> dedicated.settle(ackId));
+	}
+
+	/** The session's first dedicated subscription that passes {@code test}. */
+	private static @Nullable Dedicated dedicated(ClientSession session, Predicate<Dedicated> test) {
 		for (ClientSession.Subscription subscription : session.subscriptions.values()) {
 			Dedicated dedicated = subscription.dedicated();
-			if (dedicated != null && dedicated.settle(ackId)) {
+			if (dedicated != null && test.test(dedicated)) {
 				return dedicated;
 			}
 		}

@@ -14,6 +14,8 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.scheduling.TaskScheduler;
 
+import io.courier.gateway.session.ClientError;
+
 /**
  * The node's broker connections: a fixed pool shared by every client session (one TCP
  * client per broker address, the connections spread over them, on a few event loops), and
@@ -24,6 +26,12 @@ import org.springframework.scheduling.TaskScheduler;
  * start.
  */
 final class ConnectionPool {
+
+	/**
+	 * What a client is told when no pooled connection can serve it (the wording of
+	 * Spring's relay).
+	 */
+	static final String NONE_UP = ClientError.BROKER_UNAVAILABLE.text("Broker not available.");
 
 	private final RelaySettings settings;
 
@@ -114,6 +122,13 @@ final class ConnectionPool {
 
 	int size() {
 		return this.connections.size();
+	}
+
+	List<MultiplexedRelayMessageHandler.ConnectionState> states() {
+		return this.connections.stream()
+			.map((connection) -> new MultiplexedRelayMessageHandler.ConnectionState(connection.index(),
+					connection.address(), connection.isConnected()))
+			.toList();
 	}
 
 	int up() {

@@ -168,6 +168,14 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 				this.subscriptions.routeCount(), this.sessions.subscriptionCount());
 	}
 
+	/**
+	 * Each pooled broker connection: the broker address it is on (or tries next) and
+	 * whether it is up.
+	 */
+	public List<ConnectionState> connections() {
+		return this.pool.states();
+	}
+
 	@Override
 	protected void startInternal() {
 		this.pool.start(this.brokerFrames);
@@ -233,6 +241,13 @@ public class MultiplexedRelayMessageHandler extends AbstractBrokerMessageHandler
 
 	private void releaseSubscriptions(ClientSession session) {
 		this.subscriptions.releaseAll(session);
+	}
+
+	/**
+	 * A pooled broker connection: its index in the pool, the broker address it is on (or
+	 * tries next), up or not.
+	 */
+	public record ConnectionState(int index, String address, boolean up) {
 	}
 
 	/**

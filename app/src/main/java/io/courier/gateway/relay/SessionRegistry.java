@@ -82,7 +82,7 @@ final class SessionRegistry {
 		}
 		BrokerConnection connection = this.pool.pick(sessionId.hashCode());
 		if (connection == null) {
-			this.replies.error(sessionId, user, ClientError.BROKER_UNAVAILABLE.text("Broker not available."), null);
+			this.replies.error(sessionId, user, ConnectionPool.NONE_UP, null);
 			return;
 		}
 		long[] client = accessor.getHeartbeat();

@@ -1,14 +1,12 @@
 package io.courier.gateway.relay;
 
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.messaging.Message;
-import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
 import org.springframework.messaging.simp.stomp.StompCommand;
 import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
 
@@ -23,15 +21,6 @@ import io.courier.gateway.session.ClientError;
  * to.
  */
 final class Subscriptions {
-
-	private static final Set<String> ACK_MODES = Set.of("auto", "client", "client-individual");
-
-	/**
-	 * SUBSCRIBE headers that ask the broker for something particular: such a subscription
-	 * is not shared.
-	 */
-	private static final Set<String> SHAREABLE_HEADERS = Set.of("destination", "id", "ack", "receipt", "content-length",
-			"content-type", "subscription-token", SimpMessageHeaderAccessor.ORIGINAL_DESTINATION);
 
 	private final Map<String, Topic> topics = new ConcurrentHashMap<>();
 
@@ -75,12 +64,12 @@ final class Subscriptions {
 		String id = accessor.getSubscriptionId();
 		String destination = accessor.getDestination();
 		String receipt = accessor.getReceipt();
-		String refused = refusal(session, id, destination, accessor.getAck());
+		String refused = SubscribeRules.refusal(session, id, destination, accessor.getAck());
 		if (refused != null || id == null || destination == null) {
 			this.sessions.fail(session, ClientError.INVALID_FRAME.text(refused), receipt);
 			return;
 		}
-		if (isShareable(destination, accessor)) {
+		if (SubscribeRules.isShareable(this.pool.sharing(), destination, accessor)) {
 			joinTopic(session, id, destination, accessor, receipt);
 			return;
 		}
@@ -104,29 +93,11 @@ final class Subscriptions {
 		connection.send(Frames.empty(out));
 	}
 
-	/**
-	 * Why the relay refuses a SUBSCRIBE itself (before the broker could close a shared
-	 * connection), or null.
-	 */
-	private static @Nullable String refusal(ClientSession session, @Nullable String id, @Nullable String destination,
-			@Nullable String ack) {
-		if (id == null || destination == null) {
-			return "SUBSCRIBE needs an id and a destination";
-		}
-		if (session.subscriptions.containsKey(id)) {
-			return "duplicated subscription id " + id;
-		}
-		if (ack != null && !ACK_MODES.contains(ack)) {
-			return "ack mode " + ack + " (auto, client or client-individual)";
-		}
-		return null;
-	}
-
 	private void joinTopic(ClientSession session, String id, String destination, StompHeaderAccessor accessor,
 			@Nullable String receipt) {
 		BrokerConnection connection = this.pool.pickForTopic(destination.hashCode());
 		if (connection == null) {
-			this.sessions.fail(session, ClientError.BROKER_UNAVAILABLE.text("Broker not available."), receipt);
+			this.sessions.fail(session, ConnectionPool.NONE_UP, receipt);
 			return;
 		}
 		Topic.Subscriber subscriber = new Topic.Subscriber(session, id);
@@ -272,21 +243,6 @@ final class Subscriptions {
 		if (this.pool.nodeQueues() != null) {
 			this.routes.remove(NodeQueues.subscriptionId(connection.index()));
 		}
-	}
-
-	/**
-	 * A plain auto-ack SUBSCRIBE to a shared destination ({@code /topic/...}, a user
-	 * destination): one node-wide subscription serves every local session.
-	 */
-	private boolean isShareable(String destination, StompHeaderAccessor accessor) {
-		if (!this.pool.sharing().isShared(destination)) {
-			return false;
-		}
-		String ack = accessor.getAck();
-		if (ack != null && !"auto".equals(ack)) {
-			return false;
-		}
-		return SHAREABLE_HEADERS.containsAll(accessor.toNativeHeaderMap().keySet());
 	}
 
 }

@@ -69,7 +69,7 @@ final class TopicFanOut {
 						: encode(headers, id, payload);
 				lastId = id;
 			}
-			if (writer.write(session.id, encoded, connection::hold)) {
+			if (writer.write(session.id, encoded, connection.held()::hold)) {
 				session.lastWriteNanos = System.nanoTime();
 			}
 			else {

@@ -1,6 +1,7 @@
 package io.courier.gateway.session;
 
 import java.security.Principal;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,8 +29,11 @@ import org.springframework.web.socket.messaging.SessionDisconnectEvent;
  * and on the client outbound channel. A {@link LocalSession} is created by an accepted
  * CONNECT and removed at disconnect, never by a later frame (frames still queued when a
  * session closes are handled after its disconnect event). Counts every frame each way for
- * the node too, except those of the node's own {@link InternalSessions internal
- * sessions}, which are followed but neither listed nor counted.
+ * the node too, and the frames refused with an ERROR, by reason: those on the client
+ * outbound channel (the {@link SessionTerminator}'s, the relay's) as they pass, those
+ * Spring's STOMP handler writes itself (a frame that does not decode) when told through
+ * {@link #rejected}. The node's own {@link InternalSessions internal sessions} are
+ * followed but neither listed nor counted.
  */
 @Component
 public class LocalSessions {
@@ -40,9 +44,19 @@ public class LocalSessions {
 
 	private final AtomicLong framesOut = new AtomicLong();
 
+	private final Map<ClientError, AtomicLong> framesRejected = new EnumMap<>(ClientError.class);
+
 	private final ChannelInterceptor inbound = new Tracker(true);
 
 	private final ChannelInterceptor outbound = new Tracker(false);
+
+	public LocalSessions() {
+		for (ClientError error : ClientError.values()) {
+			if (error.refusesFrame()) {
+				this.framesRejected.put(error, new AtomicLong());
+			}
+		}
+	}
 
 	/**
 	 * For the client inbound channel, after every interceptor that may refuse a frame.
@@ -93,8 +107,29 @@ public class LocalSessions {
 	}
 
 	/**
-	 * Records why a session is about to end (a lower-case {@link ClientError} name, or
-	 * {@code client}...).
+	 * Client frames refused with an ERROR of this reason since start; 0 for a reason that
+	 * ends a session without refusing a frame ({@link ClientError#refusesFrame}).
+	 */
+	public long framesRejected(ClientError reason) {
+		AtomicLong count = this.framesRejected.get(reason);
+		return (count != null) ? count.get() : 0;
+	}
+
+	/**
+	 * Counts an ERROR sent to a client other than through the client outbound channel, if
+	 * its reason refuses a frame.
+	 */
+	public void rejected(ClientError reason) {
+		AtomicLong count = this.framesRejected.get(reason);
+		if (count != null) {
+			count.incrementAndGet();
+		}
+	}
+
+	/**
+	 * Records why a session is about to end, unless a reason was recorded already:
+	 * {@link ClientError#reason}, or {@code client} (DISCONNECT frame), or {@code error}
+	 * (an ERROR that is no {@link ClientError}: RabbitMQ's or Spring's relay's own).
 	 */
 	public void ending(String sessionId, String reason) {
 		LocalSession session = this.sessions.get(sessionId);
@@ -128,7 +163,7 @@ public class LocalSessions {
 		LocalSession session = this.sessions.get(sessionId);
 		// an internal session's last frames may come after it was forgotten (the
 		// DISCONNECT that closed it)
-		if (command != null && !((session != null) ? session.internal() : InternalSessions.isInternal(attributes))) {
+		if (command != null && !internal(session, attributes)) {
 			this.framesIn.incrementAndGet();
 		}
 		if (session == null) {
@@ -168,8 +203,17 @@ public class LocalSessions {
 			return;
 		}
 		LocalSession session = this.sessions.get(sessionId);
-		if (!((session != null) ? session.internal() : InternalSessions.isInternal(accessor.getSessionAttributes()))) {
-			this.framesOut.incrementAndGet();
+		if (internal(session, accessor.getSessionAttributes())) {
+			return;
+		}
+		this.framesOut.incrementAndGet();
+		ClientError error = null;
+		if (command == StompCommand.ERROR) {
+			String message = accessor.getMessage();
+			error = (message != null) ? ClientError.of(message) : null;
+			if (error != null) {
+				rejected(error);
+			}
 		}
 		if (session == null) {
 			return;
@@ -179,8 +223,12 @@ public class LocalSessions {
 			session.connected(accessor.getHeartbeat());
 		}
 		else if (command == StompCommand.ERROR) {
-			session.ending("error");
+			session.ending((error != null) ? error.reason() : "error");
 		}
+	}
+
+	private static boolean internal(@Nullable LocalSession session, @Nullable Map<String, Object> attributes) {
+		return (session != null) ? session.internal() : InternalSessions.isInternal(attributes);
 	}
 
 	/** After every other disconnect listener: some ask why the session ended. */

@@ -2,6 +2,7 @@ package io.courier.gateway.session;
 
 import java.util.Map;
 
+import jakarta.servlet.ServletRequest;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.messaging.Message;
@@ -13,6 +14,7 @@ import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
  */
 public final class SessionAttributes {
 
+	/** The client's address as {@link #remoteAddress} gives it. */
 	public static final String REMOTE_ADDRESS = "courier.remote-address";
 
 	public static final String USER_AGENT = "courier.user-agent";
@@ -26,6 +28,18 @@ public final class SessionAttributes {
 	public static final String INTERNAL = "courier.internal";
 
 	private SessionAttributes() {
+	}
+
+	/**
+	 * What Courier calls a client's remote address, on every transport (STOMP over
+	 * WebSocket and SockJS, SSE, polls), in presence, the console, limit hits and logs:
+	 * the IP the servlet container reports, without a port (the client's own, from
+	 * {@code X-Forwarded-For}, where {@code server.forward-headers-strategy} trusts a
+	 * proxy). A port would tell sessions from one host apart, which their session ids do
+	 * already.
+	 */
+	public static String remoteAddress(ServletRequest request) {
+		return request.getRemoteAddr();
 	}
 
 	/**

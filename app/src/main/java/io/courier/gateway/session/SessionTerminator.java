@@ -4,7 +4,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -22,7 +21,9 @@ import org.springframework.web.socket.messaging.SessionDisconnectEvent;
 /**
  * Ends a client session from the server side: sends it an ERROR frame whose
  * {@code message} header is a {@link ClientError} text, after which Spring's STOMP
- * handler closes the socket.
+ * handler closes the socket. The ERROR goes through the client outbound channel, where
+ * {@link LocalSessions} counts it as a rejected frame if its reason
+ * {@linkplain ClientError#refusesFrame refuses one}.
  *
  * <p>
  * Inbound interceptors refuse frames through this rather than by throwing: with receive
@@ -41,14 +42,11 @@ public class SessionTerminator {
 
 	private final MessageChannel clientOutboundChannel;
 
-	private final MeterRegistry meters;
-
 	private final LocalSessions sessions;
 
 	SessionTerminator(@Lazy @Qualifier("clientOutboundChannel") MessageChannel clientOutboundChannel,
-			MeterRegistry meters, LocalSessions sessions) {
+			LocalSessions sessions) {
 		this.clientOutboundChannel = clientOutboundChannel;
-		this.meters = meters;
 		this.sessions = sessions;
 	}
 
@@ -74,9 +72,7 @@ public class SessionTerminator {
 			return false;
 		}
 		logger.info("Closing session " + sessionId + ": " + LogText.escape(rejection.getMessage()));
-		String reason = rejection.error().name().toLowerCase();
-		this.meters.counter("courier.frames.rejected", "reason", reason).increment();
-		this.sessions.ending(sessionId, reason);
+		this.sessions.ending(sessionId, rejection.error().reason());
 		StompHeaderAccessor accessor = StompHeaderAccessor.create(StompCommand.ERROR);
 		accessor.setSessionId(sessionId);
 		accessor.setMessage(rejection.getMessage());

@@ -19,6 +19,7 @@ import org.springframework.web.context.request.async.DeferredResult;
 
 import io.courier.gateway.history.HistoryHub;
 import io.courier.gateway.history.HistoryProperties;
+import io.courier.gateway.session.SessionAttributes;
 
 /**
  * {@code GET /poll?dest=...&since=<id>&wait=<seconds>}: long polling on the same
@@ -67,7 +68,7 @@ class PollController {
 		boolean latest = cursor == null && ClientAdmission.flag(last, "last");
 		Duration holdFor = holdFor(wait);
 		this.admission.awaitHistory();
-		String remoteAddress = request.getRemoteAddr();
+		String remoteAddress = SessionAttributes.remoteAddress(request);
 		String userAgent = Objects.requireNonNullElse(request.getHeader(HttpHeaders.USER_AGENT), "");
 		String sessionId = PollPresence.sessionId(user.getName(), remoteAddress, userAgent, destinations);
 		this.presence.pollStarted(sessionId, user.getName(), remoteAddress, userAgent);

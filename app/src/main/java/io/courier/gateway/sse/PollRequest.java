@@ -38,7 +38,7 @@ final class PollRequest extends HistorySubscriber {
 
 	PollRequest(String sessionId, String user, Set<String> keys, int limit, boolean waits,
 			DeferredResult<ResponseEntity<Object>> result, ObjectMapper mapper, Runnable onEnd) {
-		super(sessionId, user, keys, limit);
+		super(Transport.POLL, sessionId, user, keys, limit);
 		this.waits = waits;
 		this.result = result;
 		this.mapper = mapper;

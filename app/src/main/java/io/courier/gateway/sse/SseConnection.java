@@ -82,7 +82,7 @@ final class SseConnection extends HistorySubscriber implements WriteListener, As
 	SseConnection(String sessionId, String user, Set<String> keys, int limit, AsyncContext async,
 			ServletOutputStream out, Executor writers, TaskScheduler scheduler, ObjectMapper mapper,
 			Map<String, Object> openData, Duration retry, Runnable onEnd) {
-		super(sessionId, user, keys, limit);
+		super(Transport.SSE, sessionId, user, keys, limit);
 		this.async = async;
 		this.out = out;
 		this.writers = writers;

@@ -26,6 +26,7 @@ import io.courier.gateway.history.HistoryHub;
 import io.courier.gateway.node.GatewayProperties;
 import io.courier.gateway.presence.Presence;
 import io.courier.gateway.session.ClientError;
+import io.courier.gateway.session.SessionAttributes;
 
 /**
  * {@code GET /sse?dest=...}: one {@code text/event-stream} per client, after the same
@@ -118,7 +119,7 @@ class SseServlet extends HttpServlet {
 				this.properties.retry(), onEnd);
 		self.set(connection);
 		async.addListener(connection);
-		this.presence.join(sessionId, user.getName(), request.getRemoteAddr(),
+		this.presence.join(sessionId, user.getName(), SessionAttributes.remoteAddress(request),
 				Objects.requireNonNullElse(request.getHeader(HttpHeaders.USER_AGENT), ""), TRANSPORT);
 		Instant expiresAt = user.getToken().getExpiresAt();
 		if (expiresAt != null) {

@@ -8,6 +8,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.ServerHttpRequest;
 import org.springframework.http.server.ServerHttpResponse;
+import org.springframework.http.server.ServletServerHttpRequest;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.server.HandshakeInterceptor;
 
@@ -16,9 +17,9 @@ import io.courier.gateway.session.SessionAttributes;
 
 /**
  * Keeps what the handshake knows about a client in the session's attributes (remote
- * address as {@code ip:port}, User-Agent, transport), where presence and the console read
- * it; marks the node's own internal sessions ({@link InternalSessions}: the warm-up's,
- * while it runs).
+ * address as {@link SessionAttributes#remoteAddress} gives it, User-Agent, transport),
+ * where presence, limit hits and the console read it; marks the node's own internal
+ * sessions ({@link InternalSessions}: the warm-up's, while it runs).
  */
 class HandshakeInfoInterceptor implements HandshakeInterceptor {
 
@@ -31,18 +32,29 @@ class HandshakeInfoInterceptor implements HandshakeInterceptor {
 	@Override
 	public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler wsHandler,
 			Map<String, Object> attributes) {
-		InetSocketAddress remote = request.getRemoteAddress();
-		attributes.put(SessionAttributes.REMOTE_ADDRESS, (remote != null && remote.getAddress() != null)
-				? remote.getAddress().getHostAddress() + ":" + remote.getPort() : String.valueOf(remote));
+		attributes.put(SessionAttributes.REMOTE_ADDRESS, remoteAddress(request));
 		String userAgent = request.getHeaders().getFirst(HttpHeaders.USER_AGENT);
 		attributes.put(SessionAttributes.USER_AGENT, (userAgent != null) ? userAgent : "");
 		attributes.put(SessionAttributes.TRANSPORT,
 				request.getURI().getPath().contains("/sockjs") ? "sockjs" : "websocket");
+		InetSocketAddress remote = request.getRemoteAddress();
 		if (this.internal.admits(request.getHeaders().getFirst(InternalSessions.HEADER),
 				(remote != null) ? remote.getAddress() : null)) {
 			attributes.put(SessionAttributes.INTERNAL, Boolean.TRUE);
 		}
 		return true;
+	}
+
+	/**
+	 * As on SSE and polls; a handshake that is not a servlet request (none is, on Jetty)
+	 * gives the IP too.
+	 */
+	private static String remoteAddress(ServerHttpRequest request) {
+		if (request instanceof ServletServerHttpRequest servlet) {
+			return SessionAttributes.remoteAddress(servlet.getServletRequest());
+		}
+		InetSocketAddress remote = request.getRemoteAddress();
+		return (remote != null && remote.getAddress() != null) ? remote.getAddress().getHostAddress() : "";
 	}
 
 	@Override

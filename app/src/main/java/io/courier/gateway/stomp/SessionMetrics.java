@@ -16,27 +16,31 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.socket.messaging.SessionConnectedEvent;
 import org.springframework.web.socket.messaging.SessionDisconnectEvent;
 
-import io.courier.gateway.node.GatewayProperties;
 import io.courier.gateway.session.ClientError;
 import io.courier.gateway.session.LocalSession;
 import io.courier.gateway.session.LocalSessions;
-import io.courier.gateway.session.SessionTerminator;
 
 /**
  * This node's sessions, frames and relay state as Micrometer meters:
  * {@code courier.sessions} (connected now), {@code courier.session.connects} and
  * {@code courier.session.disconnects{reason}} (totals, of sessions that got CONNECTED),
  * {@code courier.frames.in} and {@code courier.frames.out} (STOMP frames accepted from
- * clients and sent to them, heart-beats not counted), of client sessions only (not the
- * node's own, {@code InternalSessions}), {@code courier.relay.broker.available} (1 or 0).
- * All are tagged with the node. Refused frames are counted where sessions are ended, in
- * {@link SessionTerminator}.
+ * clients and sent to them, heart-beats not counted; of client sessions only, not the
+ * node's own {@code InternalSessions}), {@code courier.frames.rejected{reason}} (client
+ * frames refused with an ERROR, one series for each {@link ClientError} that
+ * {@linkplain ClientError#refusesFrame refuses a frame}),
+ * {@code courier.relay.broker.available} (1 or 0). The {@code node} tag comes from a
+ * filter on every meter.
  *
  * <p>
  * A disconnect's reason is {@code client} (DISCONNECT frame), {@code closed} (socket
- * closed without one), the lower-case {@link ClientError} name when Courier ended it with
- * an ERROR (e.g. {@code rate_limited}, {@code disconnected_by_operator}), or
- * {@code error} for an ERROR from RabbitMQ or the relay.
+ * closed without one and for no reason the node knows), {@code slow_consumer} (closed by
+ * the send buffer or send time limit), the {@link ClientError#reason} of the ERROR that
+ * ended it (e.g. {@code rate_limited}, {@code session_expired},
+ * {@code disconnected_by_operator}, {@code heartbeat_timeout},
+ * {@code broker_unavailable}), or {@code error} for an ERROR that is no
+ * {@link ClientError} (RabbitMQ's or Spring's relay's own, with the {@code spring} relay
+ * engine).
  */
 @Component
 class SessionMetrics {
@@ -45,32 +49,35 @@ class SessionMetrics {
 
 	private final LocalSessions sessions;
 
-	private final String node;
-
 	private final Counter connects;
 
 	private final AtomicBoolean brokerAvailable = new AtomicBoolean();
 
-	SessionMetrics(MeterRegistry registry, GatewayProperties properties, LocalSessions sessions) {
+	SessionMetrics(MeterRegistry registry, LocalSessions sessions) {
 		this.registry = registry;
 		this.sessions = sessions;
-		this.node = properties.nodeId();
 		Gauge.builder("courier.sessions", sessions, LocalSessions::connectedCount)
 			.description("STOMP sessions connected to this node")
-			.tag("node", this.node)
 			.register(registry);
-		this.connects = Counter.builder("courier.session.connects").tag("node", this.node).register(registry);
+		this.connects = Counter.builder("courier.session.connects")
+			.description("STOMP sessions that got CONNECTED")
+			.register(registry);
 		FunctionCounter.builder("courier.frames.in", sessions, LocalSessions::framesIn)
 			.description("STOMP frames accepted from clients")
-			.tag("node", this.node)
 			.register(registry);
 		FunctionCounter.builder("courier.frames.out", sessions, LocalSessions::framesOut)
 			.description("STOMP frames sent to clients")
-			.tag("node", this.node)
 			.register(registry);
+		for (ClientError reason : ClientError.values()) {
+			if (reason.refusesFrame()) {
+				FunctionCounter.builder("courier.frames.rejected", sessions, (s) -> s.framesRejected(reason))
+					.description("Client frames refused with an ERROR, by reason")
+					.tag("reason", reason.reason())
+					.register(registry);
+			}
+		}
 		Gauge.builder("courier.relay.broker.available", this.brokerAvailable, (available) -> available.get() ? 1 : 0)
 			.description("1 while the relay's system session to RabbitMQ is connected")
-			.tag("node", this.node)
 			.register(registry);
 	}
 
@@ -95,7 +102,7 @@ class SessionMetrics {
 		LocalSession session = this.sessions.get(event.getSessionId());
 		if (session != null && session.connectedAt() != null && !session.internal()) {
 			Counter.builder("courier.session.disconnects")
-				.tag("node", this.node)
+				.description("Ends of STOMP sessions that got CONNECTED, by reason")
 				.tag("reason", this.sessions.endReason(event.getSessionId()))
 				.register(this.registry)
 				.increment();

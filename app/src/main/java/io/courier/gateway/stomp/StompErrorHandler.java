@@ -105,10 +105,18 @@ class StompErrorHandler extends StompSubProtocolErrorHandler {
 		String text = describe(clientMessage, ex);
 		accessor.setMessage(text);
 		String sessionId = sessionId(clientMessage);
+		ClientError error = ClientError.of(text);
 		if (sessionId != null) {
-			this.sessions.ending(sessionId, reason(text));
+			this.sessions.ending(sessionId, (error != null) ? error.reason() : "error");
 		}
-		if (text.startsWith(ClientError.FRAME_TOO_LARGE.text()) && firstOversizedFrameOf(sessionId)) {
+		boolean oversized = error == ClientError.FRAME_TOO_LARGE;
+		// one oversized frame fails once per part: it is one frame refused, one limit hit
+		boolean counted = !oversized || firstOversizedFrameOf(sessionId);
+		if (error != null && counted) {
+			this.sessions.rejected(error); // Spring writes this ERROR to the socket, not
+											// through the outbound channel
+		}
+		if (oversized && counted) {
 			WebSocketSession session = ReceivingSession.current();
 			String remoteAddress = (session != null)
 					? SessionAttributes.get(session.getAttributes(), SessionAttributes.REMOTE_ADDRESS) : "";
@@ -137,11 +145,6 @@ class StompErrorHandler extends StompSubProtocolErrorHandler {
 		}
 		WebSocketSession session = ReceivingSession.current();
 		return (session != null) ? session.getId() : null;
-	}
-
-	private static String reason(String text) {
-		ClientError error = ClientError.of(text);
-		return (error != null) ? error.name().toLowerCase() : "error";
 	}
 
 	/**

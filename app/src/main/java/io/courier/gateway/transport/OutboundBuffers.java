@@ -65,19 +65,17 @@ public class OutboundBuffers implements OutboundBuffer.Listener, DisposableBean 
 
 	private final ScheduledExecutorService sweeper;
 
-	public OutboundBuffers(long bufferLimitBytes, long sendTimeLimitMillis, String nodeId, MeterRegistry meters,
+	public OutboundBuffers(long bufferLimitBytes, long sendTimeLimitMillis, MeterRegistry meters,
 			SlowConsumerListener listener) {
 		this.bufferLimitBytes = bufferLimitBytes;
 		this.sendTimeLimitMillis = sendTimeLimitMillis;
 		this.listener = listener;
 		this.slowConsumers = Counter.builder("courier.slow-consumer.disconnects")
 			.description("Sessions closed because they did not read what the node sent them")
-			.tag("node", nodeId)
 			.register(meters);
 		Gauge.builder("courier.outbound.queued", this.queuedBytes, AtomicLong::get)
 			.description("Bytes queued for clients and not yet taken by their sockets")
 			.baseUnit("bytes")
-			.tag("node", nodeId)
 			.register(meters);
 		this.io = new ThreadPoolExecutor(0, 16, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
 				daemonThreads("courier-outbound-"));

@@ -129,13 +129,15 @@ class RuntimeLimitsIntegrationTests {
 		long valid = ++version;
 		long invalid = valid + 10;
 		version = invalid;
-		publish(invalid, "{\"frameRate\":-1,\"frameBurst\":0}", "{\"erin\":{\"sessionsPerUser\":0}}");
+		// 0.05 frames/s: above 0, but below the contract's 0.1 (LimitsDocument.Rate)
+		publish(invalid, "{\"frameRate\":0.05,\"frameBurst\":0}", "{\"erin\":{\"sessionsPerUser\":0}}");
 		publish(valid, "{\"frameRate\":3,\"frameBurst\":3}", "{}");
 
 		awaitVersion(valid, nodeA, nodeB);
 		assertThat(output).contains("Refusing limits version " + invalid + " by test-console: "
-				+ "limits.frameRate must be greater than 0, was -1.0; limits.frameBurst must be at least 1, was 0; "
-				+ "overrides.erin.sessionsPerUser must be at least 1, was 0");
+				+ "limits.frameBurst must be between 1 and 100000, was 0; "
+				+ "limits.frameRate must be between 0.1 and 10000, was 0.05; "
+				+ "overrides.erin.sessionsPerUser must be between 1 and 10000, was 0");
 		assertRateLimited(StompTestClient.connect(wsUrl(nodeA), idp.token("frank")), 3,
 				"rate limit exceeded: 3.0 frames/s, burst 3");
 	}

@@ -7,8 +7,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.springframework.util.unit.DataSize;
 
-import io.courier.gateway.limits.LimitsDocument.Limits;
-import io.courier.gateway.limits.LimitsDocument.UserLimits;
+import io.courier.contract.LimitsDocument;
+import io.courier.contract.LimitsDocument.Limits;
+import io.courier.contract.LimitsDocument.UserLimits;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -53,20 +54,6 @@ class RuntimeLimitsTests {
 		this.limits.apply(document(2, new Limits(1.0, 1, 1, 1.0, 1), Map.of()));
 		this.limits.apply(document(1, new Limits(1.0, 1, 1, 1.0, 1), Map.of()));
 		assertThat(changes).hasValue(1);
-	}
-
-	@Test
-	void problemsNameEveryWrongField() {
-		LimitsDocument wrong = document(0, new Limits(0.0, -1, 0, Double.NaN, null),
-				Map.of("bob", new UserLimits(-5.0, null, null)));
-		assertThat(wrong.problems()).containsExactly("version must be at least 1, was 0",
-				"limits.frameRate must be greater than 0, was 0.0", "limits.frameBurst must be at least 1, was -1",
-				"limits.sessionsPerUser must be at least 1, was 0",
-				"limits.handshakeRate must be greater than 0, was NaN",
-				"overrides.bob.frameRate must be greater than 0, was -5.0");
-		assertThat(document(3, null, null).problems())
-			.containsExactly("limits is missing (the document is always the whole set)");
-		assertThat(document(3, new Limits(50.0, 100, 20, 20.0, 40), null).problems()).isEmpty();
 	}
 
 	private static LimitsDocument document(long version, Limits limits, Map<String, UserLimits> overrides) {

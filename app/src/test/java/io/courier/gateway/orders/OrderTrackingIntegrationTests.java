@@ -5,6 +5,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
@@ -266,24 +267,25 @@ class OrderTrackingIntegrationTests extends GatewayIntegrationTest {
 
 	/**
 	 * A SUBSCRIBE is acknowledged by nothing in STOMP without a receipt, so publish probe
-	 * events until each queue has seen one, then drain them: what follows starts from a
-	 * live subscription.
+	 * events until each queue has seen one; then one last event, {@code PROBED},
+	 * published after every probe, reaches each queue after them: once each queue has it,
+	 * no probe is still on its way, and what follows starts from a live subscription with
+	 * nothing left over.
 	 */
 	@SafeVarargs
-	private void awaitSubscribed(String orderId, String userId, BlockingQueue<String>... queues) {
+	private void awaitSubscribed(String orderId, String userId, BlockingQueue<String>... queues) throws Exception {
 		await().atMost(10, TimeUnit.SECONDS).pollInterval(200, TimeUnit.MILLISECONDS).until(() -> {
 			OrderEvents.publish(this.rabbit, orderId, userId, "PROBE");
-			TimeUnit.MILLISECONDS.sleep(150);
-			for (BlockingQueue<String> queue : queues) {
-				if (queue.isEmpty()) {
-					return false;
-				}
-			}
-			return true;
+			return Arrays.stream(queues).noneMatch(BlockingQueue::isEmpty);
 		});
-		await().pollDelay(300, TimeUnit.MILLISECONDS).atMost(2, TimeUnit.SECONDS).until(() -> true);
+		OrderEvents.publish(this.rabbit, orderId, userId, "PROBED");
 		for (BlockingQueue<String> queue : queues) {
-			queue.clear();
+			String body;
+			do {
+				body = queue.poll(10, TimeUnit.SECONDS);
+				assertThat(body).as("the event after the probes").isNotNull();
+			}
+			while (!body.contains("\"PROBED\""));
 		}
 	}
 

@@ -6,6 +6,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import io.courier.contract.SessionInfo;
 import io.courier.gateway.presence.PresenceRegistry.Transition;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -95,7 +95,7 @@ class MultiplexedRelayIntegrationTests extends GatewayIntegrationTest {
 	@Test
 	void subscribeUnsubscribeChurnLeavesNoBrokerSubscriptionBehind() throws Exception {
 		String prefix = "public.churn" + System.nanoTime() + "-";
-		int before = relay().stats().brokerSubscriptions();
+		MultiplexedRelayMessageHandler.Stats before = relay().stats();
 		List<Connection> connections = new ArrayList<>();
 		for (int i = 0; i < 10; i++) {
 			connections.add(StompTestClient.connect(wsUrl(), this.idp.token("churn" + i)));
@@ -110,6 +110,16 @@ class MultiplexedRelayIntegrationTests extends GatewayIntegrationTest {
 				}
 			}
 		}
+		// Each session kept the subscriptions of the rounds where (round + i) % 4 == 0: 5
+		// each, to all 3 topics.
+		await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> {
+			assertThat(relay().stats().clientSubscriptions()).as("subscriptions the sessions hold")
+				.isEqualTo(before.clientSubscriptions() + 50);
+			assertThat(relay().stats().topics()).as("topics the node receives").isEqualTo(before.topics() + 3);
+			for (int k = 0; k < 3; k++) {
+				assertThat(RabbitBroker.topicBindings(prefix + k)).as("bindings of " + prefix + k).isEqualTo(1);
+			}
+		});
 		// Half the sessions leave with subscriptions still open, the others unsubscribe
 		// first.
 		for (int i = 0; i < connections.size(); i++) {
@@ -122,8 +132,9 @@ class MultiplexedRelayIntegrationTests extends GatewayIntegrationTest {
 			connections.get(i).disconnect();
 		}
 		await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> {
-			assertThat(relay().stats().topics()).isZero();
-			assertThat(relay().stats().brokerSubscriptions()).isEqualTo(before);
+			assertThat(relay().stats().topics()).isEqualTo(before.topics());
+			assertThat(relay().stats().clientSubscriptions()).isEqualTo(before.clientSubscriptions());
+			assertThat(relay().stats().brokerSubscriptions()).isEqualTo(before.brokerSubscriptions());
 			for (int k = 0; k < 3; k++) {
 				assertThat(RabbitBroker.topicBindings(prefix + k)).isZero();
 			}

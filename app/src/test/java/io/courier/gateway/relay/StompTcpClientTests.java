@@ -145,8 +145,10 @@ class StompTcpClientTests {
 		connection.sendAsync(frame(disconnect));
 		assertThat(recorder.next().getCommand()).isEqualTo(StompCommand.RECEIPT);
 		assertThat(recorder.closed.await(10, TimeUnit.SECONDS)).isTrue();
-		Thread.sleep(200);
-		assertThat(recorder.events()).containsOnlyOnce("closed").doesNotContain("failure");
+		// and only once: nothing else follows for a while
+		await().during(Duration.ofMillis(300))
+			.atMost(Duration.ofSeconds(2))
+			.untilAsserted(() -> assertThat(recorder.events()).containsOnlyOnce("closed").doesNotContain("failure"));
 	}
 
 	@Test

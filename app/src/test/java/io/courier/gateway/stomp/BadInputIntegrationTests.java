@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -52,10 +53,14 @@ class BadInputIntegrationTests extends GatewayIntegrationTest {
 				.isEqualTo("not connected: SEND before CONNECT");
 			assertThat(framesUntilClosed(client)).isZero();
 		}
-		Thread.sleep(500); // log lines written after the close would come within this
-		String log = output.getOut().substring(mark);
-		assertThat(log.lines().filter((line) -> line.contains("Closing session"))).hasSize(1);
-		assertThat(log).doesNotContain("Exception").doesNotContain("\tat ");
+		// nothing more comes: for half a second after the close (log lines written after
+		// it would come within
+		// that), still one line and no stack trace
+		await().during(500, TimeUnit.MILLISECONDS).atMost(5, TimeUnit.SECONDS).untilAsserted(() -> {
+			String log = output.getOut().substring(mark);
+			assertThat(log.lines().filter((line) -> line.contains("Closing session"))).hasSize(1);
+			assertThat(log).doesNotContain("Exception").doesNotContain("\tat ");
+		});
 	}
 
 	@ParameterizedTest(name = "{0}")

@@ -16,6 +16,7 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.messaging.simp.broker.AbstractBrokerMessageHandler;
 
+import io.courier.gateway.node.GatewayProperties;
 import io.courier.gateway.support.GatewayIntegrationTest;
 import io.courier.gateway.support.OrderEvents;
 import io.courier.gateway.support.RabbitBroker;
@@ -33,6 +34,9 @@ import static org.awaitility.Awaitility.await;
  * {@code courier.order-events} and are delivered after recovery.
  */
 class BrokerRestartIntegrationTests extends GatewayIntegrationTest {
+
+	@Autowired
+	private GatewayProperties gateway;
 
 	@Autowired
 	@Qualifier("stompBrokerRelayMessageHandler")
@@ -80,9 +84,13 @@ class BrokerRestartIntegrationTests extends GatewayIntegrationTest {
 	@Test
 	void clientConnectingWhileBrokerIsDownGetsAnErrorNotAHang() throws Exception {
 		assertThat(readiness()).isEqualTo(200);
+		assertThat(relayHealth()).as("each pooled connection named with its broker address")
+			.contains("\"address\":\"" + this.gateway.relay().brokerAddresses().get(0) + "\",\"up\":true")
+			.doesNotContain("\"up\":false");
 		RabbitBroker.stopApp();
 		await().atMost(15, TimeUnit.SECONDS).until(() -> !this.relay.isBrokerAvailable());
 		assertThat(readiness()).as("not ready while the relay cannot reach RabbitMQ").isEqualTo(503);
+		assertThat(relayHealth()).contains("\"up\":false").doesNotContain("\"up\":true");
 
 		Connection connection = StompTestClient.open(wsUrl(), this.idp.token("alice"));
 
@@ -93,12 +101,20 @@ class BrokerRestartIntegrationTests extends GatewayIntegrationTest {
 		await().atMost(60, TimeUnit.SECONDS).until(() -> readiness() == 200);
 	}
 
+	private String relayHealth() throws Exception {
+		return health("/relay").body();
+	}
+
 	private int readiness() throws Exception {
+		return health("/readiness").statusCode();
+	}
+
+	/** {@code /actuator/health<group>} on the management port. */
+	private HttpResponse<String> health(String group) throws Exception {
 		return HttpClient.newHttpClient()
 			.send(HttpRequest
-				.newBuilder(URI.create("http://127.0.0.1:" + this.managementPort + "/actuator/health/readiness"))
-				.build(), HttpResponse.BodyHandlers.discarding())
-			.statusCode();
+				.newBuilder(URI.create("http://127.0.0.1:" + this.managementPort + "/actuator/health" + group))
+				.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
 }

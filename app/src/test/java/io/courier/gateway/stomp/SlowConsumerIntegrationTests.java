@@ -82,10 +82,7 @@ class SlowConsumerIntegrationTests {
 			}
 			double slowBefore = slowConsumerDisconnects();
 
-			try (RawStompSocket stalled = RawStompSocket.open(this.port, 4096)) {
-				stalled.sendFrame("CONNECT", "accept-version:1.2", "host:localhost", "heart-beat:0,0",
-						"Authorization:Bearer " + this.idp.token("stalled"));
-				assertThat(stalled.readFrame()).startsWith("CONNECTED");
+			try (RawStompSocket stalled = RawStompSocket.connect(this.port, 4096, this.idp.token("stalled"))) {
 				stalled.sendFrame("SUBSCRIBE", "id:sub-0", "destination:/topic/" + topic, "receipt:subscribed");
 				assertThat(stalled.readFrame()).startsWith("RECEIPT");
 				// From here on the stalled client reads nothing.

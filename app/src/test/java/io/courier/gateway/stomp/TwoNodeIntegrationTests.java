@@ -20,9 +20,11 @@ import org.springframework.messaging.simp.SimpMessageType;
 import org.springframework.messaging.simp.SimpMessagingTemplate;
 import org.springframework.messaging.simp.broker.AbstractBrokerMessageHandler;
 
+import io.courier.gateway.orders.OrderProperties;
 import io.courier.gateway.session.LocalSessions;
 import io.courier.gateway.support.GatewayNodes;
 import io.courier.gateway.support.OrderEvents;
+import io.courier.gateway.support.RabbitBroker;
 import io.courier.gateway.support.StompTestClient;
 import io.courier.gateway.support.StompTestClient.Connection;
 import io.courier.gateway.support.TestIdentityProvider;
@@ -149,6 +151,11 @@ class TwoNodeIntegrationTests {
 		}
 	}
 
+	/**
+	 * Over RabbitMQ's management API: {@code courier.order-events} has a consumer on node
+	 * B's AMQP connection and none on node A's (other consumers, of a gateway outside
+	 * this test, may be there too).
+	 */
 	@Test
 	void eachNodeHasItsOwnRelaySessionsAndOnlyNodeBConsumes() {
 		assertThat(
@@ -157,7 +164,22 @@ class TwoNodeIntegrationTests {
 		assertThat(
 				nodeB.getBean("stompBrokerRelayMessageHandler", AbstractBrokerMessageHandler.class).isBrokerAvailable())
 			.isTrue();
-		assertThat(nodeA.getEnvironment().getProperty("courier.orders.consumer-enabled")).isEqualTo("false");
+		int portOfA = amqpPort(nodeA);
+		int portOfB = amqpPort(nodeB);
+		await().atMost(10, TimeUnit.SECONDS)
+			.untilAsserted(() -> assertThat(RabbitBroker.consumerPorts(OrderProperties.QUEUE))
+				.as("client ports of the consumers of %s (node A %d, node B %d)", OrderProperties.QUEUE, portOfA,
+						portOfB)
+				.contains(portOfB)
+				.doesNotContain(portOfA));
+	}
+
+	/**
+	 * The client port of the node's AMQP connection, the one its listeners and templates
+	 * share.
+	 */
+	private static int amqpPort(ConfigurableApplicationContext node) {
+		return node.getBean(RabbitTemplate.class).getConnectionFactory().createConnection().getLocalPort();
 	}
 
 	private static ConfigurableApplicationContext start(String nodeId, boolean consumer) {

@@ -97,6 +97,20 @@ public final class RabbitBroker {
 		return bindings;
 	}
 
+	/**
+	 * The client ports of the AMQP connections that consume {@code queue} (each
+	 * consumer's channel's peer port, as the management API lists it): an application's
+	 * {@code Connection.getLocalPort()} names its own.
+	 */
+	public static List<Integer> consumerPorts(String queue) {
+		List<Integer> ports = new ArrayList<>();
+		JsonNode details = get(
+				"/queues/" + VHOST + "/" + URLEncoder.encode(queue, StandardCharsets.UTF_8).replace("+", "%20"))
+			.path("consumer_details");
+		details.forEach((consumer) -> ports.add(consumer.path("channel_details").path("peer_port").asInt(-1)));
+		return ports;
+	}
+
 	/** Queues whose name starts with {@code prefix}. */
 	public static List<String> queuesStartingWith(String prefix) {
 		return queueNames().stream().filter((name) -> name.startsWith(prefix)).toList();

@@ -37,6 +37,14 @@ public final class RawStompSocket implements AutoCloseable {
 	 * response.
 	 */
 	public static RawStompSocket open(int port, int receiveBufferBytes) throws IOException {
+		return open(port, receiveBufferBytes, new String[0]);
+	}
+
+	/**
+	 * {@link #open(int, int)} with more handshake headers, each a {@code Name: value}
+	 * line.
+	 */
+	public static RawStompSocket open(int port, int receiveBufferBytes, String... handshakeHeaders) throws IOException {
 		Socket socket = new Socket();
 		socket.setReceiveBufferSize(receiveBufferBytes);
 		socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
@@ -47,7 +55,8 @@ public final class RawStompSocket implements AutoCloseable {
 		String request = "GET /ws HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
 				+ "Connection: Upgrade\r\nSec-WebSocket-Key: " + Base64.getEncoder().encodeToString(key) + "\r\n"
 				+ "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: v12.stomp\r\n" + "Origin: http://localhost:"
-				+ port + "\r\n\r\n";
+				+ port + "\r\n"
+				+ String.join("", java.util.Arrays.stream(handshakeHeaders).map((h) -> h + "\r\n").toList()) + "\r\n";
 		raw.out.write(request.getBytes(StandardCharsets.US_ASCII));
 		raw.out.flush();
 		String head = raw.readHead();
@@ -78,7 +87,15 @@ public final class RawStompSocket implements AutoCloseable {
 	 * answer is CONNECTED.
 	 */
 	public static RawStompSocket connect(int port, String token) throws IOException {
-		RawStompSocket socket = open(port, 64 * 1024);
+		return connect(port, 64 * 1024, token);
+	}
+
+	/**
+	 * {@link #connect(int, String)} with a receive buffer of this size (a small one: a
+	 * client that reads slowly).
+	 */
+	public static RawStompSocket connect(int port, int receiveBufferBytes, String token) throws IOException {
+		RawStompSocket socket = open(port, receiveBufferBytes);
 		socket.sendFrame("CONNECT", "accept-version:1.2", "host:localhost", "heart-beat:0,0",
 				"Authorization:Bearer " + token);
 		String answer = socket.readFrame();
