@@ -19,12 +19,14 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.WindowType;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import io.courier.admin.nodes.BrokerMonitor;
 import io.courier.admin.support.Chromium;
 import io.courier.admin.support.GatewayProcess;
 import io.courier.admin.support.RawStompClient;
@@ -55,6 +57,9 @@ class ConsoleBrowserIntegrationTests {
 
 	@LocalServerPort
 	int port;
+
+	@Autowired
+	BrokerMonitor brokerMonitor;
 
 	@DynamicPropertySource
 	static void auditFile(DynamicPropertyRegistry registry) throws Exception {
@@ -104,6 +109,29 @@ class ConsoleBrowserIntegrationTests {
 			assertThat(textOf(By.id("stomp-listener"))).isEqualTo("listening");
 		});
 		Chromium.screenshot(this.browser, "console-overview");
+	}
+
+	@Test
+	void brokerNodesShowTheGatewaysRelayAndAmqpConnectionsOnTheirRabbitMqNode() {
+		String rabbit = await().atMost(15, TimeUnit.SECONDS)
+			.until(() -> this.brokerMonitor.health().nodes(), (nodes) -> !nodes.isEmpty())
+			.get(0)
+			.name();
+		logIn("operator", "courier-operator");
+		By links = By
+			.cssSelector("tr.broker-node[data-broker-node='" + rabbit + "'] .link[data-gateway='" + NODE + "']");
+		By counts = By.cssSelector("tr.node[data-node='" + NODE + "'] .broker-counts");
+		await().atMost(20, TimeUnit.SECONDS).ignoreException(StaleElementReferenceException.class).untilAsserted(() -> {
+			this.browser.navigate().refresh();
+			assertThat(this.browser.findElements(links)).extracting(WebElement::getText)
+				.as("the gateway's 4 pooled relay connections and its AMQP connection, on the one broker node")
+				.containsExactlyInAnyOrder(NODE + " stomp 127.0.0.1:61613 ×4", NODE + " amqp 127.0.0.1:5672");
+			assertThat(textOf(counts)).isEqualTo(rabbit + ": 5");
+		});
+		assertThat(this.browser.findElements(By.cssSelector("tr.broker-node[data-broker-node='unknown node']")))
+			.as("every connection matched a listener")
+			.isEmpty();
+		Chromium.screenshot(this.browser, "console-broker-nodes");
 	}
 
 	@Test

@@ -76,11 +76,17 @@ class WireContractTests {
 				{"sessionId":"s1","nodeId":"gw-a","user":"alice","connectedAt":"2026-11-24T10:00:00Z",
 				 "remoteAddress":"127.0.0.1","userAgent":"Chromium","transport":"websocket"}""";
 		NodeStatus status = new NodeStatus("gw-a", "http://127.0.0.1:8080", T0, 12, 3400, 5600, NodeStatus.UP,
-				"0.1.0-SNAPSHOT");
+				"0.1.0-SNAPSHOT",
+				List.of(new BrokerLink(BrokerLink.STOMP, "rabbitmq-1:61613", true),
+						new BrokerLink(BrokerLink.STOMP, "rabbitmq-2:61613", false),
+						new BrokerLink(BrokerLink.AMQP, "rabbitmq-1:5672", true)));
 		String heartbeatJson = """
 				{"type":"node.heartbeat","nodeId":"gw-a","at":"2026-11-24T10:05:00Z",
 				 "node":{"nodeId":"gw-a","address":"http://127.0.0.1:8080","startedAt":"2026-11-24T10:00:00Z",
-				  "sessions":12,"framesIn":3400,"framesOut":5600,"relay":"UP","version":"0.1.0-SNAPSHOT"}}""";
+				  "sessions":12,"framesIn":3400,"framesOut":5600,"relay":"UP","version":"0.1.0-SNAPSHOT",
+				  "brokerLinks":[{"kind":"stomp","address":"rabbitmq-1:61613","up":true},
+				   {"kind":"stomp","address":"rabbitmq-2:61613","up":false},
+				   {"kind":"amqp","address":"rabbitmq-1:5672","up":true}]}}""";
 		LimitHit hit = new LimitHit(LimitHit.TYPE, "gw-a", T0, LimitHit.HANDSHAKE_RATE, null, null, "127.0.0.1",
 				"too many handshakes from 127.0.0.1");
 		String hitJson = """
@@ -201,6 +207,11 @@ class WireContractTests {
 				.isEqualTo(new Limits(20.0, 40, 20, 20.0, 40));
 			assertThat(mapper.readValue("{\"type\":\"node.heartbeat\",\"nodeId\":\"gw-old\"}", ClusterMessage.class))
 				.isEqualTo(new ClusterMessage(ClusterMessage.HEARTBEAT, "gw-old", null, null, null, null));
+			NodeStatus beforeBrokerLinks = mapper.readValue("""
+					{"nodeId":"gw-old","address":"http://127.0.0.1:8080","sessions":3,"framesIn":1,"framesOut":2,
+					 "relay":"UP","version":"0.0.9"}""", NodeStatus.class);
+			assertThat(beforeBrokerLinks).as("a node older than brokerLinks")
+				.isEqualTo(new NodeStatus("gw-old", "http://127.0.0.1:8080", null, 3, 1, 2, "UP", "0.0.9", null));
 			assertThat(mapper.readValue("{\"sessionId\":\"s1\",\"nodeId\":\"gw-a\",\"user\":\"alice\"}",
 					SessionInfo.class))
 				.isEqualTo(new SessionInfo("s1", "gw-a", "alice", null, null, null, null));

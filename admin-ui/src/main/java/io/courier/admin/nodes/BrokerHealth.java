@@ -38,9 +38,13 @@ public record BrokerHealth(Instant readAt, @Nullable String error, @Nullable Str
 		return this.listeners.stream().anyMatch((listener) -> "stomp".equals(listener.protocol()));
 	}
 
-	/** A broker node. */
+	/**
+	 * A broker node; {@code partitions} names the nodes it has lost contact with while
+	 * they ran (a network partition), empty when none.
+	 */
 	public record Node(String name, boolean running, boolean memoryAlarm, boolean diskAlarm, long memoryUsed,
-			long memoryLimit, long fileDescriptorsUsed, long fileDescriptorsTotal, long uptimeMillis) {
+			long memoryLimit, long fileDescriptorsUsed, long fileDescriptorsTotal, long uptimeMillis,
+			List<String> partitions) {
 	}
 
 	/** A protocol listener. */

@@ -63,7 +63,7 @@ public class BrokerMonitor {
 						node.path("running").asBoolean(false), node.path("mem_alarm").asBoolean(false),
 						node.path("disk_free_alarm").asBoolean(false), node.path("mem_used").asLong(0),
 						node.path("mem_limit").asLong(0), node.path("fd_used").asLong(0),
-						node.path("fd_total").asLong(0), node.path("uptime").asLong(0));
+						node.path("fd_total").asLong(0), node.path("uptime").asLong(0), texts(node.path("partitions")));
 				nodeRows.add(row);
 				if (row.memoryAlarm()) {
 					alarms.add("memory alarm on " + row.name());
@@ -73,6 +73,9 @@ public class BrokerMonitor {
 				}
 				if (!row.running()) {
 					alarms.add(row.name() + " is not running");
+				}
+				if (!row.partitions().isEmpty()) {
+					alarms.add("partition: " + row.name() + " lost " + String.join(", ", row.partitions()));
 				}
 			}
 			List<BrokerHealth.Listener> listeners = new ArrayList<>();
@@ -100,6 +103,12 @@ public class BrokerMonitor {
 			return BrokerHealth.unavailable(now,
 					"management API at " + this.properties.url() + " not readable: " + ex.getMessage());
 		}
+	}
+
+	private static List<String> texts(JsonNode array) {
+		List<String> texts = new ArrayList<>();
+		array.forEach((item) -> texts.add(item.asString("")));
+		return texts;
 	}
 
 	private JsonNode get(String path, Object... variables) {

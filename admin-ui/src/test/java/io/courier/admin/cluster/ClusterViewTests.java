@@ -94,7 +94,8 @@ class ClusterViewTests {
 	}
 
 	private NodeStatus status(long in, long out) {
-		return new NodeStatus("gw-a", "http://127.0.0.1:8080", this.t0.minusSeconds(60), 0, in, out, "UP", "0.1.0");
+		return new NodeStatus("gw-a", "http://127.0.0.1:8080", this.t0.minusSeconds(60), 0, in, out, "UP", "0.1.0",
+				null);
 	}
 
 }

@@ -20,7 +20,7 @@ import io.courier.gateway.session.LocalSessions;
 /**
  * Builds this node's {@link NodeStatus}: the address comes from the main web server once
  * it listens ({@code server.address}, or the host name when that is a wildcard), the
- * version from the build info.
+ * version from the build info, the broker connections from {@link BrokerLinks}.
  */
 @Component
 class NodeStatusSource {
@@ -31,6 +31,8 @@ class NodeStatusSource {
 
 	private final LocalSessions sessions;
 
+	private final BrokerLinks brokerLinks;
+
 	private final AtomicBoolean relayUp = new AtomicBoolean();
 
 	private final Environment environment;
@@ -39,10 +41,11 @@ class NodeStatusSource {
 
 	private volatile String address = "";
 
-	NodeStatusSource(GatewayProperties gateway, LocalSessions sessions, ObjectProvider<BuildProperties> build,
-			Environment environment) {
+	NodeStatusSource(GatewayProperties gateway, LocalSessions sessions, BrokerLinks brokerLinks,
+			ObjectProvider<BuildProperties> build, Environment environment) {
 		this.nodeId = gateway.nodeId();
 		this.sessions = sessions;
+		this.brokerLinks = brokerLinks;
 		this.environment = environment;
 		BuildProperties properties = build.getIfAvailable();
 		String version = (properties != null) ? properties.getVersion() : null;
@@ -69,7 +72,7 @@ class NodeStatusSource {
 	NodeStatus status() {
 		String relay = this.relayUp.get() ? NodeStatus.UP : NodeStatus.DOWN;
 		return new NodeStatus(this.nodeId, this.address, this.startedAt, this.sessions.connectedCount(),
-				this.sessions.framesIn(), this.sessions.framesOut(), relay, this.version);
+				this.sessions.framesIn(), this.sessions.framesOut(), relay, this.version, this.brokerLinks.links());
 	}
 
 	private String host() {

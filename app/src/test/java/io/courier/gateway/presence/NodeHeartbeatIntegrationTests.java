@@ -1,6 +1,8 @@
 package io.courier.gateway.presence;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 
 import org.junit.jupiter.api.Test;
@@ -19,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Each {@code node.heartbeat} says how the node is doing: address, sessions, frames each
- * way, relay, version.
+ * way, relay, version, and its connections to RabbitMQ.
  */
 @TestPropertySource(properties = "courier.presence.heartbeat=1s")
 class NodeHeartbeatIntegrationTests extends GatewayIntegrationTest {
@@ -65,6 +67,30 @@ class NodeHeartbeatIntegrationTests extends GatewayIntegrationTest {
 			assertThat(later.get("startedAt").asString()).isEqualTo(first.get("startedAt").asString());
 			alice.disconnect();
 		}
+	}
+
+	@Test
+	void heartbeatSaysWhichBrokerAddressEachConnectionIsOn() {
+		try (ClusterTap tap = ClusterTap.open(this.connectionFactory, "node.heartbeat")) {
+			// the pool's connections come up one by one after the first: wait until all
+			// are
+			JsonNode node = tap
+				.await((r) -> isMine(r.body()) && r.body().get("node").has("brokerLinks")
+						&& !brokerLinks(r.body().get("node")).toString().contains("down"), 10)
+				.body()
+				.get("node");
+			assertThat(brokerLinks(node)).as("each pooled relay connection (4), then the AMQP connection")
+				.containsExactly("stomp 127.0.0.1:61613 up", "stomp 127.0.0.1:61613 up", "stomp 127.0.0.1:61613 up",
+						"stomp 127.0.0.1:61613 up", "amqp 127.0.0.1:5672 up");
+		}
+	}
+
+	private static List<String> brokerLinks(JsonNode node) {
+		List<String> links = new ArrayList<>();
+		node.get("brokerLinks")
+			.forEach((link) -> links.add(link.get("kind").asString() + " " + link.get("address").asString() + " "
+					+ (link.get("up").asBoolean() ? "up" : "down")));
+		return links;
 	}
 
 	private static boolean isMine(JsonNode heartbeat) {
