@@ -34,6 +34,9 @@ final class Bench {
 			  chaos          [--stomp-users N] [--sse-users N] [--rate R] [--duration T] (starts two gateways itself
 			                 from app/target; SIGKILL and restart of one, rabbitmqctl stop_app/start_app, cut
 			                 sockets; STOMP clients resume with courier-since, SSE with Last-Event-ID)
+			                 [--broker cluster [--cluster-script rabbitmq/cluster.sh] [--kill-node N]]: the gateways
+			                 on rabbitmq/cluster.sh's three nodes; the only fault is a broker node SIGKILLed (default:
+			                 the leader of courier.order-events) and started again. [--gateway-args "--a=b --c=d"]
 			common: --target courier|direct|floor|all (default all; floor is fanout only)
 			        --rounds N (default 1: every target N times, order alternating; then the medians)
 			        --courier-url ws://127.0.0.1:18080/ws  --direct-url ws://127.0.0.1:15674/ws

@@ -99,6 +99,32 @@ final class BenchContext implements AutoCloseable {
 		return factory.newConnection("courier-bench");
 	}
 
+	/**
+	 * As {@link #amqp()} (user, password, virtual host of {@code --amqp-uri}) to the
+	 * first of these addresses that answers.
+	 */
+	Connection amqp(com.rabbitmq.client.Address[] addresses) throws Exception {
+		ConnectionFactory factory = new ConnectionFactory();
+		factory.setUri(this.options.amqpUri());
+		return factory.newConnection(addresses, "courier-bench");
+	}
+
+	/**
+	 * RabbitMQ's VMs whose CPU the bench reports: the default broker's, or with
+	 * {@code --broker cluster} the three nodes of {@code rabbitmq/cluster.sh} (their pid
+	 * files).
+	 */
+	long[] beamPids() {
+		if (!"cluster".equals(this.options.string("broker", "single"))) {
+			return new long[] { io.courier.bench.metrics.ProcessProbe.beamPid() };
+		}
+		long[] pids = new long[BrokerCluster.NODES];
+		for (int node = 1; node <= BrokerCluster.NODES; node++) {
+			pids[node - 1] = BrokerCluster.pid(node);
+		}
+		return pids;
+	}
+
 	long gatewayPid() {
 		String given = this.options.string("gateway-pid", "");
 		if (!given.isBlank()) {

@@ -34,7 +34,16 @@ import io.courier.bench.stomp.StompSession;
  * started ({@code rabbitmqctl stop_app/start_app}), and some client sockets are cut. Only
  * what RabbitMQ confirmed counts as accepted (HTTP 202, an AMQP confirm); each client
  * must receive every accepted event of its order exactly once, in order. Reported per
- * transport: accepted, lost, duplicated, out of order, resets, reconnects.
+ * transport: accepted, lost, duplicated, out of order, resets, drops and the longest time
+ * from a drop to subscribed again; then the reconnects.
+ *
+ * <p>
+ * With {@code --broker cluster} the gateways use the three nodes of
+ * {@code rabbitmq/cluster.sh} (AMQP and the relay spread over them) and the only fault is
+ * a broker node killed with SIGKILL (by default the leader of
+ * {@code courier.order-events}) at a quarter of the run and started again at
+ * {@code 55 %}; reported besides: the events accepted while it was down and the nodes
+ * running at the end.
  */
 final class ChaosScenario {
 
@@ -59,6 +68,17 @@ final class ChaosScenario {
 
 	private Path logDir;
 
+	private @org.jspecify.annotations.Nullable BrokerCluster cluster;
+
+	private List<String> gatewayArgs = List.of();
+
+	/** Publishing while a broker node is down: events accepted then are counted. */
+	private volatile boolean outage;
+
+	private final AtomicLong acceptedDuringOutage = new AtomicLong();
+
+	private volatile String clusterReport = "";
+
 	ChaosScenario(BenchContext context) {
 		this.context = context;
 	}
@@ -73,6 +93,11 @@ final class ChaosScenario {
 		this.jar = Path.of(options.string("gateway-jar", "app/target/courier-gateway-0.1.0-SNAPSHOT.jar"));
 		this.keyDir = Files.createDirectories(Path.of(options.string("key-dir", "data/chaos/keys")));
 		this.logDir = Files.createDirectories(Path.of(options.string("log-dir", "data/chaos")));
+		if ("cluster".equals(options.string("broker", "single"))) {
+			this.cluster = new BrokerCluster(Path.of(options.string("cluster-script", "rabbitmq/cluster.sh")));
+		}
+		String extra = options.string("gateway-args", "");
+		this.gatewayArgs = extra.isBlank() ? List.of() : List.of(extra.trim().split("\\s+"));
 		if (!Files.isRegularFile(this.jar)) {
 			throw new IllegalArgumentException("no gateway jar at " + this.jar + " (mvn -DskipTests package)");
 		}
@@ -107,7 +132,10 @@ final class ChaosScenario {
 			}
 			this.context.out.println("chaos: " + all.stream().filter(Subscriber::ready).count() + "/" + all.size()
 					+ " clients subscribed; publishing " + rate + "/s for " + seconds + " s with faults");
-			Thread faults = new Thread(() -> faults(seconds, stomp), "chaos-faults");
+			int killNode = options.integer("kill-node", 0, 0, BrokerCluster.NODES);
+			Runnable schedule = (this.cluster != null) ? () -> brokerNodeFaults(seconds, killNode)
+					: () -> faults(seconds, stomp);
+			Thread faults = new Thread(schedule, "chaos-faults");
 			faults.setDaemon(true);
 			faults.start();
 			publish(service, all, rate, seconds);
@@ -133,14 +161,20 @@ final class ChaosScenario {
 		int port = this.basePort + 2 * node;
 		String issuer = "http://127.0.0.1:" + this.basePort + "/dev";
 		Path log = this.logDir.resolve(NODES[node] + ".log");
-		Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-				this.jar.toString(), "--spring.profiles.active=dev", "--server.port=" + port,
-				"--management.server.port=" + (port + 1), "--courier.node-id=" + NODES[node],
-				"--courier.dev.key-dir=" + this.keyDir, "--courier.dev.issuer=" + issuer,
-				"--spring.security.oauth2.resourceserver.jwt.issuer-uri=" + issuer,
+		List<String> command = new ArrayList<>(List.of(
+				Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", this.jar.toString(),
+				"--spring.profiles.active=dev", "--server.port=" + port, "--management.server.port=" + (port + 1),
+				"--courier.node-id=" + NODES[node], "--courier.dev.key-dir=" + this.keyDir,
+				"--courier.dev.issuer=" + issuer, "--spring.security.oauth2.resourceserver.jwt.issuer-uri=" + issuer,
 				"--courier.limits.handshake-rate=100000", "--courier.limits.handshake-burst=100000",
-				"--courier.limits.sessions-per-user=1000")
-			.redirectErrorStream(true)
+				"--courier.limits.sessions-per-user=1000"));
+		if (this.cluster != null) {
+			command.addAll(List.of("--spring.rabbitmq.addresses=" + BrokerCluster.amqpAddresses(),
+					"--spring.rabbitmq.address-shuffle-mode=random",
+					"--courier.relay.addresses=" + BrokerCluster.stompAddresses()));
+		}
+		command.addAll(this.gatewayArgs);
+		Process process = new ProcessBuilder(command).redirectErrorStream(true)
 			.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
 			.start();
 		this.gateways.set(node, process);
@@ -227,6 +261,33 @@ final class ChaosScenario {
 		}
 	}
 
+	/**
+	 * The cluster's fault: node {@code node} (0: the leader of courier.order-events) is
+	 * killed at 25 % and started again at 55 %.
+	 */
+	private void brokerNodeFaults(int seconds, int node) {
+		BrokerCluster cluster = this.cluster;
+		try {
+			Thread.sleep(seconds * 250L);
+			int victim = (node != 0) ? node : cluster.leaderOf("courier", "courier.order-events");
+			victim = (victim != 0) ? victim : 1;
+			this.context.out.println("chaos: SIGKILL of broker node " + BrokerCluster.nodeName(victim));
+			cluster.kill(victim);
+			this.outage = true;
+			Thread.sleep(seconds * 300L);
+			this.context.out.println("chaos: starting " + BrokerCluster.nodeName(victim) + " again");
+			cluster.start(victim);
+			this.outage = false;
+			List<String> running = cluster.runningNodes(victim);
+			this.context.out.println("chaos: " + BrokerCluster.nodeName(victim) + " back; running " + running);
+			this.clusterReport = ",\"killed\":\"" + BrokerCluster.nodeName(victim) + "\",\"running_after\":"
+					+ running.size();
+		}
+		catch (Exception ex) {
+			this.context.out.println("chaos: fault schedule failed: " + ex);
+		}
+	}
+
 	private static void rabbitmqctl(String command) throws Exception {
 		Process process = new ProcessBuilder("rabbitmqctl", command).redirectErrorStream(true).start();
 		process.getInputStream().readAllBytes();
@@ -259,7 +320,10 @@ final class ChaosScenario {
 			else {
 				try {
 					if (channel == null || !channel.isOpen()) {
-						amqp = this.context.amqp();
+						if (amqp != null) {
+							amqp.abort();
+						}
+						amqp = (this.cluster != null) ? this.context.amqp(BrokerCluster.amqp()) : this.context.amqp();
 						channel = amqp.createChannel();
 						channel.confirmSelect();
 					}
@@ -274,6 +338,9 @@ final class ChaosScenario {
 				}
 			}
 			target.published(seq, accepted);
+			if (accepted && this.outage) {
+				this.acceptedDuringOutage.incrementAndGet();
+			}
 			target.how.put(seq,
 					((k % 2 == 0) ? "http" : "amqp") + "@" + (System.nanoTime() - start) / 1_000_000 + "ms");
 		}
@@ -308,7 +375,7 @@ final class ChaosScenario {
 	 * One user following one order: what was published for it, what it received, in which
 	 * order.
 	 */
-	private abstract static class Subscriber {
+	private abstract class Subscriber {
 
 		final String name;
 
@@ -336,6 +403,13 @@ final class ChaosScenario {
 
 		volatile boolean subscribed;
 
+		/** When its connection dropped (System.nanoTime), 0 while connected. */
+		private volatile long droppedAt;
+
+		final AtomicLong drops = new AtomicLong();
+
+		final AtomicLong longestGapMs = new AtomicLong();
+
 		Subscriber(String name, String order) {
 			this.name = name;
 			this.order = order;
@@ -359,6 +433,32 @@ final class ChaosScenario {
 
 		boolean ready() {
 			return this.subscribed;
+		}
+
+		/** Why it was dropped last, for the report of a long gap. */
+		private volatile String dropReason = "";
+
+		void dropped(String reason) {
+			if (this.droppedAt == 0) {
+				this.dropReason = reason;
+				this.droppedAt = System.nanoTime();
+				this.drops.incrementAndGet();
+			}
+		}
+
+		/** Subscribed (again): the gap since the drop, if there was one. */
+		void resubscribed() {
+			this.subscribed = true;
+			long dropped = this.droppedAt;
+			if (dropped != 0) {
+				this.droppedAt = 0;
+				long gap = (System.nanoTime() - dropped) / 1_000_000;
+				this.longestGapMs.accumulateAndGet(gap, Math::max);
+				if (gap > 5_000) {
+					ChaosScenario.this.context.out.println("chaos: " + this.name + " subscribed again " + gap
+							+ " ms after a drop (" + this.dropReason + ")");
+				}
+			}
 		}
 
 		boolean complete() {
@@ -411,10 +511,11 @@ final class ChaosScenario {
 				session
 					.subscribe("/user/queue/order-updates",
 							(since != null) ? Map.of("courier-since", since) : Map.of("courier-last", "1"))
-					.thenRun(() -> this.subscribed = true);
+					.thenRun(this::resubscribed);
 			});
 			session.closed().whenComplete((reason, ex) -> {
 				if (!ChaosScenario.this.stopping) {
+					dropped((ex != null) ? ex.toString() : String.valueOf(reason));
 					ChaosScenario.this.reconnects.incrementAndGet();
 					ChaosScenario.this.context.scheduler.schedule(() -> connect(1 - node), 500, TimeUnit.MILLISECONDS);
 				}
@@ -485,6 +586,7 @@ final class ChaosScenario {
 					return;
 				}
 				if (!ChaosScenario.this.stopping) {
+					dropped("SSE stream ended");
 					ChaosScenario.this.reconnects.incrementAndGet();
 					node = 1 - node;
 					try {
@@ -506,7 +608,7 @@ final class ChaosScenario {
 				while ((line = lines.readLine()) != null && !ChaosScenario.this.stopping) {
 					if (line.isEmpty()) {
 						if ("subscribed".equals(event)) {
-							this.subscribed = true;
+							resubscribed();
 							if (this.lastId == null) {
 								this.lastId = id;
 							}
@@ -547,7 +649,11 @@ final class ChaosScenario {
 			long duplicated = 0;
 			long outOfOrder = 0;
 			long resets = 0;
+			long drops = 0;
+			long longestGap = 0;
 			for (Subscriber user : transport.getValue()) {
+				drops += user.drops.get();
+				longestGap = Math.max(longestGap, user.longestGapMs.get());
 				for (Map.Entry<Long, Boolean> event : user.accepted.entrySet()) {
 					if (!event.getValue()) {
 						refused++;
@@ -573,9 +679,13 @@ final class ChaosScenario {
 			this.context.out.println("RESULT {\"scenario\":\"chaos\",\"transport\":\"" + transport.getKey()
 					+ "\",\"clients\":" + transport.getValue().size() + ",\"accepted\":" + accepted
 					+ ",\"not_accepted\":" + refused + ",\"lost\":" + lost + ",\"duplicated\":" + duplicated
-					+ ",\"out_of_order\":" + outOfOrder + ",\"resets\":" + resets + "}");
+					+ ",\"out_of_order\":" + outOfOrder + ",\"resets\":" + resets + ",\"drops\":" + drops
+					+ ",\"longest_reconnect_ms\":" + longestGap + "}");
 		}
-		this.context.out.println("RESULT {\"scenario\":\"chaos\",\"reconnects\":" + this.reconnects.get() + "}");
+		this.context.out.println("RESULT {\"scenario\":\"chaos\",\"reconnects\":" + this.reconnects.get()
+				+ ((this.cluster != null)
+						? ",\"accepted_during_outage\":" + this.acceptedDuringOutage.get() + this.clusterReport : "")
+				+ "}");
 	}
 
 }

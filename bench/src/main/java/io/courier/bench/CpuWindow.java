@@ -22,7 +22,8 @@ final class CpuWindow {
 
 	private final long gatewayPid;
 
-	private final long beamPid;
+	/** RabbitMQ's nodes: one, or the three of a cluster (their CPU summed). */
+	private final long[] beamPids;
 
 	private final long selfPid = ProcessHandle.current().pid();
 
@@ -44,9 +45,9 @@ final class CpuWindow {
 
 	private long floorUsed = -1;
 
-	CpuWindow(long gatewayPid, long beamPid) {
+	CpuWindow(long gatewayPid, long... beamPids) {
 		this.gatewayPid = gatewayPid;
-		this.beamPid = beamPid;
+		this.beamPids = beamPids.clone();
 	}
 
 	/**
@@ -95,8 +96,21 @@ final class CpuWindow {
 					.sum();
 	}
 
+	/** The brokers' CPU, -1 unless every one of them could be read. */
+	private long beamMicros() {
+		long sum = 0;
+		for (long pid : this.beamPids) {
+			long micros = ProcessProbe.cpuMicros(pid);
+			if (micros < 0) {
+				return -1;
+			}
+			sum += micros;
+		}
+		return (this.beamPids.length == 0) ? -1 : sum;
+	}
+
 	private long[] sample() {
-		return new long[] { ProcessProbe.cpuMicros(this.gatewayPid), ProcessProbe.cpuMicros(this.beamPid),
+		return new long[] { ProcessProbe.cpuMicros(this.gatewayPid), beamMicros(),
 				ProcessProbe.cpuMicros(this.selfPid) };
 	}
 

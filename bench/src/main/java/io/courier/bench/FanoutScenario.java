@@ -138,14 +138,15 @@ final class FanoutScenario {
 					Duration.ofSeconds(60));
 			Thread.sleep(500);
 			long gateway = (target != Target.COURIER) ? -1 : (gatewayPid > 0) ? gatewayPid : this.context.gatewayPid();
-			long beamPid = (target == Target.FLOOR) ? -1 : ProcessProbe.beamPid();
+			long[] beamPids = (target == Target.FLOOR) ? new long[] { -1 } : this.context.beamPids();
+			long beamPid = beamPids[0];
 			Windows windows = (windowSeconds > 0)
 					? new Windows(windowSeconds, rate, duration.toSeconds(), 1_000_000_000L / rate) : null;
 			if (windows != null) {
 				receivers.windows(windows);
 				windows.start(gateway, beamPid, receivers.received::get);
 			}
-			CpuWindow cpu = new CpuWindow(gateway, beamPid);
+			CpuWindow cpu = new CpuWindow(gateway, beamPids);
 			if (floor != null) {
 				cpu.withFloorServer();
 			}

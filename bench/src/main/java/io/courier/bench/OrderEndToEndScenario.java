@@ -9,7 +9,6 @@ import java.util.Map;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import io.courier.bench.metrics.ProcessProbe;
 import io.courier.bench.stomp.StompSession;
 
 /**
@@ -71,7 +70,7 @@ final class OrderEndToEndScenario {
 					Duration.ofSeconds(60));
 			Thread.sleep(500);
 			long gatewayPid = (target == Target.COURIER) ? this.context.gatewayPid() : -1;
-			CpuWindow cpu = new CpuWindow(gatewayPid, ProcessProbe.beamPid()).start();
+			CpuWindow cpu = new CpuWindow(gatewayPid, this.context.beamPids()).start();
 			Channel channel = amqp.createChannel();
 			AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().contentType("application/json").build();
 			OpenLoopPublisher publisher = new OpenLoopPublisher();
