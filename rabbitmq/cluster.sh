@@ -298,6 +298,11 @@ status() {
 [ "$(id -u)" = 0 ] || die "must run as root (starts the nodes as the rabbitmq user)"
 START_TS=$SECONDS
 cmd="${1:-}"
+# One command that changes the nodes at a time: `./courier test` starts the cluster in the background while the
+# cluster test may run `up` too; the second waits for the first, then finds the nodes running.
+case "$cmd" in
+  up | down | start | stop | kill | reset) exec 9>"$BASE.lock"; flock 9 ;;
+esac
 case "$cmd" in
   up)
     [ $# = 1 ] || usage
