@@ -24,6 +24,12 @@ import org.springframework.stereotype.Component;
  * retention arguments are fixed when it is created, and a later declaration with other
  * values is refused (406 PRECONDITION_FAILED). Here that refusal is logged and the
  * existing stream is used as it is, instead of failing every declaration.
+ *
+ * <p>
+ * No {@code x-initial-cluster-size}: on a cluster RabbitMQ 3.10 gives a new stream a
+ * replica on every node (seen on the 3-node cluster, {@code docs/CLUSTER.md}), and the
+ * argument is part of the equivalence check, so adding it would have every existing
+ * stream's declaration refused.
  */
 @Component
 class HistoryTopology {

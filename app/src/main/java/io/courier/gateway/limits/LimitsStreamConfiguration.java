@@ -25,6 +25,12 @@ import io.courier.gateway.cluster.ClusterPublisher;
  * entries do not matter. It is small: RabbitMQ drops its oldest segments past
  * {@value #MAX_LENGTH_BYTES} bytes and never the one being written, which holds the
  * latest change.
+ *
+ * <p>
+ * No {@code x-initial-cluster-size}, as for the history stream: RabbitMQ 3.10 replicates
+ * a new stream on every node of the cluster, and the argument, once given, must be
+ * repeated by every declaration ({@code RabbitAdmin} would otherwise fail all of them on
+ * a broker whose stream was made without it).
  */
 @Configuration(proxyBeanMethods = false)
 class LimitsStreamConfiguration {

@@ -1,5 +1,6 @@
 package io.courier.gateway.orders;
 
+import java.util.List;
 import java.util.Map;
 
 import org.springframework.amqp.core.AcknowledgeMode;
@@ -18,29 +19,69 @@ import org.springframework.context.annotation.Configuration;
 /**
  * The order topology, declared by every node with the same arguments as
  * {@code rabbitmq/definitions.json}: {@code courier.orders} (topic) →
- * {@code courier.order-events} (durable, single active consumer, dead-letters to
- * {@code courier.orders.dlx} → {@code courier.order-events.dlq}). Single active consumer
- * keeps one order's events in publish order across the cluster; if the active node goes
- * away RabbitMQ hands the queue to the next.
+ * {@code courier.order-events} (quorum, single active consumer, dead-letters to
+ * {@code courier.orders.dlx} → {@code courier.order-events.dlq}, quorum too). Single
+ * active consumer keeps one order's events in publish order across the gateways; if the
+ * active node goes away RabbitMQ hands the queue to the next. Quorum queues keep the
+ * events on every node of a RabbitMQ cluster (a publish is confirmed once a majority has
+ * it) and keep serving while a majority of the nodes runs; on a single node they work as
+ * well.
+ *
+ * <p>
+ * Dead-lettering is {@code at-least-once}: a rejected event leaves the queue only once
+ * the dead-letter queue has confirmed it (the default, {@code at-most-once}, drops it if
+ * that queue is unreachable at that moment). RabbitMQ allows it only with
+ * {@code x-overflow: reject-publish}, which changes nothing here: the queue has no length
+ * limit. No {@code x-delivery-limit}: the consumer requeues events while the relay is
+ * away ({@link RelayAvailabilityGate}), and a limit would dead-letter valid events then.
+ * No {@code x-quorum-initial-group-size}: RabbitMQ 3.10 puts a member on every node of
+ * the cluster by default, and the argument, once given, must be repeated by every later
+ * declaration. A broker with the classic queues of an older Courier keeps them
+ * ({@link OrderQueueTypes}).
  */
 @Configuration(proxyBeanMethods = false)
 class OrderAmqpConfiguration {
 
 	static final String LISTENER_ID = "order-events";
 
+	static final DurableQueue EVENTS = new DurableQueue(OrderProperties.QUEUE, QueueType.QUORUM,
+			Map.of("x-single-active-consumer", true, "x-dead-letter-exchange", OrderProperties.DEAD_LETTER_EXCHANGE,
+					"x-dead-letter-routing-key", OrderProperties.DEAD_LETTER_QUEUE, "x-dead-letter-strategy",
+					"at-least-once", "x-overflow", "reject-publish"));
+
+	static final DurableQueue DEAD_LETTERS = new DurableQueue(OrderProperties.DEAD_LETTER_QUEUE, QueueType.QUORUM,
+			Map.of());
+
+	/** {@link #EVENTS} as Courier declared it before quorum queues. */
+	static final DurableQueue CLASSIC_EVENTS = new DurableQueue(OrderProperties.QUEUE, QueueType.CLASSIC,
+			Map.of("x-single-active-consumer", true, "x-dead-letter-exchange", OrderProperties.DEAD_LETTER_EXCHANGE,
+					"x-dead-letter-routing-key", OrderProperties.DEAD_LETTER_QUEUE));
+
+	/** {@link #DEAD_LETTERS} as Courier declared it before quorum queues. */
+	static final DurableQueue CLASSIC_DEAD_LETTERS = new DurableQueue(OrderProperties.DEAD_LETTER_QUEUE,
+			QueueType.CLASSIC, Map.of());
+
 	@Bean
 	Declarables orderTopology() {
 		TopicExchange orders = new TopicExchange(OrderProperties.EXCHANGE, true, false);
 		DirectExchange deadLetters = new DirectExchange(OrderProperties.DEAD_LETTER_EXCHANGE, true, false);
-		Queue events = new Queue(OrderProperties.QUEUE, true, false, false,
-				Map.of("x-single-active-consumer", true, "x-dead-letter-exchange", OrderProperties.DEAD_LETTER_EXCHANGE,
-						"x-dead-letter-routing-key", OrderProperties.DEAD_LETTER_QUEUE));
-		Queue deadLetterQueue = new Queue(OrderProperties.DEAD_LETTER_QUEUE, true, false, false);
+		Queue events = EVENTS.declarable();
+		Queue deadLetterQueue = DEAD_LETTERS.declarable();
 		Binding eventsBinding = BindingBuilder.bind(events).to(orders).with(OrderEvent.ROUTING_KEY_PREFIX + "*");
 		Binding deadLetterBinding = BindingBuilder.bind(deadLetterQueue)
 			.to(deadLetters)
 			.with(OrderProperties.DEAD_LETTER_QUEUE);
 		return new Declarables(orders, deadLetters, events, deadLetterQueue, eventsBinding, deadLetterBinding);
+	}
+
+	@Bean
+	OrderQueueTypes orderQueueTypes() {
+		return new OrderQueueTypes(List.of(EVENTS, DEAD_LETTERS), List.of(CLASSIC_EVENTS, CLASSIC_DEAD_LETTERS));
+	}
+
+	@Bean("orders")
+	OrderQueuesHealthIndicator ordersHealthIndicator(OrderQueueTypes types) {
+		return new OrderQueuesHealthIndicator(types);
 	}
 
 	@Bean

@@ -139,6 +139,46 @@ public final class RabbitBroker {
 		}
 	}
 
+	/**
+	 * A queue of {@code vhost} as the management API shows it (its {@code type},
+	 * {@code arguments}, {@code members}, …).
+	 */
+	public static JsonNode queue(String vhost, String name) {
+		return get("/queues/" + URLEncoder.encode(vhost, StandardCharsets.UTF_8) + "/"
+				+ URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20"));
+	}
+
+	/**
+	 * Creates {@code vhost} afresh (deleted first if it exists), each user with the
+	 * permissions it has on the test vhost: a gateway started on it behaves as on a
+	 * broker that {@code rabbitmq/setup.sh} has just set up, with no queue yet.
+	 */
+	public static void createVhostLikeTestVhost(String vhost) {
+		deleteVhost(vhost);
+		rabbitmqctl("add_vhost", vhost);
+		String permissions = run(true, "-q", "list_permissions", "-p", VHOST, "--formatter", "json");
+		for (JsonNode permission : JsonMapper.builder().build().readTree(permissions)) {
+			rabbitmqctl("set_permissions", "-p", vhost, permission.get("user").asString(),
+					permission.get("configure").asString(), permission.get("write").asString(),
+					permission.get("read").asString());
+		}
+	}
+
+	/** Deletes {@code vhost} with all it holds, if it exists. */
+	public static void deleteVhost(String vhost) {
+		String output = run("delete_vhost", vhost);
+		if (output != null && !output.contains("does not exist") && !output.contains("no_such_vhost")) {
+			throw new IllegalStateException("rabbitmqctl delete_vhost " + vhost + " failed: " + output);
+		}
+	}
+
+	/** As {@link #connectionFactory()}, for another vhost. */
+	public static CachingConnectionFactory connectionFactory(String vhost) {
+		CachingConnectionFactory factory = connectionFactory();
+		factory.setVirtualHost(vhost);
+		return factory;
+	}
+
 	public static void stopApp() {
 		rabbitmqctl("stop_app");
 	}
@@ -169,15 +209,36 @@ public final class RabbitBroker {
 
 	/** Runs rabbitmqctl; null when it succeeded, else what it printed. */
 	private static @Nullable String run(String... arguments) {
+		String output = run(false, arguments);
+		return output.isEmpty() ? null : output;
+	}
+
+	/**
+	 * Runs rabbitmqctl: what it printed when it succeeded and {@code output} is asked
+	 * for, else the empty string; throws when it failed and {@code output} is asked for,
+	 * else returns what it printed.
+	 */
+	private static String run(boolean output, String... arguments) {
 		List<String> command = new java.util.ArrayList<>(List.of("rabbitmqctl"));
 		command.addAll(List.of(arguments));
 		try {
-			Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-			String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-			if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
-				return output;
+			ProcessBuilder builder = new ProcessBuilder(command);
+			if (output) {
+				builder.redirectError(ProcessBuilder.Redirect.DISCARD);
 			}
-			return null;
+			else {
+				builder.redirectErrorStream(true);
+			}
+			Process process = builder.start();
+			String printed = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+			boolean failed = !process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0;
+			if (output && failed) {
+				throw new IllegalStateException("rabbitmqctl " + String.join(" ", arguments) + " failed: " + printed);
+			}
+			if (failed && printed.isBlank()) {
+				return "failed without output";
+			}
+			return (output || failed) ? printed : "";
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException("rabbitmqctl not runnable; run rabbitmq/setup.sh first", ex);
