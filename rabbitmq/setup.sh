@@ -197,7 +197,7 @@ delete_classic_order_queues() {
     case "$name" in courier.order-events | courier.order-events.dlq) ;; *) continue ;; esac
     if [ "$type" = classic ]; then
       log "vhost '$vhost': deleting the classic queue $name (test data; the tests declare it as a quorum queue)"
-      rabbitmqctl -q delete_queue -p "$vhost" "$name" >/dev/null || die "rabbitmqctl delete_queue -p $vhost $name failed"
+      rabbitmqctl -q delete_queue -p "$vhost" "$name" </dev/null >/dev/null || die "rabbitmqctl delete_queue -p $vhost $name failed"
     fi
   done < <(rabbitmqctl -q list_queues -p "$vhost" name type 2>/dev/null || true)
 }
