@@ -160,6 +160,7 @@ launch_node() {
   (
     ulimit -n "$(ulimit -Hn)"
     cd "$RABBIT_HOME"
+    exec 9>&- # the command lock: a node that kept it would hold it as long as it runs
     exec setpriv --reuid=rabbitmq --regid=rabbitmq --init-groups \
       env -i PATH=/usr/bin:/bin:/usr/sbin:/sbin HOME="$RABBIT_HOME" LANG=C.UTF-8 LC_ALL=C.UTF-8 \
       RABBITMQ_NODENAME="$name" \

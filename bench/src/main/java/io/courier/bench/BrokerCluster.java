@@ -132,7 +132,9 @@ final class BrokerCluster {
 	}
 
 	private static String run(List<String> command) throws Exception {
-		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+		Process process = new ProcessBuilder(command).redirectErrorStream(true)
+			.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+			.start();
 		byte[] output = process.getInputStream().readAllBytes();
 		if (!process.waitFor(180, TimeUnit.SECONDS) || process.exitValue() != 0) {
 			process.destroyForcibly();

@@ -27,7 +27,9 @@ class ClusterChaosSmokeIntegrationTests {
 
 	@BeforeAll
 	static void clusterUp() throws Exception {
-		Process up = new ProcessBuilder("bash", SCRIPT.toString(), "up").inheritIO().start();
+		Process up = new ProcessBuilder("bash", SCRIPT.toString(), "up").inheritIO()
+			.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+			.start();
 		assertThat(up.waitFor(240, TimeUnit.SECONDS)).as("rabbitmq/cluster.sh up within 240 s").isTrue();
 		assertThat(up.exitValue()).as("rabbitmq/cluster.sh up").isZero();
 	}

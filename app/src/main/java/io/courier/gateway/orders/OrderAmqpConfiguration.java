@@ -94,6 +94,12 @@ class OrderAmqpConfiguration {
 		factory.setConcurrentConsumers(1);
 		factory.setMaxConcurrentConsumers(1);
 		factory.setAutoStartup(false);
+		// A queue RabbitMQ cannot serve for a while (a classic queue whose node is down,
+		// seen in the
+		// cluster chaos run) must not stop the consumer for good: it keeps trying to
+		// consume every
+		// recovery interval instead of giving up after three declarations.
+		factory.setMissingQueuesFatal(false);
 		return factory;
 	}
 
