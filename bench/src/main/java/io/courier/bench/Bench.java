@@ -37,6 +37,8 @@ final class Bench {
 			                 [--broker cluster [--cluster-script rabbitmq/cluster.sh] [--kill-node N]]: the gateways
 			                 on rabbitmq/cluster.sh's three nodes; the only fault is a broker node SIGKILLed (default:
 			                 the leader of courier.order-events) and started again. [--gateway-args "--a=b --c=d"]
+			                 [--topic-users N]: STOMP clients on /topic/orders.{id} (the relay's path, no resume):
+			                 what they miss is reported; each must receive again once the broker is back
 			common: --target courier|direct|floor|all (default all; floor is fanout only)
 			        --rounds N (default 1: every target N times, order alternating; then the medians)
 			        --courier-url ws://127.0.0.1:18080/ws  --direct-url ws://127.0.0.1:15674/ws

@@ -79,6 +79,8 @@ final class ChaosScenario {
 
 	private volatile String clusterReport = "";
 
+	private volatile List<Subscriber> subscribers = List.of();
+
 	ChaosScenario(BenchContext context) {
 		this.context = context;
 	}
@@ -87,6 +89,7 @@ final class ChaosScenario {
 		BenchOptions options = this.context.options;
 		int stompUsers = options.integer("stomp-users", 20, 1, 1000);
 		int sseUsers = options.integer("sse-users", 10, 0, 1000);
+		int topicUsers = options.integer("topic-users", 0, 0, 1000);
 		int rate = options.integer("rate", 40, 1, 1000);
 		int seconds = options.integer("duration", 60, 20, BenchOptions.MAX_SECONDS);
 		this.basePort = options.integer("base-port", 18180, 1024, 60000);
@@ -110,9 +113,16 @@ final class ChaosScenario {
 			String service = mint("user=" + run + "-service&scope=orders:publish");
 			List<StompUser> stomp = new ArrayList<>();
 			for (int i = 0; i < stompUsers; i++) {
-				StompUser user = new StompUser(run + "-s" + i, run + "-so" + i);
+				StompUser user = new StompUser(run + "-s" + i, run + "-so" + i, true);
 				user.token = mint("user=" + user.name + "&orders=" + user.order);
 				stomp.add(user);
+				user.connect(i % 2);
+			}
+			List<StompUser> topic = new ArrayList<>();
+			for (int i = 0; i < topicUsers; i++) {
+				StompUser user = new StompUser(run + "-t" + i, run + "-to" + i, false);
+				user.token = mint("user=" + user.name + "&orders=" + user.order);
+				topic.add(user);
 				user.connect(i % 2);
 			}
 			List<SseUser> sse = new ArrayList<>();
@@ -126,6 +136,8 @@ final class ChaosScenario {
 			}
 			List<Subscriber> all = new ArrayList<>(stomp);
 			all.addAll(sse);
+			all.addAll(topic);
+			this.subscribers = all;
 			long deadline = System.currentTimeMillis() + 20_000;
 			while (System.currentTimeMillis() < deadline && !all.stream().allMatch(Subscriber::ready)) {
 				Thread.sleep(200);
@@ -146,6 +158,7 @@ final class ChaosScenario {
 				Thread.sleep(500);
 			}
 			report(stomp, sse);
+			reportTopics(topic);
 		}
 		finally {
 			this.stopping = true;
@@ -246,6 +259,7 @@ final class ChaosScenario {
 			Thread.sleep(5_000);
 			rabbitmqctl("start_app");
 			rabbitmqctl("await_startup");
+			this.subscribers.forEach(Subscriber::markRestarted);
 			this.context.out.println("chaos: RabbitMQ back");
 			Thread.sleep(seconds * 150L);
 			this.context.out.println("chaos: cutting " + Math.min(5, stomp.size()) + " STOMP sockets");
@@ -278,6 +292,7 @@ final class ChaosScenario {
 			this.context.out.println("chaos: starting " + BrokerCluster.nodeName(victim) + " again");
 			cluster.start(victim);
 			this.outage = false;
+			this.subscribers.forEach(Subscriber::markRestarted);
 			List<String> running = cluster.runningNodes(victim);
 			this.context.out.println("chaos: " + BrokerCluster.nodeName(victim) + " back; running " + running);
 			this.clusterReport = ",\"killed\":\"" + BrokerCluster.nodeName(victim) + "\",\"running_after\":"
@@ -410,6 +425,9 @@ final class ChaosScenario {
 
 		final AtomicLong longestGapMs = new AtomicLong();
 
+		/** The first seq published after the broker came back, -1 before. */
+		private volatile long restartMark = -1;
+
 		Subscriber(String name, String order) {
 			this.name = name;
 			this.order = order;
@@ -433,6 +451,16 @@ final class ChaosScenario {
 
 		boolean ready() {
 			return this.subscribed;
+		}
+
+		void markRestarted() {
+			this.restartMark = this.seqs.get();
+		}
+
+		/** Whether it received an event published after the broker came back. */
+		boolean receivedAfterRestart() {
+			long mark = this.restartMark;
+			return mark >= 0 && this.received.keySet().stream().anyMatch((seq) -> seq >= mark);
 		}
 
 		/** Why it was dropped last, for the report of a long gap. */
@@ -493,8 +521,15 @@ final class ChaosScenario {
 
 		volatile StompSession session;
 
-		StompUser(String name, String order) {
+		/**
+		 * Follows its order with history ids (/user/queue/order-updates, courier-since),
+		 * or else on the relay's path (/topic/orders.{id}, no ids, no resume).
+		 */
+		private final boolean history;
+
+		StompUser(String name, String order, boolean history) {
 			super(name, order);
+			this.history = history;
 		}
 
 		void connect(int node) {
@@ -508,6 +543,10 @@ final class ChaosScenario {
 			this.session = session;
 			session.connected().thenRun(() -> {
 				String since = this.lastId;
+				if (!this.history) {
+					session.subscribe("/topic/orders." + this.order, Map.of()).thenRun(this::resubscribed);
+					return;
+				}
 				session
 					.subscribe("/user/queue/order-updates",
 							(since != null) ? Map.of("courier-since", since) : Map.of("courier-last", "1"))
@@ -640,6 +679,30 @@ final class ChaosScenario {
 	}
 
 	// ---- report
+
+	/**
+	 * Clients on the relay's path: what they missed is reported, not a failure (no ids to
+	 * resume from), but each must get events again after the broker came back.
+	 */
+	private void reportTopics(List<StompUser> topic) {
+		if (topic.isEmpty()) {
+			return;
+		}
+		long accepted = 0;
+		long missed = 0;
+		for (StompUser user : topic) {
+			for (Map.Entry<Long, Boolean> event : user.accepted.entrySet()) {
+				if (event.getValue()) {
+					accepted++;
+					missed += user.received.containsKey(event.getKey()) ? 0 : 1;
+				}
+			}
+		}
+		long receiving = topic.stream().filter(Subscriber::receivedAfterRestart).count();
+		this.context.out.println("RESULT {\"scenario\":\"chaos\",\"transport\":\"topic\",\"clients\":" + topic.size()
+				+ ",\"accepted\":" + accepted + ",\"missed\":" + missed + ",\"receiving_after_restart\":" + receiving
+				+ ",\"drops\":" + topic.stream().mapToLong((u) -> u.drops.get()).sum() + "}");
+	}
 
 	private void report(List<StompUser> stomp, List<SseUser> sse) {
 		for (Map.Entry<String, List<? extends Subscriber>> transport : Map.of("stomp", stomp, "sse", sse).entrySet()) {
