@@ -111,20 +111,8 @@ final class ChaosScenario {
 			start(1);
 			awaitHealthy(1);
 			String service = mint("user=" + run + "-service&scope=orders:publish");
-			List<StompUser> stomp = new ArrayList<>();
-			for (int i = 0; i < stompUsers; i++) {
-				StompUser user = new StompUser(run + "-s" + i, run + "-so" + i, true);
-				user.token = mint("user=" + user.name + "&orders=" + user.order);
-				stomp.add(user);
-				user.connect(i % 2);
-			}
-			List<StompUser> topic = new ArrayList<>();
-			for (int i = 0; i < topicUsers; i++) {
-				StompUser user = new StompUser(run + "-t" + i, run + "-to" + i, false);
-				user.token = mint("user=" + user.name + "&orders=" + user.order);
-				topic.add(user);
-				user.connect(i % 2);
-			}
+			List<StompUser> stomp = stompUsers(run + "-s", stompUsers, true);
+			List<StompUser> topic = stompUsers(run + "-t", topicUsers, false);
 			List<SseUser> sse = new ArrayList<>();
 			for (int i = 0; i < sseUsers; i++) {
 				SseUser user = new SseUser(run + "-e" + i, run + "-eo" + i);
@@ -166,6 +154,21 @@ final class ChaosScenario {
 				stop(i);
 			}
 		}
+	}
+
+	/**
+	 * {@code count} STOMP users, each following its own order, connected alternately to
+	 * the two nodes.
+	 */
+	private List<StompUser> stompUsers(String prefix, int count, boolean history) throws Exception {
+		List<StompUser> users = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			StompUser user = new StompUser(prefix + i, prefix + "o" + i, history);
+			user.token = mint("user=" + user.name + "&orders=" + user.order);
+			users.add(user);
+			user.connect(i % 2);
+		}
+		return users;
 	}
 
 	// ---- gateways
