@@ -64,7 +64,7 @@ public final class GatewayProcess implements AutoCloseable {
 							"--server.address=127.0.0.1", "--management.server.port=" + managementPort,
 							"--spring.rabbitmq.virtual-host=" + vhost, "--courier.relay.virtual-host=" + vhost,
 							"--courier.node-id=" + nodeId, "--courier.dev.key-dir=" + work.resolve("dev"),
-							"--courier.presence.heartbeat=1s"));
+							"--courier.presence.heartbeat=1s", "--courier.warmup.enabled=false"));
 			Process process = new ProcessBuilder(command).redirectErrorStream(true)
 				.redirectOutput(log.toFile())
 				.start();
