@@ -60,7 +60,8 @@ class BenchSmokeIntegrationTests {
 				// the per-address limits
 				"--courier.limits.handshake-rate=100000", "--courier.limits.handshake-burst=100000",
 				"--courier.limits.sessions-per-user=100000",
-				// the smoke runs measure nothing: no warm-up (WarmupIntegrationTests covers it)
+				// the smoke runs measure nothing: no warm-up (WarmupIntegrationTests
+				// covers it)
 				"--courier.warmup.enabled=false")
 			.redirectErrorStream(true)
 			.redirectOutput(log.toFile())
