@@ -54,6 +54,12 @@ final class BrokerFrames implements BrokerConnection.Listener {
 		this.availability = availability;
 	}
 
+	/**
+	 * RabbitMQ's ERROR when a queue a subscription consumes goes away (deleted, or its
+	 * node lost); the connection stays open.
+	 */
+	static final String SUBSCRIPTION_CANCELLED = "Server cancelled subscription";
+
 	@Override
 	public void frame(BrokerConnection connection, Message<byte[]> frame, StompHeaderAccessor accessor) {
 		StompCommand command = accessor.getCommand();
@@ -78,6 +84,12 @@ final class BrokerFrames implements BrokerConnection.Listener {
 			// sessions on it. On a shared
 			// connection that is a gap in SharedConnectionPolicy: the ERROR is logged by
 			// the connection.
+			else if (!connection.isDedicated() && text != null && text.startsWith(SUBSCRIPTION_CANCELLED)) {
+				// Not followed by a close: the queue behind a shared subscription (a node
+				// queue on a RabbitMQ node that was lost) is gone, and its topics with it
+				// until the connection starts again and re-subscribes them.
+				connection.restart("RabbitMQ cancelled a subscription of the connection");
+			}
 		}
 	}
 
