@@ -43,9 +43,12 @@ public final class LocalSession {
 
 	private final boolean internal;
 
+	private final int counted;
+
 	LocalSession(String sessionId, String user, String remoteAddress, String userAgent, String transport,
 			long[] clientHeartbeat, boolean internal) {
 		this.internal = internal;
+		this.counted = internal ? 0 : 1;
 		this.sessionId = sessionId;
 		this.user = user;
 		this.remoteAddress = remoteAddress;
@@ -80,6 +83,13 @@ public final class LocalSession {
 	 */
 	public boolean internal() {
 		return this.internal;
+	}
+
+	/**
+	 * What a frame of this session adds to the node's counters: 0 if internal, else 1.
+	 */
+	int counted() {
+		return this.counted;
 	}
 
 	/** When it got CONNECTED; null while the CONNECT is still on its way to RabbitMQ. */

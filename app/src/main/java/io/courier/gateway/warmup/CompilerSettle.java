@@ -37,7 +37,18 @@ class CompilerSettle implements WarmupStep {
 			return counts;
 		}
 		long start = jit.getTotalCompilationTime();
-		long previous = start;
+		boolean settled = awaitQuiet(jit, deadline);
+		counts.put("compileMs", jit.getTotalCompilationTime() - start);
+		counts.put("settled", settled);
+		return counts;
+	}
+
+	/**
+	 * Waits, within the deadline, until {@code jit}'s compilation time grew by less than
+	 * a tenth of the time waited twice in a row; whether it did.
+	 */
+	static boolean awaitQuiet(CompilationMXBean jit, Instant deadline) throws InterruptedException {
+		long previous = jit.getTotalCompilationTime();
 		int quiet = 0;
 		while (quiet < 2 && Instant.now().plusMillis(INTERVAL_MILLIS).isBefore(deadline)) {
 			Thread.sleep(INTERVAL_MILLIS);
@@ -45,9 +56,7 @@ class CompilerSettle implements WarmupStep {
 			quiet = (now - previous < INTERVAL_MILLIS / 10) ? quiet + 1 : 0;
 			previous = now;
 		}
-		counts.put("compileMs", previous - start);
-		counts.put("settled", quiet >= 2);
-		return counts;
+		return quiet >= 2;
 	}
 
 }

@@ -8,6 +8,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.jspecify.annotations.Nullable;
+
 import io.courier.gateway.session.InternalSessions;
 
 /**
@@ -35,15 +37,19 @@ final class LoopbackSession implements WebSocket.Listener {
 	}
 
 	/**
-	 * Opens the WebSocket with the internal-session credential and sends CONNECT;
-	 * completes on CONNECTED.
+	 * Opens the WebSocket with the internal-session credential (and {@code origin} as its
+	 * Origin header, unless null) and sends CONNECT; completes on CONNECTED.
 	 */
-	static LoopbackSession open(HttpClient http, URI uri, String credential, String token, AtomicLong messages) {
+	static LoopbackSession open(HttpClient http, URI uri, @Nullable String origin, String credential, String token,
+			AtomicLong messages) {
 		LoopbackSession session = new LoopbackSession(messages);
-		http.newWebSocketBuilder()
+		WebSocket.Builder builder = http.newWebSocketBuilder()
 			.header(InternalSessions.HEADER, credential)
-			.connectTimeout(Duration.ofSeconds(5))
-			.buildAsync(uri, session)
+			.connectTimeout(Duration.ofSeconds(5));
+		if (origin != null) {
+			builder.header("Origin", origin);
+		}
+		builder.buildAsync(uri, session)
 			.thenCompose((socket) -> socket.sendText("CONNECT\naccept-version:1.2\nhost:courier\nheart-beat:0,0\n"
 					+ "Authorization:Bearer " + token + "\n\n\0", true))
 			.whenComplete((socket, ex) -> {

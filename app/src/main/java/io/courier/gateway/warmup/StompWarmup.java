@@ -1,5 +1,7 @@
 package io.courier.gateway.warmup;
 
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -35,6 +37,7 @@ import org.springframework.messaging.simp.broker.AbstractBrokerMessageHandler;
 import org.springframework.messaging.support.MessageBuilder;
 import org.springframework.stereotype.Component;
 import org.springframework.util.MimeTypeUtils;
+import org.springframework.web.cors.CorsConfiguration;
 
 import io.courier.gateway.node.GatewayProperties;
 import io.courier.gateway.session.InternalSessions;
@@ -46,8 +49,11 @@ import io.courier.gateway.session.InternalSessions;
  * the node's private topic {@code /topic/courier.internal.<node>.warmup-<random>}, then
  * {@code courier.warmup.messages} messages published to it through the relay, as the
  * application publishes ({@link SimpMessagingTemplate}): out to RabbitMQ, back through
- * the node queue, fanned out, encoded and written by Jetty to every session. The topic is
- * not kept in history and no rule opens it to clients.
+ * the node queue, fanned out, encoded and written by Jetty to every session; then up to
+ * {@code courier.warmup.top-ups} rounds of {@code top-up} more, each once the JIT
+ * compiler has caught up ({@link #topUps}). The handshakes carry the node's own origin
+ * where {@code courier.allowed-origins} accepts it, as browsers' handshakes carry theirs.
+ * The topic is not kept in history and no rule opens it to clients.
  */
 @Component
 @Order(20)
@@ -56,6 +62,8 @@ class StompWarmup implements WarmupStep {
 	private static final int BODY_BYTES = 128;
 
 	private static final Duration STEP_TIMEOUT = Duration.ofSeconds(3);
+
+	private static final long STALL_NANOS = Duration.ofSeconds(1).toNanos();
 
 	private final WarmupProperties properties;
 
@@ -72,6 +80,8 @@ class StompWarmup implements WarmupStep {
 	private final String destination;
 
 	private final String host;
+
+	private final List<String> allowedOrigins;
 
 	private volatile int port;
 
@@ -91,6 +101,7 @@ class StompWarmup implements WarmupStep {
 				+ ".warmup-" + Long.toHexString(ProcessHandle.current().pid()) + "-"
 				+ Integer.toHexString(ThreadLocalRandom.current().nextInt());
 		this.host = ownHost(environment.getProperty("server.address"));
+		this.allowedOrigins = gateway.allowedOrigins();
 	}
 
 	/** The main web server's port (not the management server's). */
@@ -115,6 +126,7 @@ class StompWarmup implements WarmupStep {
 		}
 		String credential = this.internal.open(this.issuer.decoder());
 		URI uri = URI.create("ws://" + this.host + ":" + this.port + "/ws");
+		String origin = origin();
 		AtomicLong delivered = new AtomicLong();
 		List<LoopbackSession> sessions = new ArrayList<>();
 		// a client of its own, dropped after (its selector thread ends with it)
@@ -124,21 +136,21 @@ class StompWarmup implements WarmupStep {
 			for (int i = 0; i < this.properties.sessions(); i++) {
 				tokens.add(this.issuer.mint("courier-warmup." + this.nodeId + "." + i, Duration.ofMinutes(2)));
 			}
-			counts.put("cycles", cycles(http, uri, credential, tokens, deadline, counts));
+			counts.put("cycles", cycles(http, uri, origin, credential, tokens, deadline, counts));
 			for (String token : tokens) {
-				sessions.add(LoopbackSession.open(http, uri, credential, token, delivered));
+				sessions.add(LoopbackSession.open(http, uri, origin, credential, token, delivered));
 			}
 			List<LoopbackSession> connected = await(sessions, LoopbackSession::connected, deadline, counts, "connect");
 			List<LoopbackSession> subscribed = await(connected, (s) -> s.subscribe(this.destination), deadline, counts,
 					"subscribe");
 			counts.put("sessions", subscribed.size());
-			long sent = publish(deadline);
+			long sent = publish(0, this.properties.messages(), deadline);
+			awaitDelivered(delivered, sent * subscribed.size(), deadline);
 			counts.put("sent", sent);
-			long expected = sent * subscribed.size();
-			while (delivered.get() < expected && Instant.now().isBefore(deadline)) {
-				Thread.sleep(5);
-			}
 			counts.put("delivered", delivered.get());
+			if (!subscribed.isEmpty()) {
+				topUps(delivered, subscribed.size(), sent, deadline, counts);
+			}
 		}
 		finally {
 			List<CompletableFuture<Void>> closing = sessions.stream().map(LoopbackSession::disconnect).toList();
@@ -160,13 +172,13 @@ class StompWarmup implements WarmupStep {
 	 * time: a node's first clients arrive all at once, and those paths are compiled only
 	 * after a few hundred of them. Returns how many made it.
 	 */
-	private int cycles(HttpClient http, URI uri, String credential, List<String> tokens, Instant deadline,
-			Map<String, Object> counts) throws InterruptedException {
+	private int cycles(HttpClient http, URI uri, @Nullable String origin, String credential, List<String> tokens,
+			Instant deadline, Map<String, Object> counts) throws InterruptedException {
 		int done = 0;
 		while (done < this.properties.connects() && Instant.now().isBefore(deadline)) {
 			List<LoopbackSession> batch = new ArrayList<>();
 			for (int i = 0; i < Math.min(tokens.size(), this.properties.connects() - done); i++) {
-				batch.add(LoopbackSession.open(http, uri, credential, tokens.get(i), new AtomicLong()));
+				batch.add(LoopbackSession.open(http, uri, origin, credential, tokens.get(i), new AtomicLong()));
 			}
 			List<LoopbackSession> connected = await(batch, LoopbackSession::connected, deadline, counts,
 					"cycleConnect");
@@ -220,19 +232,71 @@ class StompWarmup implements WarmupStep {
 	}
 
 	/**
-	 * Publishes at {@code courier.warmup.rate} as the application does; returns how many
-	 * were sent.
+	 * {@code courier.warmup.top-ups} rounds of {@code top-up} messages more, each once
+	 * the JIT compiler has caught up: while its queue is long, its thresholds are raised,
+	 * and the methods the first load made hot stay a little below them in profiled code
+	 * until the next load, which would be the first clients'. A round that made the
+	 * compiler work less than a tenth of the round's own time ends them. Records the
+	 * compile time of each round ({@code topUpCompileMs}).
 	 */
-	private long publish(Instant deadline) {
+	private void topUps(AtomicLong delivered, int sessions, long sent, Instant deadline, Map<String, Object> counts)
+			throws InterruptedException {
+		CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+		if (this.properties.topUps() == 0 || jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+			return;
+		}
+		List<Long> compileMs = new ArrayList<>();
+		long total = sent;
+		CompilerSettle.awaitQuiet(jit, deadline);
+		for (int round = 0; round < this.properties.topUps() && Instant.now().isBefore(deadline); round++) {
+			long roundStart = System.nanoTime();
+			long before = jit.getTotalCompilationTime();
+			total += publish(total, this.properties.topUp(), deadline);
+			awaitDelivered(delivered, total * sessions, deadline);
+			CompilerSettle.awaitQuiet(jit, deadline);
+			long spent = jit.getTotalCompilationTime() - before;
+			compileMs.add(spent);
+			if (spent * 10 < (System.nanoTime() - roundStart) / 1_000_000) {
+				break;
+			}
+		}
+		counts.put("topUpCompileMs", compileMs);
+		counts.put("sent", total);
+		counts.put("delivered", delivered.get());
+	}
+
+	/**
+	 * Waits until {@code expected} messages arrived, or none for a second (a session the
+	 * node closed as a slow consumer on a loaded machine gets no more), or the deadline.
+	 */
+	private static void awaitDelivered(AtomicLong delivered, long expected, Instant deadline)
+			throws InterruptedException {
+		long seen = delivered.get();
+		long progressAt = System.nanoTime();
+		while (seen < expected && Instant.now().isBefore(deadline) && System.nanoTime() - progressAt < STALL_NANOS) {
+			Thread.sleep(5);
+			long now = delivered.get();
+			if (now != seen) {
+				seen = now;
+				progressAt = System.nanoTime();
+			}
+		}
+	}
+
+	/**
+	 * Publishes {@code count} messages from sequence number {@code first} at
+	 * {@code courier.warmup.rate} as the application does; returns how many were sent.
+	 */
+	private long publish(long first, int count, Instant deadline) {
 		long interval = 1_000_000_000L / this.properties.rate();
 		long start = System.nanoTime();
 		long sent = 0;
-		while (sent < this.properties.messages() && Instant.now().isBefore(deadline)) {
+		while (sent < count && Instant.now().isBefore(deadline)) {
 			long wait = start + sent * interval - System.nanoTime();
 			if (wait > 0) {
 				LockSupport.parkNanos(wait);
 			}
-			String head = "{\"warmup\":" + sent + ",\"pad\":\"";
+			String head = "{\"warmup\":" + (first + sent) + ",\"pad\":\"";
 			byte[] body = (head + "x".repeat(Math.max(0, BODY_BYTES - head.length() - 2)) + "\"}")
 				.getBytes(StandardCharsets.US_ASCII);
 			SimpMessageHeaderAccessor headers = SimpMessageHeaderAccessor.create();
@@ -242,6 +306,19 @@ class StompWarmup implements WarmupStep {
 			sent++;
 		}
 		return sent;
+	}
+
+	/**
+	 * The node's own origin ({@code http://host:port}) when
+	 * {@code courier.allowed-origins} accepts it: the warm-up's handshakes then carry an
+	 * Origin header, as a browser's do, and take the origin checks clients' handshakes
+	 * take. Null (no header) otherwise.
+	 */
+	private @Nullable String origin() {
+		String origin = "http://" + this.host + ":" + this.port;
+		CorsConfiguration cors = new CorsConfiguration();
+		cors.setAllowedOriginPatterns(this.allowedOrigins);
+		return (cors.checkOrigin(origin) != null) ? origin : null;
 	}
 
 	private static long millisUntil(Instant deadline) {

@@ -26,15 +26,21 @@ import org.springframework.validation.annotation.Validated;
  * @param messages messages published to that topic through the relay (each delivered to
  * every session)
  * @param rate messages per second at most
+ * @param topUps rounds of {@code topUp} more messages after those, each once the JIT
+ * compiler has caught up with the previous load; they end as soon as one round made it
+ * compile little: what stayed below the compile thresholds while the compiler was busy
+ * (thresholds rise with its queue) is compiled then, not under the first clients
+ * @param topUp messages per top-up round
  * @param tokens RS256 verifications of throwaway tokens (a key pair generated in memory
  * for this)
  * @param json cluster messages written and read as JSON
  */
 @Validated
 @ConfigurationProperties("courier.warmup")
-public record WarmupProperties(@DefaultValue("true") boolean enabled, @DefaultValue("10s") @NotNull Duration timeout,
+public record WarmupProperties(@DefaultValue("true") boolean enabled, @DefaultValue("20s") @NotNull Duration timeout,
 		@DefaultValue("10") @Min(1) @Max(200) int sessions, @DefaultValue("0") @Min(0) @Max(10_000) int connects,
 		@DefaultValue("6000") @Min(0) @Max(100_000) int messages, @DefaultValue("2000") @Min(1) @Max(100_000) int rate,
+		@DefaultValue("3") @Min(0) @Max(100) int topUps, @DefaultValue("1000") @Min(1) @Max(100_000) int topUp,
 		@DefaultValue("300") @Min(0) @Max(100_000) int tokens, @DefaultValue("1000") @Min(0) @Max(1_000_000) int json) {
 
 	public WarmupProperties {

@@ -10,6 +10,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -30,13 +31,13 @@ import static org.awaitility.Awaitility.await;
  * A node warms up before it says it is ready: a first warm-up step that the test holds
  * keeps {@code /actuator/health/readiness} at 503 (liveness 200); once released, the real
  * steps run (loopback STOMP sessions that connect and leave, then others that receive
- * messages through the relay and RabbitMQ, RS256 verifications, cluster JSON, the JIT
- * left to catch up) and readiness turns 200. Nobody sees the warm-up: no presence
- * announcement, no session counted, no limit hit.
+ * messages through the relay and RabbitMQ, more of them once the JIT caught up, RS256
+ * verifications, cluster JSON, the JIT left to catch up) and readiness turns 200. Nobody
+ * sees the warm-up: no presence announcement, no session counted, no limit hit.
  */
-@TestPropertySource(
-		properties = { "courier.warmup.enabled=true", "courier.warmup.sessions=3", "courier.warmup.connects=6",
-				"courier.warmup.messages=200", "courier.warmup.tokens=20", "courier.warmup.json=50" })
+@TestPropertySource(properties = { "courier.warmup.enabled=true", "courier.warmup.sessions=3",
+		"courier.warmup.connects=6", "courier.warmup.messages=200", "courier.warmup.top-ups=1",
+		"courier.warmup.top-up=50", "courier.warmup.tokens=20", "courier.warmup.json=50" })
 class WarmupIntegrationTests extends GatewayIntegrationTest {
 
 	static final CountDownLatch held = new CountDownLatch(1);
@@ -95,9 +96,12 @@ class WarmupIntegrationTests extends GatewayIntegrationTest {
 			assertThat(result).isNotNull();
 			assertThat(result.outcome()).isEqualTo("completed");
 			Map<String, Object> stomp = result.steps().get("stomp");
-			assertThat(stomp).containsEntry("cycles", 6).containsEntry("sessions", 3).containsEntry("sent", 200L);
+			assertThat(stomp).containsEntry("cycles", 6).containsEntry("sessions", 3).containsEntry("sent", 250L);
 			assertThat(stomp.get("delivered")).as("every message fanned out to every session by the relay")
-				.isEqualTo(600L);
+				.isEqualTo(750L);
+			assertThat(stomp.get("topUpCompileMs")).as("one top-up round after the 200, once the JIT caught up")
+				.asInstanceOf(InstanceOfAssertFactories.LIST)
+				.hasSize(1);
 			assertThat(result.steps().get("tokens")).containsEntry("verified", 20);
 			assertThat(result.steps().get("json")).containsEntry("messages", 50);
 			assertThat(this.meters.get("courier.warmup.duration").tag("outcome", "completed").timer().count())
