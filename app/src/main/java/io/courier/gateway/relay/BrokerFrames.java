@@ -84,13 +84,29 @@ final class BrokerFrames implements BrokerConnection.Listener {
 			// sessions on it. On a shared
 			// connection that is a gap in SharedConnectionPolicy: the ERROR is logged by
 			// the connection.
-			else if (!connection.isDedicated() && text != null && text.startsWith(SUBSCRIPTION_CANCELLED)) {
-				// Not followed by a close: the queue behind a shared subscription (a node
-				// queue on a RabbitMQ node that was lost) is gone, and its topics with it
-				// until the connection starts again and re-subscribes them.
-				connection.restart("RabbitMQ cancelled a subscription of the connection");
+			else if (cancelsNodeQueue(connection, text, frame.getPayload())) {
+				// Not followed by a close: the node queue (on a RabbitMQ node that was
+				// lost) is gone, and the connection's topics with it until the connection
+				// starts again and subscribes a node queue that serves.
+				connection.restart("RabbitMQ cancelled the connection's node queue subscription");
 			}
 		}
+	}
+
+	/**
+	 * Whether an ERROR tells that the broker cancelled the node queue subscription of a
+	 * shared connection; a client's own subscription being cancelled is not the
+	 * connection's business.
+	 */
+	private boolean cancelsNodeQueue(BrokerConnection connection, @org.jspecify.annotations.Nullable String message,
+			byte[] body) {
+		NodeQueues queues = this.pool.nodeQueues();
+		if (connection.isDedicated() || queues == null || connection.index() >= queues.count() || message == null
+				|| !message.startsWith(SUBSCRIPTION_CANCELLED)) {
+			return false;
+		}
+		String detail = new String(body, java.nio.charset.StandardCharsets.UTF_8);
+		return detail.contains("id='" + NodeQueues.subscriptionId(connection.index()) + "'");
 	}
 
 	/**
