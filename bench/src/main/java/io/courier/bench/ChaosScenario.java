@@ -79,6 +79,12 @@ final class ChaosScenario {
 
 	private volatile String clusterReport = "";
 
+	/** When the broker came back (System.nanoTime), 0 before. */
+	private volatile long restartedAt;
+
+	/** The fault schedule has ended, as planned or not. */
+	private volatile boolean faultsOver;
+
 	private volatile List<Subscriber> subscribers = List.of();
 
 	ChaosScenario(BenchContext context) {
@@ -135,7 +141,14 @@ final class ChaosScenario {
 			int killNode = options.integer("kill-node", 0, 0, BrokerCluster.NODES);
 			Runnable schedule = (this.cluster != null) ? () -> brokerNodeFaults(seconds, killNode)
 					: () -> faults(seconds, stomp);
-			Thread faults = new Thread(schedule, "chaos-faults");
+			Thread faults = new Thread(() -> {
+				try {
+					schedule.run();
+				}
+				finally {
+					this.faultsOver = true;
+				}
+			}, "chaos-faults");
 			faults.setDaemon(true);
 			faults.start();
 			publish(service, all, rate, seconds);
@@ -262,7 +275,7 @@ final class ChaosScenario {
 			Thread.sleep(5_000);
 			rabbitmqctl("start_app");
 			rabbitmqctl("await_startup");
-			this.subscribers.forEach(Subscriber::markRestarted);
+			restarted();
 			this.context.out.println("chaos: RabbitMQ back");
 			Thread.sleep(seconds * 150L);
 			this.context.out.println("chaos: cutting " + Math.min(5, stomp.size()) + " STOMP sockets");
@@ -295,7 +308,7 @@ final class ChaosScenario {
 			this.context.out.println("chaos: starting " + BrokerCluster.nodeName(victim) + " again");
 			cluster.start(victim);
 			this.outage = false;
-			this.subscribers.forEach(Subscriber::markRestarted);
+			restarted();
 			List<String> running = cluster.runningNodes(victim);
 			this.context.out.println("chaos: " + BrokerCluster.nodeName(victim) + " back; running " + running);
 			this.clusterReport = ",\"killed\":\"" + BrokerCluster.nodeName(victim) + "\",\"running_after\":"
@@ -304,6 +317,25 @@ final class ChaosScenario {
 		catch (Exception ex) {
 			this.context.out.println("chaos: fault schedule failed: " + ex);
 		}
+	}
+
+	/** The broker is back: events published from now on must reach every client. */
+	private void restarted() {
+		this.subscribers.forEach(Subscriber::markRestarted);
+		this.restartedAt = System.nanoTime();
+	}
+
+	/**
+	 * Whether to go on publishing after the planned count: until the fault schedule is
+	 * over and {@code tail} has passed since the broker came back, so that a broker node
+	 * slow to start still leaves time to see every client receive again.
+	 */
+	private boolean tailPending(long tail) {
+		if (!this.faultsOver) {
+			return true;
+		}
+		long restarted = this.restartedAt;
+		return restarted != 0 && System.nanoTime() - restarted < tail;
 	}
 
 	private static void rabbitmqctl(String command) throws Exception {
@@ -320,9 +352,12 @@ final class ChaosScenario {
 		long interval = 1_000_000_000L / rate;
 		long start = System.nanoTime();
 		long total = (long) rate * seconds;
+		long tail = TimeUnit.SECONDS.toNanos(Math.max(5, seconds / 10));
+		long hardEnd = start + TimeUnit.SECONDS.toNanos(seconds + 60);
 		Connection amqp = null;
 		Channel channel = null;
-		for (long k = 0; k < total; k++) {
+		long k = 0;
+		for (; k < total || (tailPending(tail) && System.nanoTime() < hardEnd); k++) {
 			long due = start + k * interval;
 			long wait = due - System.nanoTime();
 			if (wait > 0) {
@@ -365,6 +400,12 @@ final class ChaosScenario {
 		if (amqp != null && amqp.isOpen()) {
 			amqp.close();
 		}
+		long restarted = this.restartedAt;
+		this.context.out.println("chaos: published " + k + " events in " + (System.nanoTime() - start) / 1_000_000
+				+ " ms"
+				+ ((restarted != 0)
+						? ", the last " + (System.nanoTime() - restarted) / 1_000_000 + " ms after the broker came back"
+						: "; the broker was not seen back"));
 	}
 
 	private boolean postEvent(String token, int node, String order, String body) {
