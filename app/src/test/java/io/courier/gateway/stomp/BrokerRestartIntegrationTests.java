@@ -6,6 +6,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -84,9 +85,16 @@ class BrokerRestartIntegrationTests extends GatewayIntegrationTest {
 	@Test
 	void clientConnectingWhileBrokerIsDownGetsAnErrorNotAHang() throws Exception {
 		assertThat(readiness()).isEqualTo(200);
-		assertThat(relayHealth()).as("each pooled connection named with its broker address")
-			.contains("\"address\":\"" + this.gateway.relay().brokerAddresses().get(0) + "\",\"up\":true")
-			.doesNotContain("\"up\":false");
+		// Readiness is UP with the first pooled connection; after the other test's
+		// restart the rest may still be coming back, with backoff.
+		String address = this.gateway.relay().brokerAddresses().get(0);
+		String up = relayHealth();
+		assertThat(up).as("a pooled connection up, named with its broker address")
+			.contains("\"address\":\"" + address + "\",\"up\":true");
+		assertThat(Pattern.compile("\"address\":\"([^\"]*)\"").matcher(up).results().map((match) -> match.group(1)))
+			.as("each pooled connection named with its broker address")
+			.hasSize(this.gateway.relay().connections())
+			.containsOnly(address);
 		RabbitBroker.stopApp();
 		await().atMost(15, TimeUnit.SECONDS).until(() -> !this.relay.isBrokerAvailable());
 		assertThat(readiness()).as("not ready while the relay cannot reach RabbitMQ").isEqualTo(503);
