@@ -2,7 +2,8 @@
 # Courier: a local 3-node RabbitMQ 3.10 cluster (Debian's rabbitmq-server), next to
 # the default broker of rabbitmq/setup.sh, which it never touches.
 #
-#   rabbitmq/cluster.sh up        start the nodes that are not running, join them, print status
+#   rabbitmq/cluster.sh up        start the nodes that are not running, join them, give every
+#                                 quorum queue a member on each node, print status
 #   rabbitmq/cluster.sh status    each node's ports and state, `rabbitmqctl cluster_status`
 #   rabbitmq/cluster.sh down      stop all three (data kept)
 #   rabbitmq/cluster.sh stop N    stop node N politely (rabbitmqctl stop)
@@ -218,6 +219,24 @@ ensure_member() {
     && ctl "$n" start_app; } 2>&1)" || die "joining $name failed: $out"
 }
 
+# grow_quorum_queues: a member of every quorum queue on every running node. The definitions
+# (rabbitmq/definitions.json declares courier.order-events and its DLQ) are imported at boot, and
+# on a fresh cluster node 1 boots alone first, imports them, and gives those quorum queues one
+# member; RabbitMQ 3.10 never adds the nodes that join later. Idempotent (a queue that has a
+# member on the node is left alone).
+grow_quorum_queues() {
+  local n seed=1 out grown
+  beam_pid 1 >/dev/null || seed=2
+  beam_pid "$seed" >/dev/null || return 0
+  for n in "${NODES[@]}"; do
+    beam_pid "$n" >/dev/null || continue
+    out="$(rabbitmq-queues -n "$(node_name "$seed")" -q grow "$(node_name "$n")" all 2>&1)" \
+      || die "rabbitmq-queues grow $(node_name "$n") all failed: $out"
+    grown="$(grep -c $'\tok$' <<<"$out" || true)"
+    [ "$grown" = 0 ] || log "quorum queues given a member on $(node_name "$n"): $grown"
+  done
+}
+
 # start_nodes N...: start those not running, all at once (a node that was not the last to stop
 # waits for its peers while booting), then wait for each and check membership.
 start_nodes() {
@@ -231,6 +250,7 @@ start_nodes() {
   done
   for n in "$@"; do await_node "$n"; done
   for n in "$@"; do ensure_member "$n"; done
+  grow_quorum_queues
   [ "${#started[@]}" -gt 0 ] || log "nothing to start: ${*/#/node } already running"
 }
 

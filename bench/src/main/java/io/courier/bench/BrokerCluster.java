@@ -107,6 +107,21 @@ final class BrokerCluster {
 		return 0;
 	}
 
+	/**
+	 * How many nodes hold a member of quorum queue (or replica of stream) {@code queue},
+	 * as node {@code from} lists them; 0 if it does not know the queue.
+	 */
+	int membersOf(int from, String vhost, String queue) throws Exception {
+		String output = run(
+				List.of("rabbitmqctl", "-n", nodeName(from), "-q", "list_queues", "-p", vhost, "name", "members"));
+		for (String line : output.split("\n")) {
+			if (line.trim().startsWith(queue + "\t") || line.trim().startsWith(queue + " ")) {
+				return (int) NODE_NAME.matcher(line).results().count();
+			}
+		}
+		return 0;
+	}
+
 	/** The nodes the cluster says are running, as seen from {@code from}. */
 	List<String> runningNodes(int from) throws Exception {
 		String output = run(List.of("rabbitmqctl", "-n", nodeName(from), "cluster_status", "--formatter", "json"));

@@ -24,8 +24,8 @@ class ClusterChaosSmokeIntegrationTests {
 
 	private static final Path SCRIPT = Path.of("../rabbitmq/cluster.sh");
 
-	private static final Pattern CLUSTER = Pattern
-		.compile("\"accepted_during_outage\":(\\d+),\"killed\":\"([^\"]+)\"" + ",\"running_after\":(\\d+)");
+	private static final Pattern CLUSTER = Pattern.compile("\"accepted_during_outage\":(\\d+),\"killed\":\"([^\"]+)\""
+			+ ",\"running_after\":(\\d+)" + ",\"queue_members_before\":(\\d+)");
 
 	private static final Pattern TOPICS = Pattern
 		.compile("\"transport\":\"topic\",\"clients\":(\\d+),.*\"receiving_after_restart\":(\\d+)");
@@ -52,6 +52,9 @@ class ClusterChaosSmokeIntegrationTests {
 		}
 		Matcher cluster = CLUSTER.matcher(output);
 		assertThat(cluster.find()).as("the broker node was killed and started\n" + output).isTrue();
+		assertThat(Integer.parseInt(cluster.group(4)))
+			.as("nodes with a member of courier.order-events before the kill (rabbitmq/cluster.sh up grows it)")
+			.isEqualTo(3);
 		assertThat(Long.parseLong(cluster.group(1))).as("events accepted while " + cluster.group(2) + " was down")
 			.isPositive();
 		assertThat(Integer.parseInt(cluster.group(3))).as("nodes running after the restart").isEqualTo(3);
