@@ -26,6 +26,7 @@ import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import io.courier.admin.nodes.BrokerHealth;
 import io.courier.admin.nodes.BrokerMonitor;
 import io.courier.admin.support.Chromium;
 import io.courier.admin.support.GatewayProcess;
@@ -109,6 +110,23 @@ class ConsoleBrowserIntegrationTests {
 			assertThat(textOf(By.id("stomp-listener"))).isEqualTo("listening");
 		});
 		Chromium.screenshot(this.browser, "console-overview");
+	}
+
+	@Test
+	void theManagementApisQueueMembersAreReadAndAOneNodeBrokerRaisesNoReplicaAlarm() {
+		// courier.order-events, declared by the gateway this class starts, as RabbitMQ
+		// lists it: a quorum queue whose one member is the one node
+		BrokerHealth.QueueRow events = await().atMost(15, TimeUnit.SECONDS)
+			.until(() -> this.brokerMonitor.health()
+				.queues()
+				.stream()
+				.filter((queue) -> queue.name().equals("courier.order-events"))
+				.findFirst(), java.util.Optional::isPresent)
+			.get();
+		String rabbit = this.brokerMonitor.health().nodes().get(0).name();
+		assertThat(events.type()).isEqualTo("quorum");
+		assertThat(events.members()).containsExactly(rabbit);
+		assertThat(this.brokerMonitor.health().alarms()).noneMatch((alarm) -> alarm.contains("has no member"));
 	}
 
 	@Test

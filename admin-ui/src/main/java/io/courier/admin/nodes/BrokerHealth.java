@@ -51,8 +51,18 @@ public record BrokerHealth(Instant readAt, @Nullable String error, @Nullable Str
 	public record Listener(String node, String protocol, String address, int port) {
 	}
 
-	/** A queue of the gateways' vhost. */
-	public record QueueRow(String name, String type, long messages, long consumers, double publishRate) {
+	/**
+	 * A queue of the gateways' vhost; {@code members} are the nodes a quorum queue or
+	 * stream has a replica on (empty for a classic queue).
+	 */
+	public record QueueRow(String name, String type, long messages, long consumers, double publishRate,
+			List<String> members) {
+
+		/** A quorum queue or a stream: RabbitMQ keeps it on several nodes. */
+		public boolean replicated() {
+			return "quorum".equals(this.type) || "stream".equals(this.type);
+		}
+
 	}
 
 }

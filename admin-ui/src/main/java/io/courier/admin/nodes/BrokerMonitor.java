@@ -3,8 +3,10 @@ package io.courier.admin.nodes;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -17,7 +19,8 @@ import io.courier.admin.live.LiveUpdates;
 /**
  * Reads RabbitMQ's management API ({@code /api/overview}, {@code /api/nodes},
  * {@code /api/queues/<vhost>}) every {@link BrokerProperties#refresh()} and keeps the
- * last {@link BrokerHealth}; pages read that, never the API.
+ * last {@link BrokerHealth}; pages read that, never the API. Its alarms: resource alarms,
+ * nodes down or partitioned, and {@link MissingReplicas}.
  */
 @Component
 public class BrokerMonitor {
@@ -30,7 +33,10 @@ public class BrokerMonitor {
 
 	private volatile BrokerHealth health = BrokerHealth.unavailable(Instant.now(), "not read yet");
 
-	BrokerMonitor(RestClient.Builder builder, BrokerProperties properties, LiveUpdates live) {
+	private final ObjectMapper mapper;
+
+	BrokerMonitor(RestClient.Builder builder, BrokerProperties properties, LiveUpdates live, ObjectMapper mapper) {
+		this.mapper = mapper;
 		this.client = builder.baseUrl(properties.url().toString())
 			.defaultHeaders((headers) -> headers.setBasicAuth(properties.username(), properties.password()))
 			.defaultHeader(HttpHeaders.ACCEPT, "application/json")
@@ -54,8 +60,16 @@ public class BrokerMonitor {
 		try {
 			JsonNode overview = get("/api/overview");
 			JsonNode nodes = get("/api/nodes");
-			JsonNode queues = get("/api/queues/{vhost}?columns=name,type,messages,consumers,message_stats",
-					this.properties.virtualHost());
+			String queuesJson = this.client.get()
+				.uri("/api/queues/{vhost}?columns=name,type,messages,consumers,message_stats,members",
+						this.properties.virtualHost())
+				.retrieve()
+				.body(String.class);
+			if (queuesJson == null) {
+				throw new RestClientException("empty answer from /api/queues");
+			}
+			JsonNode queues = this.mapper.readTree(queuesJson);
+			Map<String, List<String>> members = QueueMembers.of(queuesJson);
 			List<BrokerHealth.Node> nodeRows = new ArrayList<>();
 			List<String> alarms = new ArrayList<>();
 			for (JsonNode node : nodes) {
@@ -89,8 +103,10 @@ public class BrokerMonitor {
 				queueRows.add(new BrokerHealth.QueueRow(queue.path("name").asString(""),
 						queue.path("type").asString("classic"), queue.path("messages").asLong(0),
 						queue.path("consumers").asLong(0),
-						queue.path("message_stats").path("publish_details").path("rate").asDouble(0)));
+						queue.path("message_stats").path("publish_details").path("rate").asDouble(0),
+						members.getOrDefault(queue.path("name").asString(""), List.of())));
 			}
+			alarms.addAll(MissingReplicas.alarms(nodeRows, queueRows));
 			JsonNode totals = overview.path("object_totals");
 			JsonNode stats = overview.path("message_stats");
 			return new BrokerHealth(now, null, overview.path("rabbitmq_version").asString(null),
