@@ -39,7 +39,7 @@ log() { echo "[cluster] $*"; }
 die() { echo "[cluster] ERROR: $*" >&2; exit 1; }
 
 usage() {
-  sed -n '4,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  sed -n '4,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -225,13 +225,16 @@ ensure_member() {
 # member; RabbitMQ 3.10 never adds the nodes that join later. Idempotent (a queue that has a
 # member on the node is left alone).
 grow_quorum_queues() {
-  local n seed=1 out grown
+  local n seed=1 out grown failed
   beam_pid 1 >/dev/null || seed=2
   beam_pid "$seed" >/dev/null || return 0
   for n in "${NODES[@]}"; do
     beam_pid "$n" >/dev/null || continue
     out="$(rabbitmq-queues -n "$(node_name "$seed")" -q grow "$(node_name "$n")" all 2>&1)" \
       || die "rabbitmq-queues grow $(node_name "$n") all failed: $out"
+    # It exits 0 even when a queue could not grow: its table says so in the result column.
+    failed="$(awk -F'\t' 'NF >= 4 && $1 != "vhost" && $NF != "ok"' <<<"$out")"
+    [ -z "$failed" ] || die "rabbitmq-queues grow $(node_name "$n") all: $failed"
     grown="$(grep -c $'\tok$' <<<"$out" || true)"
     [ "$grown" = 0 ] || log "quorum queues given a member on $(node_name "$n"): $grown"
   done

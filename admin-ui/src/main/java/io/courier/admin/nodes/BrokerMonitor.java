@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
@@ -106,7 +107,7 @@ public class BrokerMonitor {
 						queue.path("message_stats").path("publish_details").path("rate").asDouble(0),
 						members.getOrDefault(queue.path("name").asString(""), List.of())));
 			}
-			alarms.addAll(MissingReplicas.alarms(nodeRows, queueRows));
+			alarms.addAll(MissingReplicas.alarms(this.properties.virtualHost(), nodeRows, queueRows));
 			JsonNode totals = overview.path("object_totals");
 			JsonNode stats = overview.path("message_stats");
 			return new BrokerHealth(now, null, overview.path("rabbitmq_version").asString(null),
@@ -115,7 +116,7 @@ public class BrokerMonitor {
 					totals.path("queues").asLong(0), stats.path("publish_details").path("rate").asDouble(0),
 					stats.path("deliver_get_details").path("rate").asDouble(0), queueRows, alarms);
 		}
-		catch (RestClientException ex) {
+		catch (RestClientException | JacksonException ex) {
 			return BrokerHealth.unavailable(now,
 					"management API at " + this.properties.url() + " not readable: " + ex.getMessage());
 		}

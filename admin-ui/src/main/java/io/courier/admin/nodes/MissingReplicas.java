@@ -17,7 +17,7 @@ final class MissingReplicas {
 	private MissingReplicas() {
 	}
 
-	static List<String> alarms(List<BrokerHealth.Node> nodes, List<BrokerHealth.QueueRow> queues) {
+	static List<String> alarms(String vhost, List<BrokerHealth.Node> nodes, List<BrokerHealth.QueueRow> queues) {
 		List<String> alarms = new ArrayList<>();
 		if (nodes.size() < 2) {
 			return alarms;
@@ -32,7 +32,7 @@ final class MissingReplicas {
 				.toList();
 			if (!missing.isEmpty()) {
 				String fix = "quorum".equals(queue.type()) ? "rabbitmq-queues grow <node> all"
-						: "rabbitmq-streams add_replica " + queue.name() + " <node>";
+						: "rabbitmq-streams add_replica --vhost " + vhost + " " + queue.name() + " <node>";
 				alarms.add(queue.name() + " (" + queue.type() + ") has no member on " + String.join(", ", missing)
 						+ ": " + fix);
 			}

@@ -43,8 +43,14 @@ final class QueueMembers {
 					}
 					else if ("members".equals(field) && value == JsonToken.START_ARRAY) {
 						List<String> listed = new ArrayList<>();
-						while (parser.nextToken() == JsonToken.VALUE_STRING) {
-							listed.add(parser.getString());
+						for (JsonToken item = parser.nextToken(); item != JsonToken.END_ARRAY; item = parser
+							.nextToken()) {
+							if (item == JsonToken.VALUE_STRING) {
+								listed.add(parser.getString());
+							}
+							else {
+								parser.skipChildren();
+							}
 						}
 						if (common == null) {
 							common = listed;

@@ -21,7 +21,7 @@ class MissingReplicasTests {
 
 	@Test
 	void aQuorumQueueOnOneNodeOfThreeIsAnAlarmNamingTheMissingNodesAndTheFix() {
-		List<String> alarms = MissingReplicas.alarms(THREE,
+		List<String> alarms = MissingReplicas.alarms("courier", THREE,
 				List.of(queue("courier.order-events", "quorum", "courier-1@localhost"), queue("courier.history",
 						"stream", "courier-1@localhost", "courier-2@localhost", "courier-3@localhost")));
 
@@ -31,10 +31,10 @@ class MissingReplicasTests {
 
 	@Test
 	void aStreamWithoutAReplicaOnANodeNamesAddReplica() {
-		assertThat(MissingReplicas.alarms(THREE,
+		assertThat(MissingReplicas.alarms("courier", THREE,
 				List.of(queue("courier.limits", "stream", "courier-1@localhost", "courier-3@localhost"))))
 			.containsExactly("courier.limits (stream) has no member on courier-2@localhost: "
-					+ "rabbitmq-streams add_replica courier.limits <node>");
+					+ "rabbitmq-streams add_replica --vhost courier courier.limits <node>");
 	}
 
 	@Test
@@ -42,17 +42,17 @@ class MissingReplicasTests {
 		List<Node> oneDown = List.of(node("courier-1@localhost"),
 				new Node("courier-2@localhost", false, false, false, 0, 0, 0, 0, 0, List.of()),
 				node("courier-3@localhost"));
-		assertThat(MissingReplicas.alarms(oneDown, List.of(queue("courier.order-events", "quorum",
+		assertThat(MissingReplicas.alarms("courier", oneDown, List.of(queue("courier.order-events", "quorum",
 				"courier-1@localhost", "courier-2@localhost", "courier-3@localhost"))))
 			.isEmpty();
 	}
 
 	@Test
 	void oneNodeAndClassicQueuesNeverAlarm() {
-		assertThat(MissingReplicas.alarms(List.of(node("rabbit@host")),
+		assertThat(MissingReplicas.alarms("courier", List.of(node("rabbit@host")),
 				List.of(queue("courier.order-events", "quorum", "rabbit@host"))))
 			.isEmpty();
-		assertThat(MissingReplicas.alarms(THREE, List.of(queue("courier.node.gw.0", "classic")))).isEmpty();
+		assertThat(MissingReplicas.alarms("courier", THREE, List.of(queue("courier.node.gw.0", "classic")))).isEmpty();
 	}
 
 	private static Node node(String name) {

@@ -34,6 +34,14 @@ class QueueMembersTests {
 	}
 
 	@Test
+	void whatIsNotANodeNameInMembersIsSkippedAndTheNextQueuesStillRead() {
+		assertThat(QueueMembers.of("""
+				[{"name":"a","members":["n1",null,{"x":[1]},["n9"],"n2"]},{"name":"b","members":["n3"]}]"""))
+			.containsEntry("a", java.util.List.of("n1", "n2"))
+			.containsEntry("b", java.util.List.of("n3"));
+	}
+
+	@Test
 	void notAnArrayGivesNothing() {
 		assertThat(QueueMembers.of("{\"error\":\"not_authorised\"}")).isEmpty();
 	}
