@@ -201,12 +201,17 @@ await_node() {
   log "$name is running"
 }
 
+# seed_node: the node the others join and the CLI asks: 1, or 2 while 1 is down
+seed_node() {
+  if beam_pid 1 >/dev/null; then echo 1; else echo 2; fi
+}
+
 # ensure_member N: node N (running) is in the cluster of node 1 (node 2 while 1 is down). A node
 # that formed a cluster of its own (a fresh node booted while no peer was up) is reset and joined.
 ensure_member() {
-  local n=$1 name seed=1
+  local n=$1 name seed
   name="$(node_name "$n")"
-  beam_pid 1 >/dev/null || seed=2
+  seed="$(seed_node)"
   [ "$n" != "$seed" ] && beam_pid "$seed" >/dev/null || return 0
   if members "$seed" all | grep -qxF "$name"; then return 0; fi
   if [ "$(members "$n" all | wc -l)" -gt 1 ]; then
@@ -221,12 +226,12 @@ ensure_member() {
 
 # grow_quorum_queues: a member of every quorum queue on every running node. The definitions
 # (rabbitmq/definitions.json declares courier.order-events and its DLQ) are imported at boot, and
-# on a fresh cluster node 1 boots alone first, imports them, and gives those quorum queues one
-# member; RabbitMQ 3.10 never adds the nodes that join later. Idempotent (a queue that has a
+# on a fresh cluster the node that boots first may import them alone and give those quorum queues
+# one member; RabbitMQ 3.10 never adds the nodes that join later. Idempotent (a queue that has a
 # member on the node is left alone).
 grow_quorum_queues() {
-  local n seed=1 out grown failed
-  beam_pid 1 >/dev/null || seed=2
+  local n seed out grown failed
+  seed="$(seed_node)"
   beam_pid "$seed" >/dev/null || return 0
   for n in "${NODES[@]}"; do
     beam_pid "$n" >/dev/null || continue

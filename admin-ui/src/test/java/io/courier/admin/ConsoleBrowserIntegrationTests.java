@@ -3,6 +3,7 @@ package io.courier.admin;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -121,7 +122,7 @@ class ConsoleBrowserIntegrationTests {
 				.queues()
 				.stream()
 				.filter((queue) -> queue.name().equals("courier.order-events"))
-				.findFirst(), java.util.Optional::isPresent)
+				.findFirst(), Optional::isPresent)
 			.get();
 		String rabbit = this.brokerMonitor.health().nodes().get(0).name();
 		assertThat(events.type()).isEqualTo("quorum");

@@ -92,16 +92,9 @@ final class BrokerCluster {
 	 */
 	int leaderOf(String vhost, String queue) throws Exception {
 		for (int node = 1; node <= NODES; node++) {
-			String output = run(List.of("rabbitmqctl", "-n", nodeName(node), "-q", "list_queues", "-p", vhost, "name",
-					"leader", "pid"));
-			for (String line : output.split("\n")) {
-				String[] columns = line.trim().split("\\s+");
-				if (columns.length >= 2 && columns[0].equals(queue)) {
-					Matcher matcher = NODE_NAME.matcher(line);
-					if (matcher.find()) {
-						return Integer.parseInt(matcher.group(1));
-					}
-				}
+			Matcher matcher = NODE_NAME.matcher(queueLine(node, vhost, queue, "leader", "pid"));
+			if (matcher.find()) {
+				return Integer.parseInt(matcher.group(1));
 			}
 		}
 		return 0;
@@ -112,14 +105,24 @@ final class BrokerCluster {
 	 * as node {@code from} lists them; 0 if it does not know the queue.
 	 */
 	int membersOf(int from, String vhost, String queue) throws Exception {
-		String output = run(
-				List.of("rabbitmqctl", "-n", nodeName(from), "-q", "list_queues", "-p", vhost, "name", "members"));
-		for (String line : output.split("\n")) {
-			if (line.trim().startsWith(queue + "\t") || line.trim().startsWith(queue + " ")) {
-				return (int) NODE_NAME.matcher(line).results().count();
+		return (int) NODE_NAME.matcher(queueLine(from, vhost, queue, "members")).results().count();
+	}
+
+	/**
+	 * Queue {@code queue}'s line of node {@code node}'s {@code list_queues name
+	 * <columns>}; empty if the node does not list it.
+	 */
+	private static String queueLine(int node, String vhost, String queue, String... columns) throws Exception {
+		List<String> command = new ArrayList<>(
+				List.of("rabbitmqctl", "-n", nodeName(node), "-q", "list_queues", "-p", vhost, "name"));
+		command.addAll(List.of(columns));
+		for (String line : run(command).split("\n")) {
+			String[] fields = line.trim().split("\\s+");
+			if (fields.length >= 2 && fields[0].equals(queue)) {
+				return line;
 			}
 		}
-		return 0;
+		return "";
 	}
 
 	/** The nodes the cluster says are running, as seen from {@code from}. */

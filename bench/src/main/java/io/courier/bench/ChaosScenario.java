@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -132,10 +133,7 @@ final class ChaosScenario {
 			all.addAll(sse);
 			all.addAll(topic);
 			this.subscribers = all;
-			long deadline = System.currentTimeMillis() + 20_000;
-			while (System.currentTimeMillis() < deadline && !all.stream().allMatch(Subscriber::ready)) {
-				Thread.sleep(200);
-			}
+			awaitAll(all, Subscriber::ready, System.currentTimeMillis() + 20_000, 200);
 			this.context.out.println("chaos: " + all.stream().filter(Subscriber::ready).count() + "/" + all.size()
 					+ " clients subscribed; publishing " + rate + "/s for " + seconds + " s with faults");
 			int killNode = options.integer("kill-node", 0, 0, BrokerCluster.NODES);
@@ -158,15 +156,10 @@ final class ChaosScenario {
 			// run into the deadline)
 			List<Subscriber> history = new ArrayList<>(stomp);
 			history.addAll(sse);
-			deadline = System.currentTimeMillis() + 60_000;
-			while (System.currentTimeMillis() < deadline && !history.stream().allMatch(Subscriber::complete)) {
-				Thread.sleep(500);
-			}
+			long deadline = System.currentTimeMillis() + 60_000;
+			awaitAll(history, Subscriber::complete, deadline, 500);
 			// what is still in flight to the topic clients: not counted as missed
-			long inFlight = Math.min(deadline, System.currentTimeMillis() + 2_000);
-			while (System.currentTimeMillis() < inFlight && !topic.stream().allMatch(Subscriber::complete)) {
-				Thread.sleep(200);
-			}
+			awaitAll(topic, Subscriber::complete, Math.min(deadline, System.currentTimeMillis() + 2_000), 200);
 			report(stomp, sse);
 			reportTopics(topic);
 		}
@@ -342,6 +335,14 @@ final class ChaosScenario {
 		catch (Exception ex) {
 			this.context.out.println("chaos: courier.order-events' members not readable: " + ex);
 			return -1;
+		}
+	}
+
+	/** Until every client is in {@code state}, or {@code until} (currentTimeMillis). */
+	private static void awaitAll(List<? extends Subscriber> clients, Predicate<Subscriber> state, long until,
+			long pollMillis) throws InterruptedException {
+		while (System.currentTimeMillis() < until && !clients.stream().allMatch(state)) {
+			Thread.sleep(pollMillis);
 		}
 	}
 

@@ -61,14 +61,8 @@ public class BrokerMonitor {
 		try {
 			JsonNode overview = get("/api/overview");
 			JsonNode nodes = get("/api/nodes");
-			String queuesJson = this.client.get()
-				.uri("/api/queues/{vhost}?columns=name,type,messages,consumers,message_stats,members",
-						this.properties.virtualHost())
-				.retrieve()
-				.body(String.class);
-			if (queuesJson == null) {
-				throw new RestClientException("empty answer from /api/queues");
-			}
+			String queuesJson = text("/api/queues/{vhost}?columns=name,type,messages,consumers,message_stats,members",
+					this.properties.virtualHost());
 			JsonNode queues = this.mapper.readTree(queuesJson);
 			Map<String, List<String>> members = QueueMembers.of(queuesJson);
 			List<BrokerHealth.Node> nodeRows = new ArrayList<>();
@@ -129,7 +123,11 @@ public class BrokerMonitor {
 	}
 
 	private JsonNode get(String path, Object... variables) {
-		JsonNode body = this.client.get().uri(path, variables).retrieve().body(JsonNode.class);
+		return this.mapper.readTree(text(path, variables));
+	}
+
+	private String text(String path, Object... variables) {
+		String body = this.client.get().uri(path, variables).retrieve().body(String.class);
 		if (body == null) {
 			throw new RestClientException("empty answer from " + path);
 		}
